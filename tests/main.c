@@ -1,0 +1,41 @@
+/* The native unit tests: one CUnit run over every suite, with CUnit's own summary. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <CUnit/Basic.h>
+
+#include "unit.h"
+
+void unit_add_suite(const char *name, const CU_TestInfo *tests)
+{
+    CU_pSuite suite = CU_add_suite(name, NULL, NULL);
+    const CU_TestInfo *t;
+
+    if (!suite)
+    {
+        fprintf(stderr, "cannot add suite %s: %s\n", name, CU_get_error_msg());
+        exit(2);
+    }
+    for (t = tests; t->pName; t++)
+        if (!CU_add_test(suite, t->pName, t->pTestFunc))
+        {
+            fprintf(stderr, "cannot add test %s: %s\n", t->pName, CU_get_error_msg());
+            exit(2);
+        }
+}
+
+int main(void)
+{
+    unsigned int failed;
+
+    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    register_spec_tests();
+    register_emit_tests();
+
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    failed = CU_get_number_of_tests_failed();
+    printf("unit: %u passed, %u failed\n", CU_get_number_of_tests_run() - failed, failed);
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,259 @@
+/* Functions we forward give exactly what the system DLL gives when called directly.
+ *
+ * Our DLLs are the ones the program imports (beside it, or installed); the system copy is loaded here by full
+ * path, as our forwarder does.  Run against the system DLLs, both sides are the same module and the test
+ * still holds.  The private network namespace of the test runner keeps the tables still between two calls. */
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <cfgmgr32.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+
+static HMODULE system_copy(const WCHAR *name)
+{
+    WCHAR path[MAX_PATH + 32];
+    UINT len = GetSystemDirectoryW(path, MAX_PATH);
+
+    path[len++] = '\\';
+    lstrcpyW(path + len, name);
+    return LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+}
+
+static HMODULE sys_iphlpapi, sys_cfgmgr32;
+
+#define SYS(module, name) ((__typeof__(name) *)(void *)GetProcAddress(sys_##module, #name))
+
+static void test_modules(void)
+{
+    HMODULE ours = GetModuleHandleW(L"iphlpapi.dll");
+    WCHAR path[MAX_PATH];
+
+    ok(sys_iphlpapi != NULL, "cannot load the system iphlpapi.dll: %lu\n", GetLastError());
+    ok(sys_cfgmgr32 != NULL, "cannot load the system cfgmgr32.dll: %lu\n", GetLastError());
+    GetModuleFileNameW(ours, path, MAX_PATH);
+    trace("imported iphlpapi: %ls\n", path);
+    GetModuleFileNameW(sys_iphlpapi, path, MAX_PATH);
+    trace("system iphlpapi:   %ls\n", path);
+}
+
+static IP_ADAPTER_ADDRESSES *get_adapters(ULONG (WINAPI *fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *),
+                                          ULONG *ret)
+{
+    ULONG size = 0;
+    IP_ADAPTER_ADDRESSES *buf = NULL;
+
+    *ret = fn(AF_UNSPEC, GAA_FLAG_INCLUDE_PREFIX, NULL, NULL, &size);
+    if (*ret != ERROR_BUFFER_OVERFLOW) return NULL;
+    buf = malloc(size);
+    *ret = fn(AF_UNSPEC, GAA_FLAG_INCLUDE_PREFIX, NULL, buf, &size);
+    return buf;
+}
+
+static unsigned int count_unicast(const IP_ADAPTER_ADDRESSES *a)
+{
+    const IP_ADAPTER_UNICAST_ADDRESS *u;
+    unsigned int n = 0;
+    for (u = a->FirstUnicastAddress; u; u = u->Next) n++;
+    return n;
+}
+
+static void test_GetAdaptersAddresses(void)
+{
+    IP_ADAPTER_ADDRESSES *mine, *theirs, *a, *b;
+    ULONG ret_mine, ret_theirs;
+
+    mine = get_adapters(GetAdaptersAddresses, &ret_mine);
+    theirs = get_adapters(SYS(iphlpapi, GetAdaptersAddresses), &ret_theirs);
+    ok(ret_mine == ret_theirs, "returned %lu, system %lu\n", ret_mine, ret_theirs);
+    ok(ret_mine == NO_ERROR, "returned %lu\n", ret_mine);
+    if (ret_mine || ret_theirs) goto done;
+
+    for (a = mine, b = theirs; a && b; a = a->Next, b = b->Next)
+    {
+        winetest_push_context("adapter %s", b->AdapterName);
+        ok(!strcmp(a->AdapterName, b->AdapterName), "name %s\n", a->AdapterName);
+        ok(a->IfIndex == b->IfIndex, "IfIndex %lu, system %lu\n", a->IfIndex, b->IfIndex);
+        ok(a->Luid.Value == b->Luid.Value, "LUID differs\n");
+        ok(a->IfType == b->IfType, "IfType %lu, system %lu\n", a->IfType, b->IfType);
+        ok(a->Mtu == b->Mtu, "Mtu %lu, system %lu\n", a->Mtu, b->Mtu);
+        ok(a->OperStatus == b->OperStatus, "OperStatus %d, system %d\n", a->OperStatus, b->OperStatus);
+        ok(!lstrcmpW(a->FriendlyName, b->FriendlyName), "FriendlyName %ls, system %ls\n", a->FriendlyName,
+           b->FriendlyName);
+        ok(count_unicast(a) == count_unicast(b), "%u unicast addresses, system %u\n", count_unicast(a),
+           count_unicast(b));
+        winetest_pop_context();
+    }
+    ok(!a && !b, "adapter lists differ in length\n");
+done:
+    free(mine);
+    free(theirs);
+}
+
+static void test_GetIfTable2(void)
+{
+    MIB_IF_TABLE2 *mine = NULL, *theirs = NULL;
+    DWORD ret, ret_sys;
+    ULONG i;
+
+    ret = GetIfTable2(&mine);
+    ret_sys = SYS(iphlpapi, GetIfTable2)(&theirs);
+    ok(ret == NO_ERROR && ret_sys == NO_ERROR, "returned %lu, system %lu\n", ret, ret_sys);
+    if (ret || ret_sys) return;
+    ok(mine->NumEntries == theirs->NumEntries, "%lu rows, system %lu\n", mine->NumEntries, theirs->NumEntries);
+    ok(mine->NumEntries > 0, "no interfaces at all, not even loopback\n");
+    for (i = 0; i < mine->NumEntries && i < theirs->NumEntries; i++)
+    {
+        const MIB_IF_ROW2 *a = &mine->Table[i], *b = &theirs->Table[i];
+        winetest_push_context("row %lu", i);
+        ok(a->InterfaceIndex == b->InterfaceIndex, "index %lu, system %lu\n", a->InterfaceIndex, b->InterfaceIndex);
+        ok(a->InterfaceLuid.Value == b->InterfaceLuid.Value, "LUID differs\n");
+        ok(!lstrcmpW(a->Alias, b->Alias), "alias %ls, system %ls\n", a->Alias, b->Alias);
+        ok(a->Type == b->Type, "type %lu, system %lu\n", a->Type, b->Type);
+        ok(a->Mtu == b->Mtu, "mtu %lu, system %lu\n", a->Mtu, b->Mtu);
+        winetest_pop_context();
+    }
+    /* Memory from either copy is freed by FreeMibTable, whichever DLL answers. */
+    FreeMibTable(mine);
+    SYS(iphlpapi, FreeMibTable)(theirs);
+}
+
+static void test_GetUnicastIpAddressTable(void)
+{
+    static const ADDRESS_FAMILY families[] = { AF_UNSPEC, AF_INET, AF_INET6 };
+    unsigned int f;
+    ULONG i;
+
+    for (f = 0; f < ARRAY_SIZE(families); f++)
+    {
+        MIB_UNICASTIPADDRESS_TABLE *mine = NULL, *theirs = NULL;
+        DWORD ret, ret_sys;
+
+        winetest_push_context("family %u", families[f]);
+        ret = GetUnicastIpAddressTable(families[f], &mine);
+        ret_sys = SYS(iphlpapi, GetUnicastIpAddressTable)(families[f], &theirs);
+        ok(ret == ret_sys, "returned %lu, system %lu\n", ret, ret_sys);
+        if (!ret && !ret_sys)
+        {
+            ok(mine->NumEntries == theirs->NumEntries, "%lu rows, system %lu\n", mine->NumEntries, theirs->NumEntries);
+            for (i = 0; i < mine->NumEntries && i < theirs->NumEntries; i++)
+            {
+                const MIB_UNICASTIPADDRESS_ROW *a = &mine->Table[i], *b = &theirs->Table[i];
+                ok(a->InterfaceIndex == b->InterfaceIndex, "row %lu: index %lu, system %lu\n", i,
+                   a->InterfaceIndex, b->InterfaceIndex);
+                ok(a->InterfaceLuid.Value == b->InterfaceLuid.Value, "row %lu: LUID differs\n", i);
+                ok(!memcmp(&a->Address, &b->Address, sizeof(a->Address)), "row %lu: address differs\n", i);
+                ok(a->OnLinkPrefixLength == b->OnLinkPrefixLength, "row %lu: prefix %u, system %u\n", i,
+                   a->OnLinkPrefixLength, b->OnLinkPrefixLength);
+                ok(a->DadState == b->DadState, "row %lu: DAD state %d, system %d\n", i, a->DadState, b->DadState);
+            }
+        }
+        if (mine) FreeMibTable(mine);
+        if (theirs) SYS(iphlpapi, FreeMibTable)(theirs);
+        winetest_pop_context();
+    }
+
+    /* Bad input is answered the same way too. */
+    ok(GetUnicastIpAddressTable(AF_UNSPEC, NULL) == SYS(iphlpapi, GetUnicastIpAddressTable)(AF_UNSPEC, NULL),
+       "NULL table: different errors\n");
+}
+
+static void test_ConvertInterfaceIndexToLuid(void)
+{
+    MIB_IF_TABLE2 *table = NULL;
+    NET_LUID mine, theirs;
+    DWORD ret, ret_sys;
+    ULONG i;
+
+    if (GetIfTable2(&table)) return;
+    for (i = 0; i < table->NumEntries; i++)
+    {
+        NET_IFINDEX index = table->Table[i].InterfaceIndex;
+        mine.Value = theirs.Value = 0xdeadbeef;
+        ret = ConvertInterfaceIndexToLuid(index, &mine);
+        ret_sys = SYS(iphlpapi, ConvertInterfaceIndexToLuid)(index, &theirs);
+        ok(ret == NO_ERROR && ret_sys == NO_ERROR, "index %lu: returned %lu, system %lu\n", index, ret, ret_sys);
+        ok(mine.Value == theirs.Value, "index %lu: LUID differs\n", index);
+        ok(mine.Value == table->Table[i].InterfaceLuid.Value, "index %lu: LUID differs from the table\n", index);
+    }
+    FreeMibTable(table);
+
+    mine.Value = theirs.Value = 0xdeadbeef;
+    ret = ConvertInterfaceIndexToLuid(0xfffffff0, &mine);
+    ret_sys = SYS(iphlpapi, ConvertInterfaceIndexToLuid)(0xfffffff0, &theirs);
+    ok(ret == ret_sys, "unknown index: returned %lu, system %lu\n", ret, ret_sys);
+    ok(ret != NO_ERROR, "unknown index: accepted\n");
+    ok(mine.Value == theirs.Value, "unknown index: LUID %#llx, system %#llx\n", (unsigned long long)mine.Value, (unsigned long long)theirs.Value);
+}
+
+static void test_cfgmgr32(void)
+{
+    ULONG len = 0xdeadbeef, len_sys = 0xdeadbeef;
+    DEVINST root = 0, root_sys = 0;
+    WCHAR id[MAX_DEVICE_ID_LEN], id_sys[MAX_DEVICE_ID_LEN];
+    CONFIGRET cr, cr_sys;
+
+    cr = CM_Get_Device_ID_List_SizeW(&len, NULL, CM_GETIDLIST_FILTER_NONE);
+    cr_sys = SYS(cfgmgr32, CM_Get_Device_ID_List_SizeW)(&len_sys, NULL, CM_GETIDLIST_FILTER_NONE);
+    ok(cr == CR_SUCCESS && cr_sys == CR_SUCCESS, "CM_Get_Device_ID_List_SizeW: %#lx, system %#lx\n", cr, cr_sys);
+    ok(len == len_sys, "device ID list size %lu, system %lu\n", len, len_sys);
+
+    cr = CM_Get_Device_ID_List_SizeW(NULL, NULL, CM_GETIDLIST_FILTER_NONE);
+    cr_sys = SYS(cfgmgr32, CM_Get_Device_ID_List_SizeW)(NULL, NULL, CM_GETIDLIST_FILTER_NONE);
+    ok(cr == cr_sys, "NULL length: %#lx, system %#lx\n", cr, cr_sys);
+    ok(cr == CR_INVALID_POINTER, "NULL length: %#lx\n", cr);
+
+    cr = CM_Locate_DevNodeW(&root, NULL, CM_LOCATE_DEVNODE_NORMAL);
+    cr_sys = SYS(cfgmgr32, CM_Locate_DevNodeW)(&root_sys, NULL, CM_LOCATE_DEVNODE_NORMAL);
+    ok(cr == CR_SUCCESS && cr_sys == CR_SUCCESS, "CM_Locate_DevNodeW: %#lx, system %#lx\n", cr, cr_sys);
+    if (!cr && !cr_sys)
+    {
+        ok(!CM_Get_Device_IDW(root, id, ARRAY_SIZE(id), 0), "CM_Get_Device_IDW failed\n");
+        ok(!SYS(cfgmgr32, CM_Get_Device_IDW)(root_sys, id_sys, ARRAY_SIZE(id_sys), 0), "system CM_Get_Device_IDW failed\n");
+        ok(!lstrcmpiW(id, id_sys), "root device %ls, system %ls\n", id, id_sys);
+    }
+
+    cr = CM_Locate_DevNodeW(NULL, NULL, CM_LOCATE_DEVNODE_NORMAL);
+    cr_sys = SYS(cfgmgr32, CM_Locate_DevNodeW)(NULL, NULL, CM_LOCATE_DEVNODE_NORMAL);
+    ok(cr == cr_sys, "NULL devinst: %#lx, system %#lx\n", cr, cr_sys);
+}
+
+/* An export that the system DLL lacks answers "not supported" instead of failing to load or crashing.  Which
+ * exports are missing depends on the system: this runs wherever GetIpNetEntry2 is absent (Wine up to 11). */
+static void test_missing_in_system(void)
+{
+    MIB_IPNET_ROW2 row;
+    DWORD ret;
+
+    if (SYS(iphlpapi, GetIpNetEntry2))
+    {
+        skip("the system iphlpapi has GetIpNetEntry2\n");
+        return;
+    }
+    memset(&row, 0, sizeof(row));
+    SetLastError(0xdeadbeef);
+    ret = GetIpNetEntry2(&row);
+    ok(ret == ERROR_NOT_SUPPORTED, "GetIpNetEntry2 returned %lu\n", ret);
+    ok(GetLastError() == ERROR_NOT_SUPPORTED, "last error %lu\n", GetLastError());
+    /* A second call takes the same path: the answer is not cached into a crash. */
+    ret = GetIpNetEntry2(&row);
+    ok(ret == ERROR_NOT_SUPPORTED, "second call returned %lu\n", ret);
+}
+
+START_TEST(forward)
+{
+    sys_iphlpapi = system_copy(L"iphlpapi.dll");
+    sys_cfgmgr32 = system_copy(L"cfgmgr32.dll");
+    test_modules();
+    if (!sys_iphlpapi || !sys_cfgmgr32) return;
+
+    test_GetAdaptersAddresses();
+    test_GetIfTable2();
+    test_GetUnicastIpAddressTable();
+    test_ConvertInterfaceIndexToLuid();
+    test_cfgmgr32();
+    test_missing_in_system();
+}
