@@ -23,11 +23,26 @@ static HMODULE load_system_copy(const char *dll)
     return LoadLibraryExA(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
 }
 
+/* The functions winenotify exists for. */
+static const char *const notify_functions[] =
+{
+    "NotifyIpInterfaceChange", "NotifyUnicastIpAddressChange", "NotifyRouteChange2",
+    "NotifyStableUnicastIpAddressTable", "CancelMibChangeNotify2", "NotifyAddrChange", "NotifyRouteChange",
+    "CancelIPChangeNotify", "CM_Register_Notification", "CM_Unregister_Notification", NULL
+};
+
+static const char *state(const struct wn_export *e, HMODULE system)
+{
+    if (e->impl) return "winenotify";
+    if (system && GetProcAddress(system, e->name)) return "forwarded to the system DLL";
+    return "missing in the system DLL: answers not-supported";
+}
+
 static void report(const char *dll, const struct wn_export *exports, size_t count, BOOL list)
 {
     HMODULE loaded = GetModuleHandleA(dll), system = load_system_copy(dll);
     char path[MAX_PATH] = "?";
-    size_t i, impl = 0, missing = 0;
+    size_t i, j, impl = 0, missing = 0;
 
     GetModuleFileNameA(loaded, path, sizeof(path));
     printf("%s\n  loaded from  %s%s\n", dll, path, loaded == system ? "  (the system DLL: winenotify is not active)" : "");
@@ -36,24 +51,17 @@ static void report(const char *dll, const struct wn_export *exports, size_t coun
 
     for (i = 0; i < count; i++)
     {
-        BOOL in_system = system && GetProcAddress(system, exports[i].name);
         if (exports[i].impl) impl++;
-        else if (!in_system) missing++;
-        if (list)
-            printf("    %-48s %s\n", exports[i].name,
-                   exports[i].impl ? "winenotify" : in_system ? "forwarded" : "forwarded, missing in the system DLL");
+        else if (!(system && GetProcAddress(system, exports[i].name))) missing++;
+        if (list) printf("    %-44s %s\n", exports[i].name, state(&exports[i], system));
     }
-    printf("  %u exports: %u implemented by winenotify, %u forwarded to the system DLL", (unsigned)count,
-           (unsigned)impl, (unsigned)(count - impl));
-    printf(" (%u of them missing there: they answer not-supported)\n", (unsigned)missing);
-    if (!list && missing)
-    {
-        printf("  missing in the system DLL:");
-        for (i = 0; i < count; i++)
-            if (!exports[i].impl && !(system && GetProcAddress(system, exports[i].name)))
-                printf(" %s", exports[i].name);
-        printf("\n");
-    }
+    printf("  %u exports: %u implemented by winenotify, %u forwarded to the system DLL, %u of which it lacks\n",
+           (unsigned)count, (unsigned)impl, (unsigned)(count - impl), (unsigned)missing);
+    if (list) return;
+    for (i = 0; i < count; i++)
+        for (j = 0; notify_functions[j]; j++)
+            if (!strcmp(exports[i].name, notify_functions[j]))
+                printf("    %-36s %s\n", exports[i].name, state(&exports[i], system));
 }
 
 static void show_interfaces(void)
