@@ -25,6 +25,12 @@ static HMODULE system_copy(const WCHAR *name)
 
 static HMODULE sys_iphlpapi, sys_cfgmgr32;
 
+static BOOL expect_ours(void)
+{
+    char value[16];
+    return GetEnvironmentVariableA("WINENOTIFY_EXPECT", value, sizeof(value)) && !strcmp(value, "ours");
+}
+
 #define SYS(module, name) ((__typeof__(name) *)(void *)GetProcAddress(sys_##module, #name))
 
 static void test_modules(void)
@@ -38,6 +44,16 @@ static void test_modules(void)
     trace("imported iphlpapi: %ls\n", path);
     GetModuleFileNameW(sys_iphlpapi, path, MAX_PATH);
     trace("system iphlpapi:   %ls\n", path);
+
+    /* With our DLL imported, the copy loaded by full path must be a second module, the system's: the one our
+     * forwarders call. */
+    if (expect_ours())
+    {
+        ok(ours != sys_iphlpapi, "loading the system iphlpapi by full path gave our own module\n");
+        ok(GetModuleHandleW(L"cfgmgr32.dll") != sys_cfgmgr32, "loading the system cfgmgr32 by full path gave ours\n");
+        ok(GetProcAddress(ours, "GetIfTable2") != GetProcAddress(sys_iphlpapi, "GetIfTable2"),
+           "GetIfTable2 resolves to the same code in both modules\n");
+    }
 }
 
 static IP_ADAPTER_ADDRESSES *get_adapters(ULONG (WINAPI *fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *),

@@ -3,8 +3,8 @@
  * specgen emits, per forwarded export, a stub that jumps through a slot; the slot starts at a resolver entry
  * that calls wn_forward_resolve() with the export's index, so the system DLL is loaded and looked up only when a
  * program first calls something we forward.  The system copy is loaded by full path: under Wine (checked on
- * Wine 8) and on Windows this gives the system implementation, a second module with the same base name,
- * while the bare name would give back our own module. */
+ * Wine 8) and on Windows this gives the system implementation, a second module with the same base name;
+ * the bare name, which the loader matches against modules already loaded, would give back our own. */
 #include <windows.h>
 
 #include "debug.h"
