@@ -31,6 +31,12 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
     register_spec_tests();
     register_emit_tests();
+    register_uevent_parse_tests();
+    register_wire_tests();
+    register_state_tests();
+    register_nl_parse_tests();
+    register_seen_tests();
+    register_overflow_tests();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

@@ -1,0 +1,250 @@
+/* winenotify-host: the native helper our DLLs start under Wine.
+ *
+ * Connects back to the DLL on 127.0.0.1 (port and token from the environment, never the command line, which
+ * every local user can read), says HELLO, sends a snapshot of every table, then relays changes as they happen.
+ * It sleeps in poll() with no timeout between events and exits when the connection closes, which is how it
+ * learns that the Wine process is gone (exit, crash, kill -9 alike). */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include "winenotify/wire.h"
+#include "netlink.h"
+#include "output.h"
+#include "uevent.h"
+
+static int debug;
+
+/* Wine does not connect our stdio, so traces are opt-in (WINENOTIFY_HOST_DEBUG) and go to stderr. */
+static void trace(const char *fmt, ...)
+{
+    va_list args;
+
+    if (!debug) return;
+    va_start(args, fmt);
+    fprintf(stderr, "winenotify-host[%d]: ", (int)getpid());
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Reads the token and removes it from our environment.  The original string is overwritten first: unsetenv
+ * only drops the pointer, and /proc/PID/environ shows the memory it pointed to. */
+static int take_token(uint8_t token[WN_WIRE_TOKEN_SIZE])
+{
+    char *hex = getenv(WN_WIRE_ENV_TOKEN);
+    int ok = hex && strlen(hex) == 2 * WN_WIRE_TOKEN_SIZE, i;
+
+    for (i = 0; ok && i < WN_WIRE_TOKEN_SIZE; i++)
+    {
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) ok = 0;
+        else token[i] = (uint8_t)(hi << 4 | lo);
+    }
+    if (hex) memset(hex, '0', strlen(hex));
+    unsetenv(WN_WIRE_ENV_TOKEN);
+    return ok ? 0 : -1;
+}
+
+static int read_port(void)
+{
+    const char *text = getenv(WN_WIRE_ENV_PORT);
+    char *end;
+    unsigned long port;
+
+    if (!text || !*text) return -1;
+    port = strtoul(text, &end, 10);
+    return *end || !port || port > 65535 ? -1 : (int)port;
+}
+
+static int connect_back(int port)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+    if (fd < 0) return -1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+    {
+        close(fd);
+        return -1;
+    }
+    /* We already write whole batches; Nagle would only hold a small one back until the DLL's delayed ACK. */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+/* Our fds must not land on 0-2: a stray write to stderr would go into the DLL's stream. */
+static void reserve_stdio(void)
+{
+    int fd;
+
+    while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {}
+    if (fd > 2) close(fd);
+}
+
+struct helper
+{
+    int conn, uevent_fd;
+    struct nl *nl;
+    struct output *out;
+    size_t in_len;
+    uint8_t in[8192];
+};
+
+static int snapshot(struct helper *h, uint32_t tables, uint32_t reason)
+{
+    if (output_snapshot_begin(h->out, tables, reason)) return -1;
+    if ((tables & NL_TABLES) && nl_dump(h->nl, h->out, tables & NL_TABLES)) return -1;
+    if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out)) return -1;
+    return output_snapshot_end(h->out, tables, reason);
+}
+
+/* Reads what the DLL sent and serves it.  Returns 0, 1 when the connection closed, or -1 on a malformed
+ * request or a failed dump. */
+static int serve_requests(struct helper *h)
+{
+    struct wn_wire_record rec;
+    size_t done = 0;
+    ssize_t n;
+    long r;
+
+    n = read(h->conn, h->in + h->in_len, sizeof(h->in) - h->in_len);
+    if (n < 0) return errno == EINTR || errno == EAGAIN ? 0 : 1;
+    if (!n) return 1;
+    h->in_len += (size_t)n;
+    while ((r = wn_wire_decode(h->in + done, h->in_len - done, &rec)) > 0)
+    {
+        done += (size_t)r;
+        if (rec.type != WN_WIRE_DUMP)
+        {
+            trace("unexpected record type %u from the DLL\n", rec.type);
+            return -1;
+        }
+        trace("dump requested: tables 0x%x\n", rec.u.dump.tables);
+        if (snapshot(h, rec.u.dump.tables, WN_REASON_REQUEST)) return -1;
+    }
+    if (r < 0)
+    {
+        trace("malformed request\n");
+        return -1;
+    }
+    memmove(h->in, h->in + done, h->in_len - done);
+    h->in_len -= done;
+    return 0;
+}
+
+static int run(struct helper *h)
+{
+    struct pollfd fds[3];
+    nfds_t nfds = 2;
+
+    fds[0].fd = h->conn;
+    fds[1].fd = nl_event_fd(h->nl);
+    fds[2].fd = h->uevent_fd;
+    fds[0].events = fds[1].events = fds[2].events = POLLIN;
+    if (h->uevent_fd >= 0) nfds = 3;
+
+    for (;;)
+    {
+        unsigned int resyncs = nl_resyncs(h->nl);
+        int r;
+
+        if (poll(fds, nfds, -1) < 0)
+        {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        if (fds[1].revents && nl_read_events(h->nl, h->out)) return 1;
+        if (nl_resyncs(h->nl) != resyncs) trace("netlink events lost: resynchronised\n");
+        if (nfds > 2 && fds[2].revents)
+        {
+            if ((r = uevent_read(h->uevent_fd, h->out)) < 0) return 1;
+            if (r == 1)
+            {
+                trace("uevents lost: resynchronising devices\n");
+                if (snapshot(h, WN_TABLE_DEVICE, WN_REASON_RESYNC)) return 1;
+            }
+        }
+        if (fds[0].revents)
+        {
+            if ((r = serve_requests(h)) > 0)
+            {
+                trace("connection closed\n");
+                return 0;
+            }
+            if (r < 0) return 1;
+        }
+        if (output_flush(h->out))
+        {
+            trace("connection lost\n");
+            return 0;
+        }
+    }
+}
+
+int main(void)
+{
+    struct helper h;
+    struct wn_wire_hello hello;
+    int port, status;
+
+    debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
+    reserve_stdio();
+    signal(SIGPIPE, SIG_IGN);
+
+    memset(&hello, 0, sizeof(hello));
+    if (take_token(hello.token) || (port = read_port()) < 0)
+    {
+        trace("missing or invalid %s/%s\n", WN_WIRE_ENV_TOKEN, WN_WIRE_ENV_PORT);
+        return 2;
+    }
+    memset(&h, 0, sizeof(h));
+    if ((h.conn = connect_back(port)) < 0)
+    {
+        trace("cannot connect to 127.0.0.1:%d: %s\n", port, strerror(errno));
+        return 1;
+    }
+    if (!(h.out = output_new(h.conn))) return 1;
+    hello.version = WN_WIRE_VERSION;
+    hello.pid = (uint32_t)getpid();
+    status = output_record(h.out, WN_WIRE_HELLO, WN_WIRE_OP_NONE, &hello, NULL, 0) || output_flush(h.out);
+    memset(&hello, 0, sizeof(hello));
+    if (status) return 0;
+
+    if (!(h.nl = nl_open()))
+    {
+        trace("cannot open rtnetlink: %s\n", strerror(errno));
+        return 1;
+    }
+    /* Without uevents devices are still listed at start and on request, only changes go unseen. */
+    if ((h.uevent_fd = uevent_open()) < 0) trace("cannot open the uevent socket: %s\n", strerror(errno));
+
+    if (snapshot(&h, WN_TABLE_ALL, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
+    trace("initial snapshot sent\n");
+    status = run(&h);
+    nl_close(h.nl);
+    output_free(h.out);
+    return status;
+}

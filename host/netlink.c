@@ -1,0 +1,376 @@
+/* The rtnetlink sockets: subscription, dumps and events.  Framing uses the kernel's uapi macros; the message
+ * contents are left to nl_parse.c. */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "netlink.h"
+#include "nl_parse.h"
+
+/* Dump parts are at most 32 KiB plus a page (the kernel sizes them from our buffer, up to that); events are
+ * one message per datagram. */
+#define NL_BUFFER (64 * 1024)
+/* The event queue's slack: an event takes about 1 KiB of receive buffer, so this holds a few thousand before the
+ * kernel drops and we resync.  Memory is charged only while events wait. */
+#define EVENT_RCVBUF (4 * 1024 * 1024)
+
+#define DUMP_REDO 1
+
+struct item_list
+{
+    struct nl_item *items;
+    size_t count, cap;
+};
+
+struct nl
+{
+    int ev_fd, dump_fd;
+    uint32_t dump_portid;
+    uint32_t seq;
+    unsigned int resyncs;
+    unsigned int bad_dump_messages;
+    struct item_list list;
+    union
+    {
+        struct nlmsghdr align;
+        uint8_t bytes[NL_BUFFER];
+    } buf;
+};
+
+/* Raises the receive buffer as far as we may.  SO_RCVBUFFORCE passes net.core.rmem_max but needs CAP_NET_ADMIN;
+ * SO_RCVBUF is capped at rmem_max, which could even be below the default.  Returns -1 if the buffer shrank: the
+ * caller then starts over with a fresh socket, which has the default again. */
+static int grow_rcvbuf(int fd)
+{
+    int size = EVENT_RCVBUF, before = 0, after = 0;
+    socklen_t len = sizeof(before);
+
+    if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size))) return 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &before, &len)) return 0;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size))) return 0;
+    len = sizeof(after);
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &after, &len)) return 0;
+    return after < before ? -1 : 0;
+}
+
+static int open_socket(int flags, uint32_t groups, int grow, uint32_t *portid)
+{
+    struct sockaddr_nl sa;
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | flags, NETLINK_ROUTE);
+
+    if (fd < 0) return -1;
+    if (grow && grow_rcvbuf(fd))
+    {
+        close(fd);
+        return open_socket(flags, groups, 0, portid);
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.nl_family = AF_NETLINK;
+    sa.nl_groups = groups;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || getsockname(fd, (struct sockaddr *)&sa, &len))
+    {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    if (portid) *portid = sa.nl_pid;
+    return fd;
+}
+
+struct nl *nl_open(void)
+{
+    struct nl *nl = calloc(1, sizeof(*nl));
+    int err;
+
+    if (!nl) return NULL;
+    nl->dump_fd = -1;
+    /* Subscribed before the first dump: a change made while we dump is queued here, not lost. */
+    nl->ev_fd = open_socket(SOCK_NONBLOCK, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
+                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, 1, NULL);
+    if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0) return nl;
+    err = errno;
+    nl_close(nl);
+    errno = err;
+    return NULL;
+}
+
+void nl_close(struct nl *nl)
+{
+    if (!nl) return;
+    if (nl->ev_fd >= 0) close(nl->ev_fd);
+    if (nl->dump_fd >= 0) close(nl->dump_fd);
+    free(nl->list.items);
+    free(nl);
+}
+
+int nl_event_fd(const struct nl *nl)
+{
+    return nl->ev_fd;
+}
+
+unsigned int nl_resyncs(const struct nl *nl)
+{
+    return nl->resyncs;
+}
+
+int nl_set_rcvbuf(struct nl *nl, int bytes)
+{
+    if (!setsockopt(nl->ev_fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes))) return 0;
+    return setsockopt(nl->ev_fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+static ssize_t receive(int fd, int flags, void *buf, size_t size, uint32_t *sender, int *msg_flags)
+{
+    struct sockaddr_nl sa;
+    struct iovec iov = { buf, size };
+    struct msghdr msg;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_name = &sa;
+    msg.msg_namelen = sizeof(sa);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    do n = recvmsg(fd, &msg, flags);
+    while (n < 0 && errno == EINTR);
+    if (n >= 0)
+    {
+        *sender = sa.nl_pid;
+        *msg_flags = msg.msg_flags;
+    }
+    return n;
+}
+
+static int send_dump_request(struct nl *nl, uint16_t type, uint8_t family, uint32_t seq)
+{
+    /* ifinfomsg, ifaddrmsg and rtmsg all start with the family; the largest is 16 bytes. */
+    union
+    {
+        struct nlmsghdr align;
+        uint8_t bytes[NLMSG_LENGTH(sizeof(struct ifinfomsg))];
+    } req;
+    struct nlmsghdr nlh;
+    struct sockaddr_nl kernel;
+    size_t body = type == RTM_GETLINK ? sizeof(struct ifinfomsg)
+                : type == RTM_GETADDR ? sizeof(struct ifaddrmsg) : sizeof(struct rtmsg);
+    ssize_t n;
+
+    memset(&req, 0, sizeof(req));
+    memset(&nlh, 0, sizeof(nlh));
+    nlh.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);
+    nlh.nlmsg_type = type;
+    nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    nlh.nlmsg_seq = seq;
+    memcpy(req.bytes, &nlh, sizeof(nlh));
+    req.bytes[NLMSG_HDRLEN] = family;
+
+    memset(&kernel, 0, sizeof(kernel));
+    kernel.nl_family = AF_NETLINK;
+    do n = sendto(nl->dump_fd, req.bytes, nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)nlh.nlmsg_len ? 0 : -1;
+}
+
+static int collect(void *ctx, const struct nl_item *item)
+{
+    struct item_list *list = ctx;
+
+    if (list->count == list->cap)
+    {
+        size_t cap = list->cap ? list->cap * 2 : 256;
+        struct nl_item *items = realloc(list->items, cap * sizeof(*items));
+        if (!items) return 1;
+        list->items = items;
+        list->cap = cap;
+    }
+    list->items[list->count++] = *item;
+    return 0;
+}
+
+/* What an error ending a dump means: retry, an empty table, or failure. */
+static int dump_error(int err)
+{
+    switch (err)
+    {
+    case EINTR:
+    case EBUSY:
+    case EAGAIN:
+        return DUMP_REDO;
+    case EAFNOSUPPORT:
+    case EOPNOTSUPP:
+        return 0;            /* a kernel without IPv6 has no IPv6 addresses or routes */
+    }
+    return -1;
+}
+
+/* One dump into nl->list.  Returns 0, DUMP_REDO, or -1. */
+static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
+{
+    uint32_t seq = ++nl->seq;
+    int interrupted = 0;
+
+    if (send_dump_request(nl, type, family, seq)) return -1;
+    for (;;)
+    {
+        const struct nlmsghdr *nlh = &nl->buf.align;
+        uint32_t sender;
+        int msg_flags, len;
+        ssize_t n = receive(nl->dump_fd, 0, nl->buf.bytes, sizeof(nl->buf.bytes), &sender, &msg_flags);
+
+        if (n < 0) return errno == ENOBUFS ? DUMP_REDO : -1;
+        if (msg_flags & MSG_TRUNC) return -1;
+        for (len = (int)n; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len))
+        {
+            /* Parts of a dump we abandoned earlier carry an older sequence number. */
+            if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->dump_portid) continue;
+            /* The table changed while the kernel walked it: entries may be missing or doubled. */
+            if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = 1;
+            if (nlh->nlmsg_type == NLMSG_DONE)
+            {
+                int err = 0;
+                if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(err))) memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
+                if (err < 0) return dump_error(-err);
+                return interrupted ? DUMP_REDO : 0;
+            }
+            if (nlh->nlmsg_type == NLMSG_ERROR)
+            {
+                struct nlmsgerr e;
+                if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(e))) return -1;
+                memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
+                if (!e.error) continue;
+                return dump_error(-e.error);
+            }
+            switch (nl_parse(nlh, (size_t)len, collect, &nl->list))
+            {
+            case 0: break;
+            case NL_PARSE_MALFORMED:
+                /* Failing the dump would restart us into the same message forever; the one object is missing
+                 * until its next event. */
+                nl->bad_dump_messages++;
+                break;
+            default: return -1;
+            }
+        }
+    }
+}
+
+int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
+{
+    static const struct
+    {
+        uint32_t table;
+        uint16_t type;
+        uint8_t family;
+    } dumps[] =
+    {
+        { WN_TABLE_LINK, RTM_GETLINK, AF_UNSPEC },
+        { WN_TABLE_ADDR, RTM_GETADDR, AF_INET },
+        { WN_TABLE_ADDR, RTM_GETADDR, AF_INET6 },
+        { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET },
+        { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET6 },
+    };
+    size_t i, j;
+
+    for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
+    {
+        int r;
+
+        if (!(tables & dumps[i].table)) continue;
+        do
+        {
+            nl->list.count = 0;
+            r = dump_once(nl, dumps[i].type, dumps[i].family);
+        } while (r == DUMP_REDO);
+        if (r) return -1;
+        for (j = 0; j < nl->list.count; j++)
+        {
+            const struct nl_item *item = &nl->list.items[j];
+            if (output_record(out, item->type, WN_WIRE_OP_ADD, &item->u, NULL, 0)) return -1;
+        }
+    }
+    return 0;
+}
+
+static int resync(struct nl *nl, struct output *out, uint32_t tables)
+{
+    if (output_snapshot_begin(out, tables, WN_REASON_RESYNC)) return -1;
+    if (nl_dump(nl, out, tables)) return -1;
+    return output_snapshot_end(out, tables, WN_REASON_RESYNC);
+}
+
+struct event_ctx
+{
+    struct output *out;
+    int routes_in_doubt;
+};
+
+static int on_event(void *ctx_, const struct nl_item *item)
+{
+    struct event_ctx *ctx = ctx_;
+
+    /* IPv4 drops routes without a word (measured on 6.x): those of a link that goes down or away, and those
+     * whose gateway or source was an address being deleted.  A replaced route (ip route replace/change) comes
+     * as one RTM_NEWROUTE and no DEL for the route it replaced, whose key differs when the gateway or interface
+     * changed.  After any of these, the route table is dumped again. */
+    if (item->type == WN_WIRE_LINK || item->replace
+        || (item->type == WN_WIRE_ADDR && item->op == WN_WIRE_OP_DEL && item->u.addr.family == 4))
+        ctx->routes_in_doubt = 1;
+    return output_record(ctx->out, item->type, item->op, &item->u, NULL, 0) ? 1 : 0;
+}
+
+int nl_read_events(struct nl *nl, struct output *out)
+{
+    struct event_ctx ctx = { out, 0 };
+    int lost = 0;
+
+    for (;;)
+    {
+        const struct nlmsghdr *nlh = &nl->buf.align;
+        uint32_t sender;
+        int msg_flags, len;
+        ssize_t n = receive(nl->ev_fd, MSG_DONTWAIT, nl->buf.bytes, sizeof(nl->buf.bytes), &sender, &msg_flags);
+
+        if (n < 0)
+        {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            /* ENOBUFS: the kernel dropped events.  Read on to empty the queue (what is queued predates the
+             * re-dump below, which covers it), and only then dump. */
+            lost = 1;
+            if (errno == ENOBUFS) continue;
+            break;
+        }
+        /* Only the kernel sends on these groups; anything else is not ours to believe. */
+        if (lost || sender) continue;
+        if (msg_flags & MSG_TRUNC)
+        {
+            lost = 1;
+            continue;
+        }
+        for (len = (int)n; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len))
+        {
+            int r = nl_parse(nlh, (size_t)len, on_event, &ctx);
+            if (r == NL_PARSE_MALFORMED)
+            {
+                /* A message we cannot read may have been a change: treat it as lost. */
+                lost = 1;
+                break;
+            }
+            if (r) return -1;
+        }
+        if (!lost && len > 0) lost = 1;    /* bytes that do not form a message */
+    }
+    if (lost)
+    {
+        nl->resyncs++;
+        return resync(nl, out, NL_TABLES);
+    }
+    if (ctx.routes_in_doubt) return resync(nl, out, WN_TABLE_ROUTE);
+    return 0;
+}

@@ -1,0 +1,43 @@
+/* rtnetlink: links, addresses and routes, from dumps and from the kernel's change events.
+ *
+ * Two sockets: one subscribed to the link, address and route groups (events), one for dumps, one request at a
+ * time.  The event socket is subscribed when opened, before the first dump, so no change falls in between. */
+#ifndef WN_HOST_NETLINK_H
+#define WN_HOST_NETLINK_H
+
+#include <stdint.h>
+
+#include "output.h"
+
+/* The tables this module reports. */
+#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE)
+
+struct nl;
+
+/* Opens both sockets, the event socket non-blocking with as large a receive buffer as we may have.  NULL on
+ * failure (errno set). */
+struct nl *nl_open(void);
+void nl_close(struct nl *nl);
+
+/* The event socket, to poll for POLLIN. */
+int nl_event_fd(const struct nl *nl);
+
+/* Sets the event socket's receive buffer (the kernel doubles it and enforces a minimum); for the overflow test.
+ * Returns 0 or -1. */
+int nl_set_rcvbuf(struct nl *nl, int bytes);
+
+/* Reports every object of the given tables (within NL_TABLES) as ADD records, for the caller to bracket with
+ * output_snapshot_begin/end.  Each table is dumped whole before it is reported, so an interrupted dump
+ * (NLM_F_DUMP_INTR) is redone without reporting anything twice.  Returns 0, or -1 when the output is gone or the
+ * kernel refused a dump. */
+int nl_dump(struct nl *nl, struct output *out, uint32_t tables);
+
+/* Reports every pending event; after lost events (ENOBUFS) or a message we cannot trust, drains the socket and
+ * sends a snapshot of NL_TABLES with WN_REASON_RESYNC.  Returns 0, or -1 when the output is gone or a dump
+ * failed. */
+int nl_read_events(struct nl *nl, struct output *out);
+
+/* How many times events were lost so far (for traces). */
+unsigned int nl_resyncs(const struct nl *nl);
+
+#endif

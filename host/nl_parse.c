@@ -1,0 +1,268 @@
+/* rtnetlink parsers.  Fixed headers and attributes are copied out with memcpy, so a message may sit at any
+ * address, and every length is checked against what is readable before anything is copied: a message cut short
+ * or lying about its lengths is reported as malformed, never read past its end. */
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nl_parse.h"
+
+/* The attributes we read have small type numbers; anything above is skipped. */
+#define MAX_ATTR 32
+
+struct attrs
+{
+    const uint8_t *data[MAX_ATTR + 1];
+    size_t len[MAX_ATTR + 1];
+};
+
+static int parse_attrs(const uint8_t *p, size_t len, struct attrs *tb)
+{
+    memset(tb, 0, sizeof(*tb));
+    while (len)
+    {
+        struct rtattr rta;
+        size_t step;
+        unsigned int type;
+
+        if (len < sizeof(rta)) return NL_PARSE_MALFORMED;
+        memcpy(&rta, p, sizeof(rta));
+        if (rta.rta_len < sizeof(rta) || rta.rta_len > len) return NL_PARSE_MALFORMED;
+        type = rta.rta_type & NLA_TYPE_MASK;
+        if (type <= MAX_ATTR)
+        {
+            tb->data[type] = p + RTA_LENGTH(0);
+            tb->len[type] = rta.rta_len - RTA_LENGTH(0);
+        }
+        /* The kernel pads every attribute, the last one included; tolerate a missing final pad anyway. */
+        step = RTA_ALIGN(rta.rta_len);
+        if (step > len) step = len;
+        p += step;
+        len -= step;
+    }
+    return 0;
+}
+
+static int attr_u32(const struct attrs *tb, unsigned int type, uint32_t *value)
+{
+    if (!tb->data[type]) return 0;
+    if (tb->len[type] != sizeof(*value)) return NL_PARSE_MALFORMED;
+    memcpy(value, tb->data[type], sizeof(*value));
+    return 1;
+}
+
+static int attr_bytes(const struct attrs *tb, unsigned int type, void *dst, size_t size)
+{
+    if (!tb->data[type]) return 0;
+    if (tb->len[type] != size) return NL_PARSE_MALFORMED;
+    memcpy(dst, tb->data[type], size);
+    return 1;
+}
+
+/* Maps an address family to the wire's, with its address size and longest prefix; 0 for families we skip. */
+static int family_info(unsigned int af, uint8_t *family, size_t *alen, unsigned int *maxlen)
+{
+    if (af == AF_INET) { *family = 4; *alen = 4; *maxlen = 32; return 1; }
+    if (af == AF_INET6) { *family = 6; *alen = 16; *maxlen = 128; return 1; }
+    return 0;
+}
+
+static int parse_link(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, void *ctx)
+{
+    struct ifinfomsg ifi;
+    struct nl_item item;
+    struct attrs tb;
+    uint32_t mtu;
+    int r;
+
+    if (len < NLMSG_ALIGN(sizeof(ifi))) return NL_PARSE_MALFORMED;
+    memcpy(&ifi, p, sizeof(ifi));
+    /* Bridges announce their ports as AF_BRIDGE link messages on the same group, and a port leaving its bridge
+     * is an AF_BRIDGE RTM_DELLINK: neither says anything about the interface itself. */
+    if (ifi.ifi_family != AF_UNSPEC) return 0;
+    if (ifi.ifi_index <= 0) return NL_PARSE_MALFORMED;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(ifi)), len - NLMSG_ALIGN(sizeof(ifi)), &tb))) return r;
+    /* Wireless extensions events come as RTM_NEWLINK carrying only the name and the event. */
+    if (tb.data[IFLA_WIRELESS]) return 0;
+
+    memset(&item, 0, sizeof(item));
+    item.type = WN_WIRE_LINK;
+    item.op = op;
+    item.u.link.ifindex = (uint32_t)ifi.ifi_index;
+    item.u.link.flags = ifi.ifi_flags;
+    item.u.link.type = ifi.ifi_type;
+
+    if (!tb.data[IFLA_IFNAME] || !tb.len[IFLA_IFNAME] || tb.len[IFLA_IFNAME] > IFNAMSIZ
+        || !memchr(tb.data[IFLA_IFNAME], 0, tb.len[IFLA_IFNAME]))
+        return NL_PARSE_MALFORMED;
+    strcpy(item.u.link.name, (const char *)tb.data[IFLA_IFNAME]);
+
+    if ((r = attr_u32(&tb, IFLA_MTU, &mtu)) < 0) return r;
+    /* The kernel fills every link message with its MTU; one without is not a state we can pass on. */
+    if (!r && op != WN_WIRE_OP_DEL) return NL_PARSE_MALFORMED;
+    item.u.link.mtu = r ? mtu : 0;
+
+    if (tb.data[IFLA_OPERSTATE])
+    {
+        if (tb.len[IFLA_OPERSTATE] != 1) return NL_PARSE_MALFORMED;
+        item.u.link.operstate = tb.data[IFLA_OPERSTATE][0];
+    }
+    if (tb.data[IFLA_ADDRESS])
+    {
+        if (tb.len[IFLA_ADDRESS] > sizeof(item.u.link.addr)) return NL_PARSE_MALFORMED;
+        item.u.link.addr_len = (uint8_t)tb.len[IFLA_ADDRESS];
+        memcpy(item.u.link.addr, tb.data[IFLA_ADDRESS], tb.len[IFLA_ADDRESS]);
+    }
+    return fn(ctx, &item);
+}
+
+static int parse_addr(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, void *ctx)
+{
+    struct ifaddrmsg ifa;
+    struct ifa_cacheinfo ci;
+    struct nl_item item;
+    struct attrs tb;
+    unsigned int maxlen;
+    uint32_t flags;
+    size_t alen;
+    uint8_t local[16], address[16];
+    int r, has_local, has_address;
+
+    if (len < NLMSG_ALIGN(sizeof(ifa))) return NL_PARSE_MALFORMED;
+    memcpy(&ifa, p, sizeof(ifa));
+    memset(&item, 0, sizeof(item));
+    if (!family_info(ifa.ifa_family, &item.u.addr.family, &alen, &maxlen)) return 0;
+    if (ifa.ifa_prefixlen > maxlen || !ifa.ifa_index) return NL_PARSE_MALFORMED;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(ifa)), len - NLMSG_ALIGN(sizeof(ifa)), &tb))) return r;
+
+    item.type = WN_WIRE_ADDR;
+    item.op = op;
+    item.u.addr.ifindex = ifa.ifa_index;
+    item.u.addr.prefixlen = ifa.ifa_prefixlen;
+    item.u.addr.scope = ifa.ifa_scope;
+
+    /* On a point-to-point link IFA_ADDRESS is the peer and IFA_LOCAL our own address; elsewhere they agree or
+     * only IFA_ADDRESS is sent (IPv6). */
+    if ((has_local = attr_bytes(&tb, IFA_LOCAL, local, alen)) < 0) return has_local;
+    if ((has_address = attr_bytes(&tb, IFA_ADDRESS, address, alen)) < 0) return has_address;
+    if (has_local) memcpy(item.u.addr.addr, local, alen);
+    else if (has_address) memcpy(item.u.addr.addr, address, alen);
+    else return NL_PARSE_MALFORMED;
+
+    /* ifa_flags has 8 bits; newer flags (IFA_F_NOPREFIXROUTE, IFA_F_MANAGETEMPADDR, ...) live only in IFA_FLAGS. */
+    if ((r = attr_u32(&tb, IFA_FLAGS, &flags)) < 0) return r;
+    item.u.addr.flags = r ? flags : ifa.ifa_flags;
+
+    if ((r = attr_bytes(&tb, IFA_CACHEINFO, &ci, sizeof(ci))) < 0) return r;
+    item.u.addr.preferred_lft = r ? ci.ifa_prefered : 0xffffffffu;
+    item.u.addr.valid_lft = r ? ci.ifa_valid : 0xffffffffu;
+    return fn(ctx, &item);
+}
+
+/* Checks an RTA_MULTIPATH block; with fn, also reports one route per next hop (oif and gateway of the hop). */
+static int walk_nexthops(const uint8_t *p, size_t len, size_t alen, struct nl_item *item, nl_item_fn fn, void *ctx)
+{
+    int count = 0;
+
+    while (len)
+    {
+        struct rtnexthop nh;
+        struct attrs tb;
+        size_t step;
+        int r;
+
+        if (len < sizeof(nh)) return NL_PARSE_MALFORMED;
+        memcpy(&nh, p, sizeof(nh));
+        if (nh.rtnh_len < sizeof(nh) || nh.rtnh_len > len) return NL_PARSE_MALFORMED;
+        if ((r = parse_attrs(p + RTNH_LENGTH(0), nh.rtnh_len - RTNH_LENGTH(0), &tb))) return r;
+        memset(item->u.route.gateway, 0, sizeof(item->u.route.gateway));
+        if ((r = attr_bytes(&tb, RTA_GATEWAY, item->u.route.gateway, alen)) < 0) return r;
+        item->u.route.oif = nh.rtnh_ifindex > 0 ? (uint32_t)nh.rtnh_ifindex : 0;
+        if (fn && (r = fn(ctx, item))) return r;
+        count++;
+        step = RTNH_ALIGN(nh.rtnh_len);
+        if (step > len) step = len;
+        p += step;
+        len -= step;
+    }
+    return count ? 0 : NL_PARSE_MALFORMED;
+}
+
+static int parse_route(const uint8_t *p, size_t len, uint16_t op, uint16_t nlflags, nl_item_fn fn, void *ctx)
+{
+    struct rtmsg rtm;
+    struct nl_item item;
+    struct attrs tb;
+    unsigned int maxlen;
+    uint32_t table;
+    size_t alen;
+    int r;
+
+    if (len < NLMSG_ALIGN(sizeof(rtm))) return NL_PARSE_MALFORMED;
+    memcpy(&rtm, p, sizeof(rtm));
+    memset(&item, 0, sizeof(item));
+    if (!family_info(rtm.rtm_family, &item.u.route.family, &alen, &maxlen)) return 0;
+    if (rtm.rtm_dst_len > maxlen) return NL_PARSE_MALFORMED;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(rtm)), len - NLMSG_ALIGN(sizeof(rtm)), &tb))) return r;
+
+    /* Cached clones (IPv6 exceptions, PMTU entries) are not routes anyone added. */
+    if (rtm.rtm_flags & RTM_F_CLONED) return 0;
+    /* rtm_table holds 8 bits; tables past 255 (VRFs) are only in RTA_TABLE. */
+    if ((r = attr_u32(&tb, RTA_TABLE, &table)) < 0) return r;
+    if (!r) table = rtm.rtm_table;
+    if (table != RT_TABLE_MAIN) return 0;
+    /* Address-like entries are no forwarding routes: Windows lists none of them. */
+    switch (rtm.rtm_type)
+    {
+    case RTN_LOCAL: case RTN_BROADCAST: case RTN_ANYCAST: case RTN_MULTICAST:
+        return 0;
+    }
+
+    item.type = WN_WIRE_ROUTE;
+    item.op = op;
+    item.replace = op == WN_WIRE_OP_ADD && (nlflags & NLM_F_REPLACE);
+    item.u.route.dst_len = rtm.rtm_dst_len;
+    item.u.route.protocol = rtm.rtm_protocol;
+    item.u.route.type = rtm.rtm_type;
+    item.u.route.scope = rtm.rtm_scope;
+    item.u.route.table = table;
+    if ((r = attr_bytes(&tb, RTA_DST, item.u.route.dst, alen)) < 0) return r;
+    if (!r && rtm.rtm_dst_len) return NL_PARSE_MALFORMED;
+    if ((r = attr_u32(&tb, RTA_PRIORITY, &item.u.route.metric)) < 0) return r;
+
+    if (tb.data[RTA_MULTIPATH])
+    {
+        /* Check every hop before reporting any, so a bad hop reports nothing. */
+        if ((r = walk_nexthops(tb.data[RTA_MULTIPATH], tb.len[RTA_MULTIPATH], alen, &item, NULL, NULL))) return r;
+        return walk_nexthops(tb.data[RTA_MULTIPATH], tb.len[RTA_MULTIPATH], alen, &item, fn, ctx);
+    }
+    if ((r = attr_bytes(&tb, RTA_GATEWAY, item.u.route.gateway, alen)) < 0) return r;
+    if ((r = attr_u32(&tb, RTA_OIF, &item.u.route.oif)) < 0) return r;
+    return fn(ctx, &item);
+}
+
+int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
+{
+    const uint8_t *p = msg;
+    struct nlmsghdr nlh;
+    size_t plen;
+
+    if (len < sizeof(nlh)) return NL_PARSE_MALFORMED;
+    memcpy(&nlh, p, sizeof(nlh));
+    if (nlh.nlmsg_len < NLMSG_HDRLEN || nlh.nlmsg_len > len) return NL_PARSE_MALFORMED;
+    p += NLMSG_HDRLEN;
+    plen = nlh.nlmsg_len - NLMSG_HDRLEN;
+
+    switch (nlh.nlmsg_type)
+    {
+    case RTM_NEWLINK: return parse_link(p, plen, WN_WIRE_OP_ADD, fn, ctx);
+    case RTM_DELLINK: return parse_link(p, plen, WN_WIRE_OP_DEL, fn, ctx);
+    case RTM_NEWADDR: return parse_addr(p, plen, WN_WIRE_OP_ADD, fn, ctx);
+    case RTM_DELADDR: return parse_addr(p, plen, WN_WIRE_OP_DEL, fn, ctx);
+    case RTM_NEWROUTE: return parse_route(p, plen, WN_WIRE_OP_ADD, nlh.nlmsg_flags, fn, ctx);
+    case RTM_DELROUTE: return parse_route(p, plen, WN_WIRE_OP_DEL, nlh.nlmsg_flags, fn, ctx);
+    }
+    return 0;
+}

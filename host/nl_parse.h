@@ -1,0 +1,37 @@
+/* rtnetlink messages in, wire bodies out: pure functions, tested against captured kernel bytes. */
+#ifndef WN_HOST_NL_PARSE_H
+#define WN_HOST_NL_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "winenotify/wire.h"
+
+#define NL_PARSE_MALFORMED (-1)
+
+/* One object a message reports. */
+struct nl_item
+{
+    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR or WN_WIRE_ROUTE */
+    uint16_t op;             /* WN_WIRE_OP_ADD for RTM_NEW*, WN_WIRE_OP_DEL for RTM_DEL*: whether a NEW is an add
+                              * or a change is known only to the output, which remembers what it sent */
+    uint8_t  replace;        /* RTM_NEWROUTE with NLM_F_REPLACE: the kernel sends no DEL for the route it replaced */
+    union
+    {
+        struct wn_wire_link link;
+        struct wn_wire_addr addr;
+        struct wn_wire_route route;
+    } u;
+};
+
+/* Receives each object of a message; a nonzero return stops the parse and becomes its result. */
+typedef int (*nl_item_fn)(void *ctx, const struct nl_item *item);
+
+/* Parses the netlink message at msg, of which len bytes are readable (nlmsg_len may be less: the rest belongs
+ * to the next message).  A multipath route reports one object per next hop, as Windows lists them.
+ * Returns 0 when done (including messages that report nothing: other message types, bridge and wireless notices,
+ * routes outside the main table, cloned routes, families other than IPv4/IPv6), NL_PARSE_MALFORMED when a length
+ * or a field is wrong (nothing is read beyond msg + len), or the callback's nonzero return. */
+int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx);
+
+#endif

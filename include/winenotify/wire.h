@@ -1,0 +1,184 @@
+/* The wire protocol between the host helper (native) and our DLLs (PE, 32- and 64-bit).
+ *
+ * A stream of records over one loopback TCP connection.  Each record is a header followed by a body whose size
+ * is fixed by its type (device records carry a variable property block after their fixed part).  Both ends are
+ * little-endian x86, so fields are in host order; every struct uses fixed-width fields at naturally aligned
+ * offsets and no 64-bit field, so that gcc on Linux and MinGW on i686 and x86_64 lay them out alike (checked by
+ * the static asserts below).  Records are decoded by copying, never by casting a pointer into the buffer.
+ *
+ * Conversation:
+ *   helper -> DLL  HELLO (token, version)             first, within the DLL's deadline
+ *   helper -> DLL  SNAPSHOT_BEGIN(tables, reason)     then every object of those tables as op ADD,
+ *                  ...                                then SNAPSHOT_END(tables, reason)
+ *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE             live changes, op ADD, CHANGE or DEL
+ *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
+ * A snapshot is the complete truth for its tables: the DLL replaces its view with it and derives the exact
+ * changes by diffing (initial load, resync after a netlink overflow, a restarted helper alike). */
+#ifndef WINENOTIFY_WIRE_H
+#define WINENOTIFY_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WN_WIRE_VERSION 1
+#define WN_WIRE_TOKEN_SIZE 16
+/* Environment variables the DLL gives the helper: never the command line, which other users can read. */
+#define WN_WIRE_ENV_TOKEN "WINENOTIFY_TOKEN"
+#define WN_WIRE_ENV_PORT  "WINENOTIFY_PORT"
+/* No record is larger: a device's properties are cut to fit (a uevent is at most 2 KiB in the kernel). */
+#define WN_WIRE_MAX_RECORD 4096
+
+enum wn_wire_type
+{
+    WN_WIRE_HELLO = 1,
+    WN_WIRE_SNAPSHOT_BEGIN = 2,
+    WN_WIRE_SNAPSHOT_END = 3,
+    WN_WIRE_LINK = 4,
+    WN_WIRE_ADDR = 5,
+    WN_WIRE_ROUTE = 6,
+    WN_WIRE_DEVICE = 7,
+    WN_WIRE_DUMP = 32,
+};
+
+enum wn_wire_op
+{
+    WN_WIRE_OP_NONE = 0,
+    WN_WIRE_OP_ADD = 1,
+    WN_WIRE_OP_CHANGE = 2,
+    WN_WIRE_OP_DEL = 3,
+};
+
+/* Table bits, for snapshots and dump requests. */
+#define WN_TABLE_LINK   0x1u
+#define WN_TABLE_ADDR   0x2u
+#define WN_TABLE_ROUTE  0x4u
+#define WN_TABLE_DEVICE 0x8u
+#define WN_TABLE_ALL    0xfu
+
+enum wn_wire_reason
+{
+    WN_REASON_INITIAL = 1,   /* the helper's first view after it started */
+    WN_REASON_RESYNC = 2,    /* events may have been lost (netlink overflow, interrupted dump) */
+    WN_REASON_REQUEST = 3,   /* the DLL asked (WN_WIRE_DUMP) */
+};
+
+struct wn_wire_header
+{
+    uint32_t length;         /* of the whole record, header included */
+    uint16_t type;           /* enum wn_wire_type */
+    uint16_t op;             /* enum wn_wire_op, or WN_WIRE_OP_NONE */
+};
+
+struct wn_wire_hello
+{
+    uint8_t  token[WN_WIRE_TOKEN_SIZE];
+    uint32_t version;        /* WN_WIRE_VERSION */
+    uint32_t pid;            /* the helper's, for traces */
+};
+
+struct wn_wire_snapshot
+{
+    uint32_t tables;         /* WN_TABLE_* */
+    uint32_t reason;         /* enum wn_wire_reason */
+};
+
+struct wn_wire_dump
+{
+    uint32_t tables;
+};
+
+/* A network interface (rtnetlink RTM_NEWLINK/RTM_DELLINK); key: ifindex. */
+struct wn_wire_link
+{
+    uint32_t ifindex;
+    uint32_t flags;          /* IFF_* */
+    uint32_t mtu;
+    uint16_t type;           /* ARPHRD_* */
+    uint8_t  operstate;      /* IF_OPER_* (RFC 2863) */
+    uint8_t  addr_len;
+    uint8_t  addr[32];       /* hardware address */
+    char     name[16];       /* IFNAMSIZ, NUL-terminated */
+};
+
+/* An IPv4 or IPv6 address (RTM_NEWADDR/RTM_DELADDR); key: family, ifindex, addr, prefixlen. */
+struct wn_wire_addr
+{
+    uint32_t ifindex;
+    uint8_t  family;         /* 4 or 6 */
+    uint8_t  prefixlen;
+    uint8_t  scope;          /* RT_SCOPE_* */
+    uint8_t  reserved;
+    uint32_t flags;          /* IFA_F_*, from the 32-bit IFA_FLAGS attribute when present */
+    uint32_t preferred_lft;  /* seconds, 0xffffffff = forever */
+    uint32_t valid_lft;
+    uint8_t  addr[16];       /* IPv4 in the first 4 bytes; the local address (IFA_LOCAL) on point-to-point links */
+};
+
+/* A route of the main table (RTM_NEWROUTE/RTM_DELROUTE); key: family, dst, dst_len, gateway, oif, metric. */
+struct wn_wire_route
+{
+    uint8_t  family;         /* 4 or 6 */
+    uint8_t  dst_len;
+    uint8_t  protocol;       /* RTPROT_* */
+    uint8_t  type;           /* RTN_* */
+    uint8_t  scope;          /* RT_SCOPE_* */
+    uint8_t  reserved[3];
+    uint32_t table;
+    uint32_t oif;
+    uint32_t metric;         /* RTA_PRIORITY */
+    uint8_t  dst[16];
+    uint8_t  gateway[16];    /* all zero: on-link */
+};
+
+/* A kernel device (kobject uevent, or found under /sys at start); key: the DEVPATH property.  The fixed part
+ * is followed by props_len bytes of NUL-terminated "KEY=VALUE" strings, as the kernel sends them. */
+struct wn_wire_device
+{
+    uint32_t seqnum;         /* SEQNUM, 0 for devices found under /sys */
+    uint32_t ifindex;        /* IFINDEX for network devices, else 0 */
+    uint16_t props_len;
+    uint16_t reserved;
+};
+
+/* A decoded record: header fields plus a copy of the fixed body, and the device properties in place. */
+struct wn_wire_record
+{
+    uint16_t type;
+    uint16_t op;
+    union
+    {
+        struct wn_wire_hello hello;
+        struct wn_wire_snapshot snapshot;
+        struct wn_wire_dump dump;
+        struct wn_wire_link link;
+        struct wn_wire_addr addr;
+        struct wn_wire_route route;
+        struct wn_wire_device device;
+    } u;
+    const char *props;       /* device only: points into the decoded buffer, props_len bytes */
+};
+
+/* Encodes one record into buf.  Returns its length, or 0 if it does not fit in cap or the input is invalid.
+ * props/props_len apply to WN_WIRE_DEVICE only (u.device.props_len is set from props_len). */
+size_t wn_wire_encode(uint8_t *buf, size_t cap, uint16_t type, uint16_t op, const void *body,
+                      const char *props, size_t props_len);
+
+/* Decodes the first record of buf[0..len).  Returns the bytes it takes (> 0), 0 when more bytes are needed, or
+ * -1 when the stream is malformed: unknown type, wrong length, bad op for the type, an unterminated name or
+ * property block.  A malformed stream cannot be resynchronised: drop the connection. */
+long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec);
+
+/* Finds KEY's value in a device's property block, or NULL. */
+const char *wn_wire_prop(const char *props, size_t props_len, const char *key);
+
+#define WN_WIRE_ASSERT_SIZE(type, size) _Static_assert(sizeof(type) == (size), #type " must be " #size " bytes")
+WN_WIRE_ASSERT_SIZE(struct wn_wire_header, 8);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_hello, 24);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_snapshot, 8);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_dump, 4);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 64);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_addr, 36);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_route, 52);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
+
+#endif

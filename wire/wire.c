@@ -1,0 +1,131 @@
+/* Encoding and decoding of wire records (include/winenotify/wire.h); compiled into the helper and the DLLs. */
+#include <string.h>
+
+#include "winenotify/wire.h"
+
+static size_t body_size(uint16_t type)
+{
+    switch (type)
+    {
+    case WN_WIRE_HELLO: return sizeof(struct wn_wire_hello);
+    case WN_WIRE_SNAPSHOT_BEGIN:
+    case WN_WIRE_SNAPSHOT_END: return sizeof(struct wn_wire_snapshot);
+    case WN_WIRE_LINK: return sizeof(struct wn_wire_link);
+    case WN_WIRE_ADDR: return sizeof(struct wn_wire_addr);
+    case WN_WIRE_ROUTE: return sizeof(struct wn_wire_route);
+    case WN_WIRE_DEVICE: return sizeof(struct wn_wire_device);
+    case WN_WIRE_DUMP: return sizeof(struct wn_wire_dump);
+    }
+    return 0;
+}
+
+/* Object records carry ADD, CHANGE or DEL; control records carry no op. */
+static int op_valid(uint16_t type, uint16_t op)
+{
+    switch (type)
+    {
+    case WN_WIRE_LINK:
+    case WN_WIRE_ADDR:
+    case WN_WIRE_ROUTE:
+    case WN_WIRE_DEVICE:
+        return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
+    }
+    return op == WN_WIRE_OP_NONE;
+}
+
+size_t wn_wire_encode(uint8_t *buf, size_t cap, uint16_t type, uint16_t op, const void *body,
+                      const char *props, size_t props_len)
+{
+    struct wn_wire_header hdr;
+    size_t size = body_size(type), total;
+
+    if (!size || !op_valid(type, op)) return 0;
+    if (type != WN_WIRE_DEVICE) props_len = 0;
+    else if (props_len > 0xffff || (props_len && props[props_len - 1])) return 0;
+    total = sizeof(hdr) + size + props_len;
+    if (total > cap || total > WN_WIRE_MAX_RECORD) return 0;
+
+    hdr.length = (uint32_t)total;
+    hdr.type = type;
+    hdr.op = op;
+    memcpy(buf, &hdr, sizeof(hdr));
+    memcpy(buf + sizeof(hdr), body, size);
+    if (type == WN_WIRE_DEVICE)
+    {
+        struct wn_wire_device dev;
+        memcpy(&dev, body, sizeof(dev));
+        dev.props_len = (uint16_t)props_len;
+        memcpy(buf + sizeof(hdr), &dev, sizeof(dev));
+        if (props_len) memcpy(buf + sizeof(hdr) + size, props, props_len);
+    }
+    return total;
+}
+
+static int name_terminated(const char *name, size_t size)
+{
+    return memchr(name, 0, size) != NULL;
+}
+
+long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
+{
+    struct wn_wire_header hdr;
+    size_t size;
+
+    if (len < sizeof(hdr)) return 0;
+    memcpy(&hdr, buf, sizeof(hdr));
+    if (!(size = body_size(hdr.type)) || !op_valid(hdr.type, hdr.op)) return -1;
+    if (hdr.length < sizeof(hdr) + size || hdr.length > WN_WIRE_MAX_RECORD) return -1;
+    if (hdr.type != WN_WIRE_DEVICE && hdr.length != sizeof(hdr) + size) return -1;
+    if (len < hdr.length) return 0;
+
+    memset(rec, 0, sizeof(*rec));
+    rec->type = hdr.type;
+    rec->op = hdr.op;
+    memcpy(&rec->u, buf + sizeof(hdr), size);
+
+    switch (hdr.type)
+    {
+    case WN_WIRE_LINK:
+        if (!name_terminated(rec->u.link.name, sizeof(rec->u.link.name))) return -1;
+        if (rec->u.link.addr_len > sizeof(rec->u.link.addr)) return -1;
+        break;
+    case WN_WIRE_ADDR:
+        if (rec->u.addr.family != 4 && rec->u.addr.family != 6) return -1;
+        if (rec->u.addr.prefixlen > (rec->u.addr.family == 4 ? 32 : 128)) return -1;
+        break;
+    case WN_WIRE_ROUTE:
+        if (rec->u.route.family != 4 && rec->u.route.family != 6) return -1;
+        if (rec->u.route.dst_len > (rec->u.route.family == 4 ? 32 : 128)) return -1;
+        break;
+    case WN_WIRE_DEVICE:
+        if (hdr.length != sizeof(hdr) + size + rec->u.device.props_len) return -1;
+        rec->props = (const char *)buf + sizeof(hdr) + size;
+        if (rec->u.device.props_len && rec->props[rec->u.device.props_len - 1]) return -1;
+        if (!wn_wire_prop(rec->props, rec->u.device.props_len, "DEVPATH")) return -1;
+        break;
+    case WN_WIRE_SNAPSHOT_BEGIN:
+    case WN_WIRE_SNAPSHOT_END:
+        if (!rec->u.snapshot.tables || (rec->u.snapshot.tables & ~WN_TABLE_ALL)) return -1;
+        if (rec->u.snapshot.reason < WN_REASON_INITIAL || rec->u.snapshot.reason > WN_REASON_REQUEST) return -1;
+        break;
+    case WN_WIRE_DUMP:
+        if (!rec->u.dump.tables || (rec->u.dump.tables & ~WN_TABLE_ALL)) return -1;
+        break;
+    }
+    return (long)hdr.length;
+}
+
+const char *wn_wire_prop(const char *props, size_t props_len, const char *key)
+{
+    size_t keylen = strlen(key);
+    const char *p = props, *end = props + props_len;
+
+    while (p < end)
+    {
+        const char *nul = memchr(p, 0, end - p);
+        if (!nul) return NULL;
+        if ((size_t)(nul - p) > keylen && !memcmp(p, key, keylen) && p[keylen] == '=') return p + keylen + 1;
+        p = nul + 1;
+    }
+    return NULL;
+}
