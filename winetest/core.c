@@ -67,21 +67,10 @@ static struct item *replica;
 static size_t n_replica, cap_replica;
 static LONG invented;                 /* events that did not fit the replica */
 
-static size_t body_size(uint32_t table)
-{
-    switch (table)
-    {
-    case WN_TABLE_LINK: return sizeof(struct wn_state_link);
-    case WN_TABLE_ADDR: return sizeof(struct wn_state_addr);
-    case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
-    }
-    return sizeof(struct wn_state_device);
-}
-
 static void item_set(struct item *it, uint32_t table, const void *body)
 {
     it->table = table;
-    memcpy(&it->body, body, body_size(table));
+    memcpy(&it->body, body, wn_state_body_size(table));
     it->props = NULL;
     if (table == WN_TABLE_DEVICE)
     {

@@ -105,17 +105,6 @@ static const char *op_name(uint16_t op)
     return op == WN_WIRE_OP_ADD ? "add" : op == WN_WIRE_OP_DEL ? "delete" : "change";
 }
 
-static size_t body_size(uint32_t table)
-{
-    switch (table)
-    {
-    case WN_TABLE_LINK: return sizeof(struct wn_state_link);
-    case WN_TABLE_ADDR: return sizeof(struct wn_state_addr);
-    case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
-    }
-    return sizeof(struct wn_state_device);
-}
-
 /* For traces: which object. */
 static const char *describe(uint32_t table, const void *body)
 {
@@ -177,8 +166,8 @@ static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_bo
     c->seq = ++change_seq;
     c->table = table;
     c->op = op;
-    if ((c->has_old = old_body != NULL)) memcpy(&c->old, old_body, body_size(table));
-    if ((c->has_new = new_body != NULL)) memcpy(&c->new, new_body, body_size(table));
+    if ((c->has_old = old_body != NULL)) memcpy(&c->old, old_body, wn_state_body_size(table));
+    if ((c->has_new = new_body != NULL)) memcpy(&c->new, new_body, wn_state_body_size(table));
     if (table == WN_TABLE_DEVICE)
     {
         size_t len = (old_body ? c->old.device.wire.props_len : 0) + (new_body ? c->new.device.wire.props_len : 0);

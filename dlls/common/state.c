@@ -693,3 +693,14 @@ const struct wn_state_link *wn_state_find_link(const struct wn_state *s, uint32_
     key.wire.ifindex = ifindex;
     return wn_state_find(s, WN_TABLE_LINK, &key);
 }
+
+size_t wn_state_body_size(uint32_t table)
+{
+    switch (table)
+    {
+    case WN_TABLE_LINK: return sizeof(struct wn_state_link);
+    case WN_TABLE_ADDR: return sizeof(struct wn_state_addr);
+    case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
+    }
+    return sizeof(struct wn_state_device);
+}

@@ -70,6 +70,9 @@ typedef uint64_t (*wn_state_luid_hook)(void *ctx, uint32_t ifindex, const struct
 
 struct wn_state;
 
+/* sizeof the body struct of a table (one WN_TABLE_* bit). */
+size_t wn_state_body_size(uint32_t table);
+
 /* An empty state, not ready; NULL when out of memory. */
 struct wn_state *wn_state_create(void);
 void wn_state_free(struct wn_state *state);
