@@ -3,9 +3,10 @@
  * Not built by make: gcc -std=c11 -Wall -Wextra -o capture-uevent tools/capture-uevent.c
  * Run as root, then cause events from another shell, e.g.:
  *   ip netns add cap && ip netns exec cap ./capture-uevent /tmp/cap 4 &   # net devices: their own netns
- *   ip netns exec cap ip link add dummy0 type dummy; ip netns exec cap ip link del dummy0
+ *   ip netns exec cap ip tuntap add dev t0 mode tun; ip netns exec cap ip link set t0 name t1  # add, move
  *   ./capture-uevent /tmp/cap 10 &                                        # block devices: initial netns
- *   losetup -f --show /tmp/x.img; losetup -d /dev/loopN
+ *   losetup /dev/loop8 /tmp/x.img; addpart /dev/loop8 1 2048 4096         # change, partition add
+ *   echo add > /sys/class/tty/ttyS0/uevent                                # a synthetic event
  * Each datagram is written unchanged to OUTDIR/NNN-<action>-<subsystem>.bin.  One line per datagram on stdout
  * also tells whether /dev/DEVNAME existed when the datagram was read: a kernel "add" may precede its node. */
 #define _GNU_SOURCE
