@@ -1,0 +1,119 @@
+/* Registrations of the MIB notification functions: their handles, the worker threads that run their callbacks,
+ * and the rundown that ends them (see ARCHITECTURE.md, "Principles", and SPEC.md §2-§4).
+ *
+ * A registration's notes (one per callback) are queued by the event source's reader thread and delivered by a
+ * small pool of worker threads of ours: never on the reader thread, because a callback may block (sleep, wait
+ * for another registration's callback through CancelMibChangeNotify2) and the reader must keep reading.  The
+ * callbacks of one registration run one at a time and in order; different registrations may run in parallel,
+ * so one slow callback delays only its own registration.  Idle workers wait without a timeout.
+ *
+ * Row memory: a note is the row the callback is given.  After delivery it is kept in the registration's ring of
+ * the last WN_REG_RING_ROWS notes, so the row stays valid after the callback returns (GLib reads the
+ * MIB_IPFORWARD_ROW2 later, from an idle handler) until that many newer notes of the same registration have
+ * been delivered, or the registration is cancelled.
+ *
+ * Handles are numbers in [0x40000000, 0x80000000), not pointers.  A kernel handle is an index into the
+ * process's handle table times 4, and that table holds at most 2^24 entries, so no kernel handle reaches this
+ * range and CloseHandle fails on ours; the pseudo-handles sit at the top of the address range, far above.
+ * Numbers are not reused until 2^28 registrations later (and never while live), so a cancelled handle stays
+ * unknown instead of naming a newer registration, as a freed and reused pointer would.  A handle is looked up
+ * in the registry of live registrations; an unknown value is never dereferenced. */
+#ifndef WN_IPHLPAPI_DISPATCH_H
+#define WN_IPHLPAPI_DISPATCH_H
+
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+
+#include "source.h"
+
+#define WN_REG_RING_ROWS 256
+
+union wn_mib_row
+{
+    MIB_IPINTERFACE_ROW iface;
+    MIB_UNICASTIPADDRESS_ROW addr;
+    MIB_IPFORWARD_ROW2 route;
+};
+
+/* One callback to make. */
+struct wn_note
+{
+    struct wn_note *next;
+    MIB_NOTIFICATION_TYPE type;
+    union wn_mib_row row;
+};
+
+/* The caller's callback, by kind. */
+union wn_reg_callback
+{
+    PIPINTERFACE_CHANGE_CALLBACK iface;
+    PUNICAST_IPADDRESS_CHANGE_CALLBACK addr;
+    PIPFORWARD_CHANGE_CALLBACK route;
+    PSTABLE_UNICAST_IPADDRESS_TABLE_CALLBACK stable;
+};
+
+struct wn_reg;
+
+struct wn_reg_ops
+{
+    /* Worker thread, no lock held: make the callback for note (or decide that none is due). */
+    void (*deliver)(struct wn_reg *reg, struct wn_note *note);
+    /* Frees what the kind added; the subscription has ended and no callback runs. */
+    void (*destroy)(struct wn_reg *reg);
+};
+
+struct wn_reg
+{
+    /* Set by the kind (notify_mib.c, stable.c) before wn_reg_publish(). */
+    const struct wn_reg_ops *ops;
+    ADDRESS_FAMILY family;
+    union wn_reg_callback callback;
+    void *context;
+    struct wn_subscription *sub;  /* ended by the rundown */
+    void *track;                  /* the kind's own state */
+
+    /* dispatch.c's, under its lock. */
+    ULONG_PTR handle;
+    struct wn_reg *next;          /* registry */
+    struct wn_reg *ready_next;
+    struct wn_note *queue_head, *queue_tail;
+    struct wn_note *ring[WN_REG_RING_ROWS];
+    unsigned int ring_pos;
+    DWORD running_tid;            /* thread making a callback (or holding it, see wn_reg_create) */
+    BOOL running, ready, cancelled, free_when_done, finished;
+};
+
+/* A registration held by the calling thread: notes posted to it wait until wn_reg_start().  NULL when out of
+ * memory. */
+struct wn_reg *wn_reg_create(const struct wn_reg_ops *ops);
+
+/* Frees a registration that was never published (its subscription, if any, is ended first). */
+void wn_reg_discard(struct wn_reg *reg);
+
+/* Enters it in the registry and returns its handle: from now on CancelMibChangeNotify2 finds it.  The creator
+ * still holds it, so a cancel from another thread waits for wn_reg_start(). */
+HANDLE wn_reg_publish(struct wn_reg *reg);
+
+/* The creator lets go: queued notes start to be delivered.  Returns FALSE if the registration was cancelled
+ * meanwhile (from the initial callback, or by another thread): it must not be touched any more. */
+BOOL wn_reg_start(struct wn_reg *reg);
+
+/* Queues a note (any thread; the reader's).  Dropped (freed) if the registration is being cancelled. */
+void wn_reg_post(struct wn_reg *reg, struct wn_note *note);
+
+/* From deliver(): this is the registration's last callback; when it returns the registration ends by itself
+ * (removed from the registry, its subscription ended, freed), unless it was cancelled meanwhile. */
+void wn_reg_finish(struct wn_reg *reg);
+
+/* CancelMibChangeNotify2 for our handles: NO_ERROR when it was ours, live, and is now ended (its callback in
+ * flight has returned, unless the caller is that very callback, which then is its last); ERROR_INVALID_HANDLE
+ * when the handle is not a live registration of ours. */
+DWORD wn_reg_cancel(HANDLE handle);
+
+/* Handles the system DLL gave out when we fell back to it (no helper): CancelMibChangeNotify2 passes these on. */
+void wn_reg_track_system(HANDLE handle);
+BOOL wn_reg_untrack_system(HANDLE handle);
+
+#endif

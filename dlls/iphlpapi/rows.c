@@ -1,0 +1,162 @@
+/* The view's objects as MIB rows (see rows.h). */
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <string.h>
+
+#include "rows.h"
+
+/* linux/rtnetlink.h, linux/if_arp.h */
+#define RTPROT_KERNEL     2
+#define RTPROT_RA         9
+
+BOOL wn_family_valid(ADDRESS_FAMILY family)
+{
+    return family == AF_UNSPEC || family == AF_INET || family == AF_INET6;
+}
+
+BOOL wn_family_covers(ADDRESS_FAMILY family, unsigned int wire_family)
+{
+    if (family == AF_UNSPEC) return wire_family == 4 || wire_family == 6;
+    return family == (wire_family == 4 ? AF_INET : wire_family == 6 ? AF_INET6 : AF_UNSPEC);
+}
+
+NL_DAD_STATE wn_dad_state(const struct wn_wire_addr *addr)
+{
+    if (addr->flags & WN_IFA_F_DADFAILED) return IpDadStateDuplicate;
+    if (addr->flags & WN_IFA_F_TENTATIVE) return IpDadStateTentative;
+    if ((addr->flags & WN_IFA_F_DEPRECATED) || !addr->preferred_lft) return IpDadStateDeprecated;
+    return IpDadStatePreferred;
+}
+
+BOOL wn_dad_pending(const struct wn_wire_addr *addr)
+{
+    return (addr->flags & (WN_IFA_F_TENTATIVE | WN_IFA_F_DADFAILED)) == WN_IFA_F_TENTATIVE;
+}
+
+static BOOL is_link_local6(const uint8_t *addr)
+{
+    return addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80;
+}
+
+/* A SOCKADDR_INET as the system's tables give it: the scope id of a link-local IPv6 address is its interface
+ * index (Windows and Wine alike), 0 otherwise. */
+static void fill_sockaddr(SOCKADDR_INET *sa, unsigned int wire_family, const uint8_t *addr, NET_IFINDEX index)
+{
+    memset(sa, 0, sizeof(*sa));
+    if (wire_family == 4)
+    {
+        sa->Ipv4.sin_family = AF_INET;
+        memcpy(&sa->Ipv4.sin_addr, addr, 4);
+        return;
+    }
+    sa->Ipv6.sin6_family = AF_INET6;
+    memcpy(&sa->Ipv6.sin6_addr, addr, 16);
+    if (is_link_local6(addr)) sa->Ipv6.sin6_scope_id = index;
+}
+
+void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link)
+{
+    memset(row, 0, sizeof(*row));
+    row->Family = family;
+    row->InterfaceLuid.Value = link->luid;
+    row->InterfaceIndex = link->wire.ifindex;
+    row->NlMtu = link->wire.mtu;
+    /* IFF_RUNNING is the kernel's "operationally up" (carrier, or no notion of one). */
+    row->Connected = (link->wire.flags & (WN_IFF_UP | WN_IFF_RUNNING)) == (WN_IFF_UP | WN_IFF_RUNNING);
+    row->UseAutomaticMetric = TRUE;
+    row->ZoneIndices[ScopeLevelInterface] = link->wire.ifindex;
+    row->ZoneIndices[ScopeLevelLink] = link->wire.ifindex;
+}
+
+/* Origins from how Linux got the address: a permanent (configured) one is manual; loopback and IPv6
+ * link-local ones are well known / from the link-layer address; other dynamic IPv6 ones come from router
+ * advertisements (temporary ones with a random suffix); other dynamic IPv4 ones from DHCP. */
+static void fill_origins(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_wire_addr *addr)
+{
+    BOOL loopback = addr->family == 4 ? addr->addr[0] == 127
+                                      : !memcmp(addr->addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+
+    if (loopback)
+    {
+        row->PrefixOrigin = IpPrefixOriginWellKnown;
+        row->SuffixOrigin = IpSuffixOriginWellKnown;
+    }
+    else if (addr->family == 6 && is_link_local6(addr->addr))
+    {
+        row->PrefixOrigin = IpPrefixOriginWellKnown;
+        row->SuffixOrigin = IpSuffixOriginLinkLayerAddress;
+    }
+    else if (addr->flags & WN_IFA_F_PERMANENT)
+    {
+        row->PrefixOrigin = IpPrefixOriginManual;
+        row->SuffixOrigin = IpSuffixOriginManual;
+    }
+    else if (addr->family == 6)
+    {
+        row->PrefixOrigin = IpPrefixOriginRouterAdvertisement;
+        row->SuffixOrigin = (addr->flags & WN_IFA_F_TEMPORARY) ? IpSuffixOriginRandom
+                                                               : IpSuffixOriginLinkLayerAddress;
+    }
+    else
+    {
+        row->PrefixOrigin = IpPrefixOriginDhcp;
+        row->SuffixOrigin = IpSuffixOriginDhcp;
+    }
+}
+
+void wn_row_unicast(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_state_addr *addr)
+{
+    FILETIME now;
+
+    memset(row, 0, sizeof(*row));
+    fill_sockaddr(&row->Address, addr->wire.family, addr->wire.addr, addr->wire.ifindex);
+    row->InterfaceLuid.Value = addr->luid;
+    row->InterfaceIndex = addr->wire.ifindex;
+    fill_origins(row, &addr->wire);
+    /* Both count seconds with 0xffffffff for "forever". */
+    row->ValidLifetime = addr->wire.valid_lft;
+    row->PreferredLifetime = addr->wire.preferred_lft;
+    row->OnLinkPrefixLength = addr->wire.prefixlen;
+    row->DadState = wn_dad_state(&addr->wire);
+    if (addr->wire.family == 6 && is_link_local6(addr->wire.addr)) row->ScopeId.Value = addr->wire.ifindex;
+    GetSystemTimeAsFileTime(&now);
+    row->CreationTimeStamp.u.LowPart = now.dwLowDateTime;
+    row->CreationTimeStamp.u.HighPart = (LONG)now.dwHighDateTime;
+}
+
+/* The kernel's own routes (the prefix route of a configured address) are local, as Wine reports them; routes
+ * learned from router advertisements come from ICMPv6; the rest were set up by someone: network management. */
+static NL_ROUTE_PROTOCOL route_protocol(unsigned int protocol)
+{
+    if (protocol == RTPROT_KERNEL) return RouteProtocolLocal;
+    if (protocol == RTPROT_RA) return RouteProtocolIcmp;
+    return RouteProtocolNetMgmt;
+}
+
+void wn_row_route(MIB_IPFORWARD_ROW2 *row, const struct wn_state_route *route)
+{
+    memset(row, 0, sizeof(*row));
+    row->InterfaceLuid.Value = route->luid;
+    row->InterfaceIndex = route->wire.oif;
+    fill_sockaddr(&row->DestinationPrefix.Prefix, route->wire.family, route->wire.dst, route->wire.oif);
+    row->DestinationPrefix.PrefixLength = route->wire.dst_len;
+    /* An on-link route's next hop is the unspecified address of its family. */
+    fill_sockaddr(&row->NextHop, route->wire.family, route->wire.gateway, route->wire.oif);
+    row->ValidLifetime = 0xffffffff;
+    row->PreferredLifetime = 0xffffffff;
+    row->Metric = route->wire.metric;
+    row->Protocol = route_protocol(route->wire.protocol);
+    row->Loopback = (route->luid >> 48) == 24;  /* IfType 24: IF_TYPE_SOFTWARE_LOOPBACK */
+    row->Immortal = TRUE;
+    row->Origin = NlroManual;
+}
+
+BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struct wn_wire_addr *addr)
+{
+    if (index != addr->ifindex) return FALSE;
+    if (addr->family == 4)
+        return address->si_family == AF_INET && !memcmp(&address->Ipv4.sin_addr, addr->addr, 4);
+    return address->si_family == AF_INET6 && !memcmp(&address->Ipv6.sin6_addr, addr->addr, 16);
+}

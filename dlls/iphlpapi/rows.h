@@ -1,0 +1,47 @@
+/* The view's objects (state.h) as Windows MIB rows.
+ *
+ * Only the key fields are promised by Windows (SPEC.md §2): Family, InterfaceLuid, InterfaceIndex for
+ * interfaces; Address, InterfaceLuid, InterfaceIndex for unicast addresses; DestinationPrefix, NextHop,
+ * InterfaceLuid, InterfaceIndex for routes.  They are the values the system's own tables report (the LUIDs are
+ * the view's, which are the system's: luid.h).  Other fields are filled where the view knows them and left 0
+ * where it does not (interface metric and forwarding are not in the view). */
+#ifndef WN_IPHLPAPI_ROWS_H
+#define WN_IPHLPAPI_ROWS_H
+
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+
+#include "state.h"
+
+/* Linux values the wire carries as they are (linux/if.h, if_addr.h, rtnetlink.h, if_arp.h). */
+#define WN_IFF_UP             0x1u
+#define WN_IFF_LOOPBACK       0x8u
+#define WN_IFF_RUNNING        0x40u
+#define WN_IFA_F_TEMPORARY    0x01u
+#define WN_IFA_F_DADFAILED    0x08u
+#define WN_IFA_F_DEPRECATED   0x20u
+#define WN_IFA_F_TENTATIVE    0x40u
+#define WN_IFA_F_PERMANENT    0x80u
+
+/* AF_UNSPEC, AF_INET or AF_INET6: the families a registration may ask for. */
+BOOL wn_family_valid(ADDRESS_FAMILY family);
+/* Whether a registration for family covers an object of wire family 4 or 6. */
+BOOL wn_family_covers(ADDRESS_FAMILY family, unsigned int wire_family);
+
+/* IFA_F_DADFAILED -> IpDadStateDuplicate (the kernel leaves IFA_F_TENTATIVE set on a failed address, so this
+ * is checked first); IFA_F_TENTATIVE -> IpDadStateTentative; IFA_F_DEPRECATED or a preferred lifetime of 0 ->
+ * IpDadStateDeprecated; anything else IpDadStatePreferred. */
+NL_DAD_STATE wn_dad_state(const struct wn_wire_addr *addr);
+/* Duplicate address detection still running: tentative and not failed (a failed one never becomes stable). */
+BOOL wn_dad_pending(const struct wn_wire_addr *addr);
+
+void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link);
+void wn_row_unicast(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_state_addr *addr);
+void wn_row_route(MIB_IPFORWARD_ROW2 *row, const struct wn_state_route *route);
+
+/* Whether a system table's address is this view address (family, address, interface index). */
+BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struct wn_wire_addr *addr);
+
+#endif
