@@ -1,8 +1,10 @@
 # netns-lib.sh: run a command in a private network namespace (POSIX sh, sourced).
 #
-# Inside: only lo (up) and, when /dev/net/tun can be opened, a tun device named
-# $WN_TUN_NAME (left down, for tests to change), exported as WINENOTIFY_TEST_TUN
-# (empty when there is none).  The command also gets a private mount namespace
+# Inside: lo (up); a veth pair $WN_IF_NAME/${WN_IF_NAME}p, both up so that the
+# link has carrier (IPv6 duplicate address detection runs, routes can go
+# through it), exported as WINENOTIFY_TEST_IF for tests to change; and, when
+# /dev/net/tun can be opened, a tun device named $WN_TUN_NAME (left down),
+# exported as WINENOTIFY_TEST_TUN (empty when there is none).  The command also gets a private mount namespace
 # and, when the system allows it, a private PID namespace with its own /proc, so
 # that every process it leaves behind dies with it.
 #
@@ -21,6 +23,7 @@
 
 # shellcheck disable=SC2034  # results for the scripts that source us
 WN_TUN_NAME=${WN_TUN_NAME:-wntun0}
+WN_IF_NAME=${WN_IF_NAME:-wntest0}
 WN_NS_MODE=
 WN_NS_WHY=
 WN_NS_LIVE=
@@ -39,7 +42,12 @@ WINENOTIFY_TEST_TUN=
 if ip tuntap add dev "$WN_TUN_NAME" mode tun 2>/dev/null; then
     WINENOTIFY_TEST_TUN=$WN_TUN_NAME
 fi
-export WINENOTIFY_TEST_TUN
+WINENOTIFY_TEST_IF=
+if ip link add "$WN_IF_NAME" type veth peer name "${WN_IF_NAME}p" 2>/dev/null &&
+   ip link set "${WN_IF_NAME}p" up && ip link set "$WN_IF_NAME" up; then
+    WINENOTIFY_TEST_IF=$WN_IF_NAME
+fi
+export WINENOTIFY_TEST_TUN WINENOTIFY_TEST_IF
 exec "$@"
 '
 
@@ -92,7 +100,7 @@ _wn_rand()
 wn_ns_exec()
 {
     [ -n "$WN_NS_MODE" ] || wn_ns_probe || return 125
-    export WN_TUN_NAME
+    export WN_TUN_NAME WN_IF_NAME
     WN_NS_LAST=
     _wn_limit=
     [ "${WN_NS_TIMEOUT:-0}" -gt 0 ] && _wn_limit="timeout -k 5 $WN_NS_TIMEOUT"

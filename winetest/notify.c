@@ -3,8 +3,8 @@
  *
  * The same program runs on Windows and under Wine.  Real changes are made the way a Windows program makes them,
  * with CreateUnicastIpAddressEntry, DeleteUnicastIpAddressEntry, CreateIpForwardEntry2 and
- * DeleteIpForwardEntry2, on the interface whose alias is in WINENOTIFY_TEST_TUN (tools/wine-test-run makes a
- * tun device for it in a private network namespace).  Each change is made by a child process ("notify.exe
+ * DeleteIpForwardEntry2, on the interface whose alias is in WINENOTIFY_TEST_IF (tools/wine-test-run makes a
+ * veth pair, both ends up, in a private network namespace).  Each change is made by a child process ("notify.exe
  * notify write ...") whose exit code is the function's result: a Wine without these functions aborts the
  * process that calls an unimplemented one, and the test must go on to skip, as it does where the system refuses
  * (ERROR_ACCESS_DENIED without admin rights on Windows, ERROR_NOT_SUPPORTED). */
@@ -675,7 +675,7 @@ static void test_events(void)
     static const enum kind kinds[] = { KIND_ADDRESS, KIND_ADDRESS, KIND_ADDRESS, KIND_ROUTE, KIND_ROUTE,
                                        KIND_INTERFACE, KIND_INTERFACE, KIND_ADDRESS, KIND_ADDRESS };
     HANDLE handles[ARRAY_SIZE(all)] = { 0 };
-    const char *alias = getenv("WINENOTIFY_TEST_TUN");
+    const char *alias = getenv("WINENOTIFY_TEST_IF");
     WCHAR walias[256];
     struct match add_addr, del_addr, add_route, del_route;
     int add4 = -1, del4 = -1, add0 = -1, addr_route = -1, del_r = -1;
@@ -690,7 +690,7 @@ static void test_events(void)
 
     if (!alias || !*alias)
     {
-        skip("WINENOTIFY_TEST_TUN is not set: no interface to change\n");
+        skip("WINENOTIFY_TEST_IF is not set: no interface to change\n");
         return;
     }
     MultiByteToWideChar(CP_ACP, 0, alias, -1, walias, ARRAY_SIZE(walias));
