@@ -43,7 +43,11 @@ if ip tuntap add dev "$WN_TUN_NAME" mode tun 2>/dev/null; then
     WINENOTIFY_TEST_TUN=$WN_TUN_NAME
 fi
 WINENOTIFY_TEST_IF=
+# No automatic link-local addresses: they would be tentative for the first
+# second, and a test that asks whether any address is still tentative would
+# race them.  Addresses the tests add still go through DAD.
 if ip link add "$WN_IF_NAME" type veth peer name "${WN_IF_NAME}p" 2>/dev/null &&
+   ip link set "$WN_IF_NAME" addrgenmode none && ip link set "${WN_IF_NAME}p" addrgenmode none &&
    ip link set "${WN_IF_NAME}p" up && ip link set "$WN_IF_NAME" up; then
     WINENOTIFY_TEST_IF=$WN_IF_NAME
 fi
