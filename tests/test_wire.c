@@ -96,6 +96,52 @@ static void test_round_trip_control(void)
 
 static const char props[] = "ACTION=add\0DEVPATH=/devices/virtual/net/wntun0\0SUBSYSTEM=net\0INTERFACE=wntun0\0IFINDEX=2";
 
+static void test_requests(void)
+{
+    struct wn_wire_set_addr set_addr;
+    struct wn_wire_set_route set_route;
+    struct wn_wire_reply reply = { 77, WN_RESULT_EXISTS };
+    struct wn_wire_record rec;
+    size_t n;
+
+    memset(&set_addr, 0, sizeof(set_addr));
+    set_addr.id = 5;
+    set_addr.addr.family = 6;
+    set_addr.addr.prefixlen = 64;
+    set_addr.addr.ifindex = 3;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &set_addr, NULL, 0);
+    CU_ASSERT_EQUAL_FATAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.type, WN_WIRE_SET_ADDR);
+    CU_ASSERT_EQUAL(rec.op, WN_WIRE_OP_ADD);
+    CU_ASSERT_EQUAL(memcmp(&rec.u.set_addr, &set_addr, sizeof(set_addr)), 0);
+    /* A request adds or deletes; it never "changes". */
+    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ADDR, WN_WIRE_OP_CHANGE, &set_addr, NULL, 0), 0);
+    set_addr.addr.prefixlen = 129;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ADDR, WN_WIRE_OP_DEL, &set_addr, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+
+    memset(&set_route, 0, sizeof(set_route));
+    set_route.id = 6;
+    set_route.route.family = 4;
+    set_route.route.dst_len = 16;
+    set_route.route.oif = 2;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ROUTE, WN_WIRE_OP_DEL, &set_route, NULL, 0);
+    CU_ASSERT_EQUAL_FATAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.u.set_route.id, 6);
+    CU_ASSERT_EQUAL(rec.u.set_route.route.oif, 2);
+    set_route.route.family = 5;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ROUTE, WN_WIRE_OP_ADD, &set_route, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
+    CU_ASSERT_EQUAL_FATAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.u.reply.id, 77);
+    CU_ASSERT_EQUAL(rec.u.reply.result, WN_RESULT_EXISTS);
+    reply.result = WN_RESULT_LAST + 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+}
+
 static void test_device_properties(void)
 {
     struct wn_wire_device dev = { .seqnum = 99, .ifindex = 2, .props_len = 1 /* overwritten */ };
@@ -204,6 +250,7 @@ void register_wire_tests(void)
     {
         { "link, address and route round trips", test_round_trip_objects },
         { "hello, snapshot and dump round trips", test_round_trip_control },
+        { "change requests and replies", test_requests },
         { "device property blocks", test_device_properties },
         { "a stream cut anywhere asks for more", test_every_cut_needs_more },
         { "malformed records are refused", test_malformed },

@@ -14,12 +14,15 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_ADDR: return sizeof(struct wn_wire_addr);
     case WN_WIRE_ROUTE: return sizeof(struct wn_wire_route);
     case WN_WIRE_DEVICE: return sizeof(struct wn_wire_device);
+    case WN_WIRE_REPLY: return sizeof(struct wn_wire_reply);
     case WN_WIRE_DUMP: return sizeof(struct wn_wire_dump);
+    case WN_WIRE_SET_ADDR: return sizeof(struct wn_wire_set_addr);
+    case WN_WIRE_SET_ROUTE: return sizeof(struct wn_wire_set_route);
     }
     return 0;
 }
 
-/* Object records carry ADD, CHANGE or DEL; control records carry no op. */
+/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL; control records carry no op. */
 static int op_valid(uint16_t type, uint16_t op)
 {
     switch (type)
@@ -29,6 +32,9 @@ static int op_valid(uint16_t type, uint16_t op)
     case WN_WIRE_ROUTE:
     case WN_WIRE_DEVICE:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
+    case WN_WIRE_SET_ADDR:
+    case WN_WIRE_SET_ROUTE:
+        return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_DEL;
     }
     return op == WN_WIRE_OP_NONE;
 }
@@ -66,6 +72,18 @@ static int name_terminated(const char *name, size_t size)
     return memchr(name, 0, size) != NULL;
 }
 
+static int addr_valid(const struct wn_wire_addr *addr)
+{
+    if (addr->family != 4 && addr->family != 6) return 0;
+    return addr->prefixlen <= (addr->family == 4 ? 32 : 128);
+}
+
+static int route_valid(const struct wn_wire_route *route)
+{
+    if (route->family != 4 && route->family != 6) return 0;
+    return route->dst_len <= (route->family == 4 ? 32 : 128);
+}
+
 long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
 {
     struct wn_wire_header hdr;
@@ -90,12 +108,19 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         if (rec->u.link.addr_len > sizeof(rec->u.link.addr)) return -1;
         break;
     case WN_WIRE_ADDR:
-        if (rec->u.addr.family != 4 && rec->u.addr.family != 6) return -1;
-        if (rec->u.addr.prefixlen > (rec->u.addr.family == 4 ? 32 : 128)) return -1;
+        if (!addr_valid(&rec->u.addr)) return -1;
         break;
     case WN_WIRE_ROUTE:
-        if (rec->u.route.family != 4 && rec->u.route.family != 6) return -1;
-        if (rec->u.route.dst_len > (rec->u.route.family == 4 ? 32 : 128)) return -1;
+        if (!route_valid(&rec->u.route)) return -1;
+        break;
+    case WN_WIRE_SET_ADDR:
+        if (!addr_valid(&rec->u.set_addr.addr)) return -1;
+        break;
+    case WN_WIRE_SET_ROUTE:
+        if (!route_valid(&rec->u.set_route.route)) return -1;
+        break;
+    case WN_WIRE_REPLY:
+        if (rec->u.reply.result > WN_RESULT_LAST) return -1;
         break;
     case WN_WIRE_DEVICE:
         if (hdr.length != sizeof(hdr) + size + rec->u.device.props_len) return -1;

@@ -12,6 +12,8 @@
  *                  ...                                then SNAPSHOT_END(tables, reason)
  *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE             live changes, op ADD, CHANGE or DEL
  *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
+ *   DLL -> helper  SET_ADDR/SET_ROUTE(id), op ADD/DEL asks the host to add or delete an address or a route
+ *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE records
  * A snapshot is the complete truth for its tables: the DLL replaces its view with it and derives the exact
  * changes by diffing (initial load, resync after a netlink overflow, a restarted helper alike). */
 #ifndef WINENOTIFY_WIRE_H
@@ -20,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WN_WIRE_VERSION 1
+#define WN_WIRE_VERSION 2
 #define WN_WIRE_TOKEN_SIZE 16
 /* Environment variables the DLL gives the helper: never the command line, which other users can read. */
 #define WN_WIRE_ENV_TOKEN "WINENOTIFY_TOKEN"
@@ -37,7 +39,10 @@ enum wn_wire_type
     WN_WIRE_ADDR = 5,
     WN_WIRE_ROUTE = 6,
     WN_WIRE_DEVICE = 7,
+    WN_WIRE_REPLY = 8,
     WN_WIRE_DUMP = 32,
+    WN_WIRE_SET_ADDR = 33,
+    WN_WIRE_SET_ROUTE = 34,
 };
 
 enum wn_wire_op
@@ -87,6 +92,25 @@ struct wn_wire_dump
     uint32_t tables;
 };
 
+/* The outcome of a change request, in the host's own terms mapped to what Windows can say. */
+enum wn_wire_result
+{
+    WN_RESULT_OK = 0,
+    WN_RESULT_ACCESS_DENIED = 1,  /* the host refused: no privilege over this network namespace */
+    WN_RESULT_NOT_FOUND = 2,      /* no such interface, address or route */
+    WN_RESULT_EXISTS = 3,         /* already there */
+    WN_RESULT_INVALID = 4,        /* a field the host (or the helper's validation) rejects */
+    WN_RESULT_NOT_SUPPORTED = 5,  /* e.g. IPv6 disabled on the interface */
+    WN_RESULT_FAILED = 6,         /* anything else (out of memory, the host went away) */
+};
+#define WN_RESULT_LAST WN_RESULT_FAILED
+
+struct wn_wire_reply
+{
+    uint32_t id;             /* the request's */
+    uint32_t result;         /* enum wn_wire_result */
+};
+
 /* A network interface (rtnetlink RTM_NEWLINK/RTM_DELLINK); key: ifindex. */
 struct wn_wire_link
 {
@@ -130,6 +154,26 @@ struct wn_wire_route
     uint8_t  gateway[16];    /* all zero: on-link */
 };
 
+/* Change requests.  The body is the object in the same form the helper reports it, with these rules (anything
+ * else is WN_RESULT_INVALID):
+ *   address: ifindex != 0; a unicast address (not unspecified, multicast or IPv4 broadcast); prefixlen within
+ *            the family; scope, reserved and flags 0; valid_lft >= preferred_lft (0xffffffff = forever, and
+ *            lifetimes are ignored for DEL).  DEL matches on ifindex, address and prefixlen.
+ *   route:   oif != 0; no bits set in dst past dst_len; gateway all zero (on-link) or a unicast address of the
+ *            family; table 0 (the main table); protocol, type, scope and reserved 0 (the helper chooses
+ *            static/unicast and the scope); metric as RTA_PRIORITY.  DEL matches on all of those. */
+struct wn_wire_set_addr
+{
+    uint32_t id;             /* echoed in the REPLY */
+    struct wn_wire_addr addr;
+};
+
+struct wn_wire_set_route
+{
+    uint32_t id;
+    struct wn_wire_route route;
+};
+
 /* A kernel device (kobject uevent, or found under /sys at start); key: the DEVPATH property.  The fixed part
  * is followed by props_len bytes of NUL-terminated "KEY=VALUE" strings, as the kernel sends them. */
 struct wn_wire_device
@@ -154,6 +198,9 @@ struct wn_wire_record
         struct wn_wire_addr addr;
         struct wn_wire_route route;
         struct wn_wire_device device;
+        struct wn_wire_reply reply;
+        struct wn_wire_set_addr set_addr;
+        struct wn_wire_set_route set_route;
     } u;
     const char *props;       /* device only: points into the decoded buffer, props_len bytes */
 };
@@ -180,5 +227,8 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 64);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_addr, 36);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_route, 52);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
 
 #endif
