@@ -3,7 +3,11 @@
  * Connects back to the DLL on 127.0.0.1 (port and token from the environment, never the command line, which
  * every local user can read), says HELLO, sends a snapshot of every table, then relays changes as they happen.
  * It sleeps in poll() with no timeout between events and exits when the connection closes, which is how it
- * learns that the Wine process is gone (exit, crash, kill -9 alike). */
+ * learns that the Wine process is gone (exit, crash, kill -9 alike).
+ *
+ * It also makes the changes the DLL asks for (CreateUnicastIpAddressEntry and friends), with the privileges it
+ * has: those of the user who runs Wine, in Wine's network namespace.  It makes nothing the kernel would not let
+ * that user make directly, and it checks every request against the rules in wire.h before the kernel sees it. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -121,6 +125,22 @@ static int snapshot(struct helper *h, uint32_t tables, uint32_t reason)
     return output_snapshot_end(h->out, tables, reason);
 }
 
+/* Carries out a change request.  The change's own events go out before the reply, so that when the API call
+ * returns, the DLL's view already holds the change. */
+static int change(struct helper *h, const struct wn_wire_record *rec)
+{
+    struct wn_wire_reply reply;
+    const void *body = rec->type == WN_WIRE_SET_ADDR ? (const void *)&rec->u.set_addr.addr
+                                                     : (const void *)&rec->u.set_route.route;
+
+    reply.id = rec->type == WN_WIRE_SET_ADDR ? rec->u.set_addr.id : rec->u.set_route.id;
+    reply.result = nl_change(h->nl, rec->type, rec->op, body);
+    trace("%s %s request %u: result %u\n", rec->type == WN_WIRE_SET_ADDR ? "address" : "route",
+          rec->op == WN_WIRE_OP_ADD ? "add" : "delete", reply.id, reply.result);
+    if (nl_read_events(h->nl, h->out)) return -1;
+    return output_record(h->out, WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
+}
+
 /* Reads what the DLL sent and serves it.  Returns 0, 1 when the connection closed, or -1 on a malformed
  * request or a failed dump. */
 static int serve_requests(struct helper *h)
@@ -137,13 +157,20 @@ static int serve_requests(struct helper *h)
     while ((r = wn_wire_decode(h->in + done, h->in_len - done, &rec)) > 0)
     {
         done += (size_t)r;
-        if (rec.type != WN_WIRE_DUMP)
+        switch (rec.type)
         {
+        case WN_WIRE_DUMP:
+            trace("dump requested: tables 0x%x\n", rec.u.dump.tables);
+            if (snapshot(h, rec.u.dump.tables, WN_REASON_REQUEST)) return -1;
+            break;
+        case WN_WIRE_SET_ADDR:
+        case WN_WIRE_SET_ROUTE:
+            if (change(h, &rec)) return -1;
+            break;
+        default:
             trace("unexpected record type %u from the DLL\n", rec.type);
             return -1;
         }
-        trace("dump requested: tables 0x%x\n", rec.u.dump.tables);
-        if (snapshot(h, rec.u.dump.tables, WN_REASON_REQUEST)) return -1;
     }
     if (r < 0)
     {

@@ -37,6 +37,11 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables);
  * failed. */
 int nl_read_events(struct nl *nl, struct output *out);
 
+/* Carries out a change request (WN_WIRE_SET_ADDR or WN_WIRE_SET_ROUTE, body the request's address or route)
+ * on the dump socket, between dumps, and waits for the kernel's answer.  Returns an enum wn_wire_result.  The
+ * change's own events are queued on the event socket by the time it returns: read them before replying. */
+uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body);
+
 /* How many times events were lost so far (for traces). */
 unsigned int nl_resyncs(const struct nl *nl);
 

@@ -35,6 +35,7 @@ int main(void)
     register_wire_tests();
     register_state_tests();
     register_nl_parse_tests();
+    register_nl_request_tests();
     register_seen_tests();
     register_overflow_tests();
 

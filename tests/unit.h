@@ -10,6 +10,7 @@ void register_uevent_parse_tests(void);
 void register_wire_tests(void);
 void register_state_tests(void);
 void register_nl_parse_tests(void);
+void register_nl_request_tests(void);
 void register_seen_tests(void);
 void register_overflow_tests(void);
 

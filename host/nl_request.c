@@ -1,0 +1,187 @@
+/* Change requests: validation and message building (see nl_request.h). */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nl_request.h"
+
+#define FOREVER 0xffffffffu
+
+struct msg
+{
+    uint8_t *buf;
+    size_t len;
+};
+
+static void put(struct msg *m, const void *data, size_t len)
+{
+    memcpy(m->buf + m->len, data, len);
+    m->len += NLMSG_ALIGN(len);
+}
+
+static void put_attr(struct msg *m, uint16_t type, const void *data, size_t len)
+{
+    struct rtattr rta;
+
+    rta.rta_len = (unsigned short)RTA_LENGTH(len);
+    rta.rta_type = type;
+    memcpy(m->buf + m->len, &rta, sizeof(rta));
+    memcpy(m->buf + m->len + RTA_LENGTH(0), data, len);
+    m->len += RTA_ALIGN(rta.rta_len);
+}
+
+static void begin(struct msg *m, uint8_t *buf, uint16_t type, uint16_t flags, uint32_t seq)
+{
+    struct nlmsghdr nlh;
+
+    memset(buf, 0, NL_REQUEST_MAX);
+    memset(&nlh, 0, sizeof(nlh));
+    nlh.nlmsg_type = type;
+    nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+    nlh.nlmsg_seq = seq;
+    m->buf = buf;
+    m->len = 0;
+    put(m, &nlh, sizeof(nlh));
+}
+
+static size_t end(struct msg *m)
+{
+    uint32_t len = (uint32_t)m->len;
+
+    memcpy(m->buf + offsetof(struct nlmsghdr, nlmsg_len), &len, sizeof(len));
+    return m->len;
+}
+
+static size_t addr_size(uint8_t family)
+{
+    return family == 4 ? 4 : 16;
+}
+
+static int all_zero(const uint8_t *p, size_t len)
+{
+    while (len--) if (*p++) return 0;
+    return 1;
+}
+
+/* An address a host may own: not unspecified, not multicast, not the IPv4 limited broadcast. */
+static int unicast(uint8_t family, const uint8_t *a)
+{
+    static const uint8_t broadcast[4] = { 255, 255, 255, 255 };
+
+    if (all_zero(a, addr_size(family))) return 0;
+    if (family == 4) return (a[0] & 0xf0) != 0xe0 && memcmp(a, broadcast, 4);
+    return a[0] != 0xff;
+}
+
+/* No bit set past the prefix: the kernel would refuse it for IPv4 and silently mask it for IPv6. */
+static int prefix_clean(const uint8_t *a, size_t size, unsigned int len)
+{
+    size_t byte = len / 8;
+
+    if (len % 8 && (a[byte++] & (0xff >> (len % 8)))) return 0;
+    return all_zero(a + byte, size - byte);
+}
+
+static int family_ok(uint8_t family, unsigned int len)
+{
+    return (family == 4 && len <= 32) || (family == 6 && len <= 128);
+}
+
+size_t nl_request_addr(uint8_t *buf, uint16_t op, const struct wn_wire_addr *a, uint32_t seq)
+{
+    struct ifaddrmsg ifa;
+    struct msg m;
+    size_t size;
+
+    if ((op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_DEL) || !family_ok(a->family, a->prefixlen)) return 0;
+    if (!a->ifindex || a->scope || a->reserved || a->flags) return 0;
+    size = addr_size(a->family);
+    if (!unicast(a->family, a->addr) || !all_zero(a->addr + size, sizeof(a->addr) - size)) return 0;
+    if (op == WN_WIRE_OP_ADD && a->valid_lft < a->preferred_lft) return 0;
+
+    if (op == WN_WIRE_OP_ADD) begin(&m, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, seq);
+    else begin(&m, buf, RTM_DELADDR, 0, seq);
+    memset(&ifa, 0, sizeof(ifa));
+    ifa.ifa_family = a->family == 4 ? AF_INET : AF_INET6;
+    ifa.ifa_prefixlen = a->prefixlen;
+    ifa.ifa_index = a->ifindex;
+    put(&m, &ifa, sizeof(ifa));
+    /* Both, as for a link that is not point-to-point: IPv4 matches a delete on IFA_LOCAL, IPv6 on IFA_ADDRESS. */
+    put_attr(&m, IFA_LOCAL, a->addr, size);
+    put_attr(&m, IFA_ADDRESS, a->addr, size);
+    if (op == WN_WIRE_OP_ADD && (a->valid_lft != FOREVER || a->preferred_lft != FOREVER))
+    {
+        struct ifa_cacheinfo ci;
+
+        memset(&ci, 0, sizeof(ci));
+        ci.ifa_prefered = a->preferred_lft;
+        ci.ifa_valid = a->valid_lft;
+        put_attr(&m, IFA_CACHEINFO, &ci, sizeof(ci));
+    }
+    return end(&m);
+}
+
+size_t nl_request_route(uint8_t *buf, uint16_t op, const struct wn_wire_route *r, uint32_t seq)
+{
+    struct rtmsg rtm;
+    struct msg m;
+    size_t size;
+    int on_link;
+
+    if ((op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_DEL) || !family_ok(r->family, r->dst_len)) return 0;
+    if (!r->oif || r->protocol || r->type || r->scope || r->table || !all_zero(r->reserved, sizeof(r->reserved)))
+        return 0;
+    size = addr_size(r->family);
+    if (!prefix_clean(r->dst, size, r->dst_len) || !all_zero(r->dst + size, sizeof(r->dst) - size)) return 0;
+    if (!all_zero(r->gateway + size, sizeof(r->gateway) - size)) return 0;
+    on_link = all_zero(r->gateway, size);
+    if (!on_link && !unicast(r->family, r->gateway)) return 0;
+
+    if (op == WN_WIRE_OP_ADD) begin(&m, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, seq);
+    else begin(&m, buf, RTM_DELROUTE, 0, seq);
+    memset(&rtm, 0, sizeof(rtm));
+    rtm.rtm_family = r->family == 4 ? AF_INET : AF_INET6;
+    rtm.rtm_dst_len = r->dst_len;
+    rtm.rtm_table = RT_TABLE_MAIN;
+    if (op == WN_WIRE_OP_ADD)
+    {
+        rtm.rtm_protocol = RTPROT_STATIC;
+        rtm.rtm_type = RTN_UNICAST;
+        rtm.rtm_scope = on_link ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+    }
+    else rtm.rtm_scope = RT_SCOPE_NOWHERE;   /* any scope, any protocol: the key is what follows */
+    put(&m, &rtm, sizeof(rtm));
+    if (r->dst_len) put_attr(&m, RTA_DST, r->dst, size);
+    if (!on_link) put_attr(&m, RTA_GATEWAY, r->gateway, size);
+    put_attr(&m, RTA_OIF, &r->oif, sizeof(r->oif));
+    put_attr(&m, RTA_PRIORITY, &r->metric, sizeof(r->metric));
+    return end(&m);
+}
+
+uint32_t nl_request_result(int err)
+{
+    switch (err)
+    {
+    case 0: return WN_RESULT_OK;
+    case EPERM:
+    case EACCES: return WN_RESULT_ACCESS_DENIED;
+    case ENODEV:
+    case ESRCH:
+    case ENOENT:
+    case EADDRNOTAVAIL: return WN_RESULT_NOT_FOUND;
+    case EEXIST: return WN_RESULT_EXISTS;
+    case EINVAL:
+    case ERANGE:
+    case ENETUNREACH:
+    case EHOSTUNREACH: return WN_RESULT_INVALID;
+    case EAFNOSUPPORT:
+    case EOPNOTSUPP:
+    case EPROTONOSUPPORT: return WN_RESULT_NOT_SUPPORTED;
+    }
+    return WN_RESULT_FAILED;
+}
