@@ -30,6 +30,12 @@ static enum wn_source_status passthrough_request_dump(uint32_t tables)
     return WN_SOURCE_PASSTHROUGH;
 }
 
+static enum wn_source_status passthrough_change(uint16_t type, uint16_t op, const void *body, uint32_t *result)
+{
+    (void)type; (void)op; (void)body; (void)result;
+    return WN_SOURCE_PASSTHROUGH;
+}
+
 /* On Windows the system DLL has the real implementation: ours only forwards. */
 static const struct wn_source_backend passthrough_backend =
 {
@@ -38,6 +44,7 @@ static const struct wn_source_backend passthrough_backend =
     passthrough_unsubscribe,
     passthrough_query,
     passthrough_request_dump,
+    passthrough_change,
 };
 
 static INIT_ONCE pick_once = INIT_ONCE_STATIC_INIT;
@@ -76,4 +83,9 @@ enum wn_source_status wn_source_query(wn_source_view_fn fn, void *ctx)
 enum wn_source_status wn_source_request_dump(uint32_t tables)
 {
     return get_backend()->request_dump(tables);
+}
+
+enum wn_source_status wn_source_change(uint16_t type, uint16_t op, const void *body, uint32_t *result)
+{
+    return get_backend()->change(type, op, body, result);
 }

@@ -56,6 +56,13 @@ enum wn_source_status wn_source_query(wn_source_view_fn fn, void *ctx);
  * Does not start the backend.  Returns WN_SOURCE_OK when the request was sent. */
 enum wn_source_status wn_source_request_dump(uint32_t tables);
 
+/* Asks the host to add or delete an address or a route: type WN_WIRE_SET_ADDR or WN_WIRE_SET_ROUTE, op
+ * WN_WIRE_OP_ADD or WN_WIRE_OP_DEL, body a struct wn_wire_addr or wn_wire_route following the rules in wire.h.
+ * Starts the backend like wn_source_subscribe and waits (bounded) for the host's answer.  On WN_SOURCE_OK,
+ * *result is an enum wn_wire_result, and on success the view already holds the change (its notifications may
+ * still be on their way).  On any other status nothing was asked. */
+enum wn_source_status wn_source_change(uint16_t type, uint16_t op, const void *body, uint32_t *result);
+
 /* How often the Wine backend's reader thread has woken up.  An idle process with subscriptions must not wake at
  * all: for the tests and the benchmark. */
 unsigned long wn_source_reader_wakeups(void);
@@ -69,6 +76,7 @@ struct wn_source_backend
     void (*unsubscribe)(struct wn_subscription *sub);
     enum wn_source_status (*query)(wn_source_view_fn fn, void *ctx);
     enum wn_source_status (*request_dump)(uint32_t tables);
+    enum wn_source_status (*change)(uint16_t type, uint16_t op, const void *body, uint32_t *result);
 };
 
 extern const struct wn_source_backend wn_source_wine_backend;

@@ -29,6 +29,7 @@ extern IMAGE_DOS_HEADER __ImageBase;
 #define HELLO_TIMEOUT_MS 5000        /* from starting the helper to its HELLO (it takes 3-5 ms) */
 #define READY_TIMEOUT_MS 10000       /* the first user's wait for the first complete view */
 #define CHUNK (64 * 1024)
+#define CHANGE_TIMEOUT_MS 10000      /* from a change request to its reply (a netlink round trip) */
 
 /* Waits before the next start after consecutive failures; past the last one the source gives up. */
 static const DWORD backoff_ms[] = { 50, 250, 1000, 3000, 10000 };
@@ -81,6 +82,18 @@ static SOCKET conn = INVALID_SOCKET;
 static uint64_t change_seq;              /* changes applied so far */
 static struct wn_subscription *subs_head, *subs_tail;
 static DWORD reader_tid;
+
+/* A change request waiting for the helper's reply. */
+struct request
+{
+    struct request *next;
+    uint32_t id;
+    uint32_t result;
+    BOOL done;
+};
+
+static struct request *requests;         /* under the lock */
+static uint32_t last_request_id;
 
 /* The reader's own: changes applied by the last chunk, not yet dispatched. */
 static struct change *pending;
@@ -234,6 +247,34 @@ static void dispatch(void)
     n_pending = 0;
 }
 
+/* ---- change requests -------------------------------------------------------------------------------------- */
+
+/* Lock held. */
+static void complete_requests(BOOL all, uint32_t id, uint32_t result)
+{
+    struct request *req;
+
+    for (req = requests; req; req = req->next)
+    {
+        if (req->done || (!all && req->id != id)) continue;
+        req->done = TRUE;
+        req->result = result;
+    }
+    WakeAllConditionVariable(&cond);
+}
+
+static void unlink_request(struct request *req)
+{
+    struct request **p;
+
+    for (p = &requests; *p; p = &(*p)->next)
+    {
+        if (*p != req) continue;
+        *p = req->next;
+        break;
+    }
+}
+
 /* ---- the reader ------------------------------------------------------------------------------------------- */
 
 static void set_phase(enum phase p)
@@ -282,6 +323,13 @@ static BOOL read_stream(SOCKET s, char *buf)
             int ret = WN_STATE_OK;
 
             if (!used) break;
+            if (used > 0 && rec.type == WN_WIRE_REPLY)
+            {
+                /* Its change's records came first and are applied: the view holds the change. */
+                complete_requests(FALSE, rec.u.reply.id, rec.u.reply.result);
+                off += used;
+                continue;
+            }
             if (used < 0 || (ret = wn_state_apply(view, &rec)) == WN_STATE_ERROR)
             {
                 bad = TRUE;
@@ -338,6 +386,7 @@ static DWORD WINAPI reader_main(void *module)
         {
             EnterCriticalSection(&lock);
             conn = launch.sock;
+            WakeAllConditionVariable(&cond);
             LeaveCriticalSection(&lock);
 
             worked = read_stream(launch.sock, buf);
@@ -346,6 +395,8 @@ static DWORD WINAPI reader_main(void *module)
             conn = INVALID_SOCKET;
             /* The rest of an interrupted snapshot will never come; the next helper sends a whole one. */
             wn_state_abort_snapshot(view);
+            /* Nor will these replies: whether the change was made, the next snapshot tells. */
+            complete_requests(TRUE, 0, WN_RESULT_FAILED);
             LeaveCriticalSection(&lock);
             closesocket(launch.sock);
         }
@@ -499,6 +550,85 @@ static enum wn_source_status wine_request_dump(uint32_t tables)
     return status;
 }
 
+/* Waits on the condition until deadline; FALSE when it has passed.  Lock held. */
+static BOOL wait_until(ULONGLONG deadline)
+{
+    ULONGLONG now = GetTickCount64();
+
+    if (now >= deadline) return FALSE;
+    SleepConditionVariableCS(&cond, &lock, (DWORD)(deadline - now));
+    return TRUE;
+}
+
+static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void *body, uint32_t *result)
+{
+    union
+    {
+        struct wn_wire_set_addr addr;
+        struct wn_wire_set_route route;
+    } set;
+    uint8_t buf[sizeof(struct wn_wire_header) + sizeof(set)];
+    struct request req;
+    enum wn_source_status status;
+    ULONGLONG deadline;
+    size_t len;
+
+    *result = WN_RESULT_FAILED;
+    if ((status = start()) != WN_SOURCE_OK) return status;
+    if (GetCurrentThreadId() == reader_tid)
+    {
+        /* The reply would have to come through this very thread. */
+        ERR("a network change requested from inside an event callback cannot be waited for\n");
+        return WN_SOURCE_OK;
+    }
+    memset(&set, 0, sizeof(set));
+    memset(&req, 0, sizeof(req));
+    deadline = GetTickCount64() + CHANGE_TIMEOUT_MS;
+
+    EnterCriticalSection(&lock);
+    /* Between two helpers (one died, the next is starting): wait for the next. */
+    while (conn == INVALID_SOCKET && phase == PHASE_RUNNING && wait_until(deadline)) {}
+    if (conn == INVALID_SOCKET)
+    {
+        LeaveCriticalSection(&lock);
+        WARN("no helper to make the change\n");
+        return WN_SOURCE_UNAVAILABLE;
+    }
+    req.id = ++last_request_id;
+    if (type == WN_WIRE_SET_ADDR)
+    {
+        set.addr.id = req.id;
+        memcpy(&set.addr.addr, body, sizeof(set.addr.addr));
+    }
+    else
+    {
+        set.route.id = req.id;
+        memcpy(&set.route.route, body, sizeof(set.route.route));
+    }
+    if (!(len = wn_wire_encode(buf, sizeof(buf), type, op, &set, NULL, 0)))
+    {
+        LeaveCriticalSection(&lock);
+        *result = WN_RESULT_INVALID;
+        return WN_SOURCE_OK;
+    }
+    /* A few dozen bytes on a blocking socket: one send, under the lock so that records never interleave. */
+    if (send(conn, (const char *)buf, (int)len, 0) != (int)len)
+    {
+        LeaveCriticalSection(&lock);
+        WARN("cannot send the change request (%d)\n", WSAGetLastError());
+        return WN_SOURCE_UNAVAILABLE;
+    }
+    req.next = requests;
+    requests = &req;
+    while (!req.done && wait_until(deadline)) {}
+    unlink_request(&req);
+    LeaveCriticalSection(&lock);
+    if (!req.done) ERR("no answer to change request %u after %u ms\n", req.id, CHANGE_TIMEOUT_MS);
+    else *result = req.result;
+    TRACE("change request %u (type %u, op %u): result %u\n", req.id, type, op, *result);
+    return WN_SOURCE_OK;
+}
+
 const struct wn_source_backend wn_source_wine_backend =
 {
     "Wine host helper",
@@ -506,4 +636,5 @@ const struct wn_source_backend wn_source_wine_backend =
     wine_unsubscribe,
     wine_query,
     wine_request_dump,
+    wine_change,
 };
