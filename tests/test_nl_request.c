@@ -241,6 +241,10 @@ static int run_child(void)
     CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a4)) == WN_RESULT_NOT_FOUND, "no if: %u", res);
     a4.prefixlen = 40;
     CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a4)) == WN_RESULT_INVALID, "bad: %u", res);
+    /* A user without the namespace's CAP_NET_ADMIN is refused, as Windows refuses a program without admin. */
+    CHECK(!setresgid(65534, 65534, 65534) && !setresuid(65534, 65534, 65534), "cannot become nobody");
+    a4 = make_addr(4, "10.66.0.1", 24, 1);
+    CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a4)) == WN_RESULT_ACCESS_DENIED, "nobody: %u", res);
     nl_close(nl);
     return failures ? 1 : 0;
 }
