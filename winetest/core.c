@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "unix.h"
 
 #include "luid.h"
 #include "source.h"
@@ -441,35 +442,9 @@ static struct event event_at(long i)
 static char unix_cwd[1024];
 static unsigned int ack_count;
 
-/* Starts /bin/sh -c script.  The script must not contain double quotes or backslashes (Wine splits the command
- * line the Windows way). */
 static BOOL run_unix(const char *script)
 {
-    WCHAR cmdline[4096];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    size_t n, i;
-    BOOL ret;
-
-    wcscpy(cmdline, L"\"Z:\\bin\\sh\" -c \"cd '");
-    n = wcslen(cmdline);
-    for (i = 0; unix_cwd[i] && n < ARRAY_SIZE(cmdline) - 16; i++) cmdline[n++] = (unsigned char)unix_cwd[i];
-    cmdline[n++] = '\'';
-    cmdline[n++] = ';';
-    cmdline[n++] = ' ';
-    for (i = 0; script[i] && n < ARRAY_SIZE(cmdline) - 2; i++) cmdline[n++] = (unsigned char)script[i];
-    cmdline[n++] = '"';
-    cmdline[n] = 0;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    ret = CreateProcessW(L"Z:\\bin\\sh", cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
-    ok(ret, "cannot start /bin/sh: %lu\n", GetLastError());
-    if (ret)
-    {
-        if (pi.hThread) CloseHandle(pi.hThread);
-        if (pi.hProcess) CloseHandle(pi.hProcess);
-    }
-    return ret;
+    return winetest_run_unix(unix_cwd, script);
 }
 
 /* Runs a script and waits until it has run: it ends by adding the next ack address to lo. */

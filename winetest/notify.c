@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "unix.h"
 
 #define WAIT_MS 10000
 
@@ -194,7 +195,7 @@ static ADDRESS_FAMILY row_family(const struct recorder *rec, const union row *ro
 struct match
 {
     MIB_NOTIFICATION_TYPE type;
-    SOCKADDR_INET address;    /* Address, or DestinationPrefix.Prefix */
+    SOCKADDR_INET address;    /* Address, or DestinationPrefix.Prefix; for interfaces only its family */
     UINT8 prefix_len;         /* routes */
     NET_IFINDEX index;
 };
@@ -208,14 +209,14 @@ static BOOL matches(const struct recorder *rec, const struct record *r, const st
         return same_address(&r->copy.route.DestinationPrefix.Prefix, &m->address) &&
                r->copy.route.DestinationPrefix.PrefixLength == m->prefix_len &&
                r->copy.route.InterfaceIndex == m->index;
-    return FALSE;
+    return r->copy.iface.InterfaceIndex == m->index && r->copy.iface.Family == m->address.si_family;
 }
 
-/* Waits (bounded) for a record like m; returns its index, or -1. */
-static int wait_for(struct recorder *rec, const struct match *m)
+/* Waits (bounded) for a record like m from record number from on; returns its index, or -1. */
+static int wait_from(struct recorder *rec, const struct match *m, unsigned int from)
 {
     ULONGLONG deadline = GetTickCount64() + WAIT_MS;
-    unsigned int i = 0;
+    unsigned int i = from;
 
     for (;;)
     {
@@ -232,6 +233,11 @@ static int wait_for(struct recorder *rec, const struct match *m)
         if ((now = GetTickCount64()) >= deadline) return -1;
         WaitForSingleObject(rec->signal, (DWORD)(deadline - now));
     }
+}
+
+static int wait_for(struct recorder *rec, const struct match *m)
+{
+    return wait_from(rec, m, 0);
 }
 
 /* ---- changes, made by a child process --------------------------------------------------------------------- */
@@ -848,6 +854,95 @@ done:
     for (i = 0; i < ARRAY_SIZE(all); i++) recorder_free(all[i]);
 }
 
+/* ---- interfaces (Wine only) ------------------------------------------------------------------------------- */
+
+static int wait_interface(struct recorder *rec, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY family, NET_IFINDEX index,
+                          int after)
+{
+    struct match m;
+
+    memset(&m, 0, sizeof(m));
+    m.type = type;
+    m.address.si_family = family;
+    m.index = index;
+    return wait_from(rec, &m, after < 0 ? 0 : after + 1);
+}
+
+/* A link added, given another MTU, brought up (it gains IPv6), taken down and deleted: an add, parameter
+ * notifications and a delete, per family.  No Windows API adds a link or takes one down (a driver does), so
+ * this part uses the host's own commands and runs under Wine only. */
+static void test_interface_events(void)
+{
+    struct recorder i4, i6;
+    HANDLE h4 = NULL, h6 = NULL;
+    NET_LUID luid, system_luid;
+    NET_IFINDEX index = 0;
+    ULONGLONG deadline;
+    int add, mtu, up, down, del, add6, del6;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine)
+    {
+        skip("links are added and taken down with host commands: Wine only\n");
+        return;
+    }
+    recorder_init(&i4, KIND_INTERFACE);
+    recorder_init(&i6, KIND_INTERFACE);
+    ret = notify(&i4, AF_INET, FALSE, &h4);
+    ok(ret == NO_ERROR, "AF_INET registration: %lu\n", ret);
+    ret = notify(&i6, AF_INET6, FALSE, &h6);
+    ok(ret == NO_ERROR, "AF_INET6 registration: %lu\n", ret);
+
+    if (!winetest_run_unix(NULL, "ip link add wnif9 type veth peer name wnif9p")) goto done;
+    /* Every interface notification wakes us; the link's index is known once the system's table has it. */
+    deadline = GetTickCount64() + WAIT_MS;
+    while (ConvertInterfaceAliasToLuid(L"wnif9", &luid) && GetTickCount64() < deadline)
+        WaitForSingleObject(i4.signal, 100);
+    ret = ConvertInterfaceAliasToLuid(L"wnif9", &luid);
+    ok(!ret, "wnif9 did not appear: %lu\n", ret);
+    if (ret || ConvertInterfaceLuidToIndex(&luid, &index)) goto done;
+
+    add = wait_interface(&i4, MibAddInstance, AF_INET, index, -1);
+    ok(add >= 0, "no IPv4 add notification for wnif9\n");
+    if (add < 0) goto done;
+    ok(i4.records[add].copy.iface.InterfaceLuid.Value == luid.Value, "LUID %#llx, system %#llx\n",
+       (unsigned long long)i4.records[add].copy.iface.InterfaceLuid.Value, (unsigned long long)luid.Value);
+    ok(!ConvertInterfaceIndexToLuid(index, &system_luid) && system_luid.Value == luid.Value, "index and LUID\n");
+
+    winetest_run_unix(NULL, "ip link set wnif9 mtu 1400");
+    mtu = wait_interface(&i4, MibParameterNotification, AF_INET, index, add);
+    ok(mtu >= 0, "no parameter notification for the MTU\n");
+
+    /* With carrier (its peer up), Linux gives it an IPv6 link-local address: it has IPv6 from then on. */
+    winetest_run_unix(NULL, "ip link set wnif9p up; ip link set wnif9 up");
+    up = wait_interface(&i4, MibParameterNotification, AF_INET, index, mtu);
+    ok(up >= 0, "no parameter notification for up\n");
+    add6 = wait_interface(&i6, MibAddInstance, AF_INET6, index, -1);
+    ok(add6 >= 0, "no IPv6 add notification once it had an IPv6 address\n");
+
+    winetest_run_unix(NULL, "ip link set wnif9 down");
+    down = wait_interface(&i4, MibParameterNotification, AF_INET, index, up);
+    ok(down >= 0, "no parameter notification for down\n");
+
+    winetest_run_unix(NULL, "ip link del wnif9");
+    del = wait_interface(&i4, MibDeleteInstance, AF_INET, index, down);
+    ok(del >= 0, "no IPv4 delete notification\n");
+    if (del >= 0)
+        ok(i4.records[del].copy.iface.InterfaceLuid.Value == luid.Value, "the delete notification's LUID %#llx\n",
+           (unsigned long long)i4.records[del].copy.iface.InterfaceLuid.Value);
+    del6 = wait_interface(&i6, MibDeleteInstance, AF_INET6, index, add6);
+    ok(del6 >= 0, "no IPv6 delete notification\n");
+    check_families(&i4, AF_INET, "AF_INET interfaces");
+    check_families(&i6, AF_INET6, "AF_INET6 interfaces");
+
+done:
+    winetest_run_unix(NULL, "ip link del wnif9 2>/dev/null");
+    if (h4) ok(CancelMibChangeNotify2(h4) == NO_ERROR, "cancel AF_INET\n");
+    if (h6) ok(CancelMibChangeNotify2(h6) == NO_ERROR, "cancel AF_INET6\n");
+    recorder_free(&i4);
+    recorder_free(&i6);
+}
+
 START_TEST(notify)
 {
     char **argv;
@@ -874,4 +969,5 @@ START_TEST(notify)
     }
     else win_skip("NotifyStableUnicastIpAddressTable is missing\n");
     test_events();
+    test_interface_events();
 }
