@@ -9,6 +9,16 @@ $ErrorActionPreference = 'Stop'
 $summary = '^[0-9a-f]{4,}:[A-Za-z0-9_]+: ([0-9]+) tests executed \(([0-9]+) marked as todo, (?:[0-9]+ as flaky, )?([0-9]+) failures?\), ([0-9]+) skipped\.$'
 $passed = 0; $failed = 0
 
+# The interface the tests may change (addresses in 10.77-10.79/16 and fd77-fd79::/16, routes through them): the
+# one that carries the default route.  The runner is an administrator, so the changes are made and the real
+# notifications checked; a user without admin rights gets ERROR_ACCESS_DENIED and the tests skip.
+if (-not $env:WINENOTIFY_TEST_IF) {
+    $route = Get-NetRoute -DestinationPrefix '0.0.0.0/0' -ErrorAction SilentlyContinue |
+        Sort-Object RouteMetric | Select-Object -First 1
+    if ($route) { $env:WINENOTIFY_TEST_IF = $route.InterfaceAlias }
+}
+Write-Output "interface to change: $env:WINENOTIFY_TEST_IF"
+
 foreach ($exe in Get-ChildItem "winetest/$Arch/*.exe") {
     $dir = Join-Path $env:RUNNER_TEMP "wt-$Arch-$Dlls-$($exe.BaseName)"
     New-Item -ItemType Directory -Force $dir | Out-Null
