@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -28,6 +29,16 @@ struct item_list
     size_t count, cap;
 };
 
+/* What netconf said of a link, and the link's last record: a forwarding change is news about the link, which
+ * Windows reports as an interface parameter change, so the link's record is sent again with it. */
+struct link_conf
+{
+    uint32_t ifindex;
+    uint32_t forwarding;     /* WN_LINK_FORWARDING_* */
+    int have_link;
+    struct wn_wire_link link;
+};
+
 struct nl
 {
     int ev_fd, dump_fd;
@@ -36,6 +47,8 @@ struct nl
     unsigned int resyncs;
     unsigned int bad_dump_messages;
     struct item_list list;
+    struct link_conf *conf;
+    size_t n_conf, cap_conf;
     union
     {
         struct nlmsghdr align;
@@ -94,7 +107,8 @@ struct nl *nl_open(void)
     nl->dump_fd = -1;
     /* Subscribed before the first dump: a change made while we dump is queued here, not lost. */
     nl->ev_fd = open_socket(SOCK_NONBLOCK, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
-                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, 1, NULL);
+                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | 1u << (RTNLGRP_IPV4_NETCONF - 1)
+                            | 1u << (RTNLGRP_IPV6_NETCONF - 1), 1, NULL);
     if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0) return nl;
     err = errno;
     nl_close(nl);
@@ -108,6 +122,7 @@ void nl_close(struct nl *nl)
     if (nl->ev_fd >= 0) close(nl->ev_fd);
     if (nl->dump_fd >= 0) close(nl->dump_fd);
     free(nl->list.items);
+    free(nl->conf);
     free(nl);
 }
 
@@ -160,7 +175,8 @@ static int send_dump_request(struct nl *nl, uint16_t type, uint8_t family, uint3
     struct nlmsghdr nlh;
     struct sockaddr_nl kernel;
     size_t body = type == RTM_GETLINK ? sizeof(struct ifinfomsg)
-                : type == RTM_GETADDR ? sizeof(struct ifaddrmsg) : sizeof(struct rtmsg);
+                : type == RTM_GETADDR ? sizeof(struct ifaddrmsg)
+                : type == RTM_GETNETCONF ? sizeof(struct netconfmsg) : sizeof(struct rtmsg);
     ssize_t n;
 
     memset(&req, 0, sizeof(req));
@@ -218,6 +234,60 @@ uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body)
             return nl_request_result(-e.error);
         }
     }
+}
+
+/* ---- link settings ------------------------------------------------------------------------------------------ */
+
+static struct link_conf *conf_find(struct nl *nl, uint32_t ifindex, int create)
+{
+    size_t i;
+
+    for (i = 0; i < nl->n_conf; i++)
+        if (nl->conf[i].ifindex == ifindex) return &nl->conf[i];
+    if (!create) return NULL;
+    if (nl->n_conf == nl->cap_conf)
+    {
+        size_t cap = nl->cap_conf ? nl->cap_conf * 2 : 16;
+        struct link_conf *conf = realloc(nl->conf, cap * sizeof(*conf));
+        if (!conf) return NULL;
+        nl->conf = conf;
+        nl->cap_conf = cap;
+    }
+    memset(&nl->conf[nl->n_conf], 0, sizeof(nl->conf[0]));
+    nl->conf[nl->n_conf].ifindex = ifindex;
+    return &nl->conf[nl->n_conf++];
+}
+
+/* Takes a netconf item in.  Returns the link whose record must be sent again, or NULL. */
+static const struct wn_wire_link *conf_apply(struct nl *nl, const struct nl_item *item)
+{
+    uint32_t bit = item->u.netconf.family == 4 ? WN_LINK_FORWARDING_IPV4 : WN_LINK_FORWARDING_IPV6, before;
+    struct link_conf *c;
+
+    if (item->u.netconf.ifindex <= 0 || item->u.netconf.forwarding < 0) return NULL;
+    if (!(c = conf_find(nl, (uint32_t)item->u.netconf.ifindex, 1))) return NULL;
+    before = c->forwarding;
+    if (item->u.netconf.forwarding) c->forwarding |= bit;
+    else c->forwarding &= ~bit;
+    if (c->forwarding == before || !c->have_link) return NULL;
+    c->link.forwarding = c->forwarding;
+    return &c->link;
+}
+
+/* A link record on its way out: gets the link's settings, and is remembered (or forgotten). */
+static void conf_link(struct nl *nl, struct nl_item *item)
+{
+    struct link_conf *c = conf_find(nl, item->u.link.ifindex, item->op != WN_WIRE_OP_DEL);
+
+    if (!c) return;
+    if (item->op == WN_WIRE_OP_DEL)
+    {
+        *c = nl->conf[--nl->n_conf];
+        return;
+    }
+    item->u.link.forwarding = c->forwarding;
+    c->link = item->u.link;
+    c->have_link = 1;
 }
 
 static int collect(void *ctx, const struct nl_item *item)
@@ -312,6 +382,9 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
         uint8_t family;
     } dumps[] =
     {
+        /* Settings first: each link's record carries them. */
+        { WN_TABLE_LINK, RTM_GETNETCONF, AF_INET },
+        { WN_TABLE_LINK, RTM_GETNETCONF, AF_INET6 },
         { WN_TABLE_LINK, RTM_GETLINK, AF_UNSPEC },
         { WN_TABLE_ADDR, RTM_GETADDR, AF_INET },
         { WN_TABLE_ADDR, RTM_GETADDR, AF_INET6 },
@@ -320,6 +393,7 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
     };
     size_t i, j;
 
+    if (tables & WN_TABLE_LINK) nl->n_conf = 0;
     for (i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
     {
         int r;
@@ -333,7 +407,14 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
         if (r) return -1;
         for (j = 0; j < nl->list.count; j++)
         {
-            const struct nl_item *item = &nl->list.items[j];
+            struct nl_item *item = &nl->list.items[j];
+
+            if (item->type == NL_ITEM_NETCONF)
+            {
+                conf_apply(nl, item);
+                continue;
+            }
+            if (item->type == WN_WIRE_LINK) conf_link(nl, item);
             if (output_record(out, item->type, WN_WIRE_OP_ADD, &item->u, NULL, 0)) return -1;
         }
     }
@@ -349,13 +430,22 @@ static int resync(struct nl *nl, struct output *out, uint32_t tables)
 
 struct event_ctx
 {
+    struct nl *nl;
     struct output *out;
     int routes_in_doubt;
 };
 
-static int on_event(void *ctx_, const struct nl_item *item)
+static int on_event(void *ctx_, const struct nl_item *item_)
 {
     struct event_ctx *ctx = ctx_;
+    struct nl_item copy = *item_, *item = &copy;
+
+    if (item->type == NL_ITEM_NETCONF)
+    {
+        const struct wn_wire_link *link = conf_apply(ctx->nl, item);
+        return link && output_record(ctx->out, WN_WIRE_LINK, WN_WIRE_OP_ADD, link, NULL, 0) ? 1 : 0;
+    }
+    if (item->type == WN_WIRE_LINK) conf_link(ctx->nl, item);
 
     /* IPv4 drops routes without a word (measured on 6.x): those of a link that goes down or away, and those
      * whose gateway or source was an address being deleted.  A replaced route (ip route replace/change) comes
@@ -369,7 +459,7 @@ static int on_event(void *ctx_, const struct nl_item *item)
 
 int nl_read_events(struct nl *nl, struct output *out)
 {
-    struct event_ctx ctx = { out, 0 };
+    struct event_ctx ctx = { nl, out, 0 };
     int lost = 0;
 
     for (;;)

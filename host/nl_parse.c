@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if.h>
+#include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -243,6 +244,33 @@ static int parse_route(const uint8_t *p, size_t len, uint16_t op, uint16_t nlfla
     return fn(ctx, &item);
 }
 
+static int parse_netconf(const uint8_t *p, size_t len, nl_item_fn fn, void *ctx)
+{
+    struct netconfmsg ncm;
+    struct nl_item item;
+    struct attrs tb;
+    size_t alen;
+    unsigned int maxlen;
+    uint32_t value;
+    int r;
+
+    if (len < sizeof(ncm)) return NL_PARSE_MALFORMED;
+    memcpy(&ncm, p, sizeof(ncm));
+    memset(&item, 0, sizeof(item));
+    if (!family_info(ncm.ncm_family, &item.u.netconf.family, &alen, &maxlen)) return 0;
+    /* The one-byte header is padded to four; a message without attributes may end before the pad. */
+    if (len < NLMSG_ALIGN(sizeof(ncm))) return 0;
+    if (parse_attrs(p + NLMSG_ALIGN(sizeof(ncm)), len - NLMSG_ALIGN(sizeof(ncm)), &tb)) return NL_PARSE_MALFORMED;
+    item.type = NL_ITEM_NETCONF;
+    item.op = WN_WIRE_OP_ADD;
+    if ((r = attr_u32(&tb, NETCONFA_IFINDEX, &value)) <= 0) return r;   /* about no link at all: nothing */
+    item.u.netconf.ifindex = (int32_t)value;
+    item.u.netconf.forwarding = -1;
+    if ((r = attr_u32(&tb, NETCONFA_FORWARDING, &value)) < 0) return r;
+    if (r) item.u.netconf.forwarding = value ? 1 : 0;
+    return fn(ctx, &item);
+}
+
 int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
 {
     const uint8_t *p = msg;
@@ -263,6 +291,7 @@ int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
     case RTM_DELADDR: return parse_addr(p, plen, WN_WIRE_OP_DEL, fn, ctx);
     case RTM_NEWROUTE: return parse_route(p, plen, WN_WIRE_OP_ADD, nlh.nlmsg_flags, fn, ctx);
     case RTM_DELROUTE: return parse_route(p, plen, WN_WIRE_OP_DEL, nlh.nlmsg_flags, fn, ctx);
+    case RTM_NEWNETCONF: return parse_netconf(p, plen, fn, ctx);
     }
     return 0;
 }

@@ -9,10 +9,14 @@
 
 #define NL_PARSE_MALFORMED (-1)
 
+/* An item that is not a wire object: a link's per-family settings (RTM_NEWNETCONF), which the helper folds
+ * into the link's record. */
+#define NL_ITEM_NETCONF 0x100
+
 /* One object a message reports. */
 struct nl_item
 {
-    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR or WN_WIRE_ROUTE */
+    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR, WN_WIRE_ROUTE or NL_ITEM_NETCONF */
     uint16_t op;             /* WN_WIRE_OP_ADD for RTM_NEW*, WN_WIRE_OP_DEL for RTM_DEL*: whether a NEW is an add
                               * or a change is known only to the output, which remembers what it sent */
     uint8_t  replace;        /* RTM_NEWROUTE with NLM_F_REPLACE: the kernel sends no DEL for the route it replaced */
@@ -21,6 +25,12 @@ struct nl_item
         struct wn_wire_link link;
         struct wn_wire_addr addr;
         struct wn_wire_route route;
+        struct
+        {
+            int32_t ifindex;     /* < 0: "all" or "default", not a link */
+            int32_t forwarding;  /* 0 or 1; -1 when the message does not say */
+            uint8_t family;      /* 4 or 6 */
+        } netconf;
     } u;
 };
 

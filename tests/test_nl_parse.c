@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
+#include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -628,6 +629,46 @@ static void msg_nexthop(struct msg *m, int ifindex, const void *gateway)
     }
 }
 
+static void test_netconf(void)
+{
+    struct items *items = malloc(sizeof(*items));
+    struct netconfmsg ncm = { AF_INET6 };
+    struct msg m;
+    uint16_t two = 2;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+    msg_init(&m, RTM_NEWNETCONF, 0, &ncm, sizeof(ncm));
+    msg_u32(&m, NETCONFA_IFINDEX, 5);
+    msg_u32(&m, NETCONFA_FORWARDING, 1);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].type, NL_ITEM_NETCONF);
+    CU_ASSERT_EQUAL(items->v[0].u.netconf.family, 6);
+    CU_ASSERT_EQUAL(items->v[0].u.netconf.ifindex, 5);
+    CU_ASSERT_EQUAL(items->v[0].u.netconf.forwarding, 1);
+
+    /* Another setting changed: the link is named, its forwarding not. */
+    ncm.ncm_family = AF_INET;
+    msg_init(&m, RTM_NEWNETCONF, 0, &ncm, sizeof(ncm));
+    msg_u32(&m, NETCONFA_IFINDEX, (uint32_t)NETCONFA_IFINDEX_ALL);
+    msg_u32(&m, NETCONFA_RP_FILTER, 1);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.netconf.ifindex, NETCONFA_IFINDEX_ALL);
+    CU_ASSERT_EQUAL(items->v[0].u.netconf.forwarding, -1);
+
+    /* No link named: nothing; a forwarding attribute of the wrong size: malformed. */
+    msg_init(&m, RTM_NEWNETCONF, 0, &ncm, sizeof(ncm));
+    msg_u32(&m, NETCONFA_FORWARDING, 1);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+    msg_init(&m, RTM_NEWNETCONF, 0, &ncm, sizeof(ncm));
+    msg_u32(&m, NETCONFA_IFINDEX, 5);
+    msg_attr(&m, NETCONFA_FORWARDING, &two, sizeof(two));
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    free(items);
+}
+
 static void test_route_attributes(void)
 {
     struct items *items = malloc(sizeof(*items));
@@ -765,6 +806,7 @@ void register_nl_parse_tests(void)
         { "truncated messages", test_truncated },
         { "address attributes", test_addr_attributes },
         { "link attributes", test_link_attributes },
+        { "netconf (forwarding)", test_netconf },
         { "route attributes", test_route_attributes },
         { "framing", test_framing },
         CU_TEST_INFO_NULL,

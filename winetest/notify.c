@@ -868,7 +868,18 @@ static int wait_interface(struct recorder *rec, MIB_NOTIFICATION_TYPE type, ADDR
     return wait_from(rec, &m, after < 0 ? 0 : after + 1);
 }
 
-/* A link added, given another MTU, brought up (it gains IPv6), taken down and deleted: an add, parameter
+/* The first parameter notification after record number after that shows forwarding on (others, such as the
+ * carrier arriving after up, may come first). */
+static int wait_forwarding(struct recorder *rec, ADDRESS_FAMILY family, NET_IFINDEX index, int after)
+{
+    int i = after;
+
+    while ((i = wait_interface(rec, MibParameterNotification, family, index, i)) >= 0)
+        if (rec->records[i].copy.iface.ForwardingEnabled) return i;
+    return -1;
+}
+
+/* A link added, given another MTU, brought up (it gains IPv6), made to forward, taken down and deleted: an add, parameter
  * notifications and a delete, per family.  No Windows API adds a link or takes one down (a driver does), so
  * this part uses the host's own commands and runs under Wine only. */
 static void test_interface_events(void)
@@ -878,7 +889,7 @@ static void test_interface_events(void)
     NET_LUID luid, system_luid;
     NET_IFINDEX index = 0;
     ULONGLONG deadline;
-    int add, mtu, up, down, del, add6, del6;
+    int add, mtu, up, down, del, add6, del6, fwd4, fwd6;
     DWORD ret;
 
     if (!winetest_platform_is_wine)
@@ -920,8 +931,17 @@ static void test_interface_events(void)
     add6 = wait_interface(&i6, MibAddInstance, AF_INET6, index, -1);
     ok(add6 >= 0, "no IPv6 add notification once it had an IPv6 address\n");
 
+    /* Forwarding is per family: each family's row hears of its own. */
+    winetest_run_unix(NULL, "echo 1 > /proc/sys/net/ipv4/conf/wnif9/forwarding");
+    fwd4 = wait_forwarding(&i4, AF_INET, index, up);
+    ok(fwd4 >= 0, "no parameter notification showing IPv4 forwarding\n");
+    if (fwd4 < 0) fwd4 = up;
+    winetest_run_unix(NULL, "echo 1 > /proc/sys/net/ipv6/conf/wnif9/forwarding");
+    fwd6 = wait_forwarding(&i6, AF_INET6, index, add6);
+    ok(fwd6 >= 0, "no parameter notification showing IPv6 forwarding\n");
+
     winetest_run_unix(NULL, "ip link set wnif9 down");
-    down = wait_interface(&i4, MibParameterNotification, AF_INET, index, up);
+    down = wait_interface(&i4, MibParameterNotification, AF_INET, index, fwd4);
     ok(down >= 0, "no parameter notification for down\n");
 
     winetest_run_unix(NULL, "ip link del wnif9");

@@ -156,11 +156,13 @@ static struct known_link *find_link(struct wn_mib_track *track, uint32_t ifindex
     return NULL;
 }
 
-/* What an interface row shows of a link: its MTU, and whether it is up (administratively) and running (the
- * kernel's summary of the operational state, so that its intermediate steps give no notification). */
-static BOOL link_params_differ(const struct wn_wire_link *a, const struct wn_wire_link *b)
+/* What an interface row of a family shows of a link: its MTU, whether it is up (administratively) and running
+ * (the kernel's summary of the operational state, so that its intermediate steps give no notification), and
+ * whether it forwards that family's packets. */
+static BOOL link_params_differ(const struct wn_wire_link *a, const struct wn_wire_link *b, uint32_t forwarding)
 {
-    return a->mtu != b->mtu || ((a->flags ^ b->flags) & (WN_IFF_UP | WN_IFF_RUNNING));
+    return a->mtu != b->mtu || ((a->flags ^ b->flags) & (WN_IFF_UP | WN_IFF_RUNNING))
+        || ((a->forwarding ^ b->forwarding) & forwarding);
 }
 
 static void interface_link_change(struct wn_reg *reg, struct wn_mib_track *track, uint16_t op,
@@ -186,9 +188,10 @@ static void interface_link_change(struct wn_reg *reg, struct wn_mib_track *track
     case WN_WIRE_OP_CHANGE:
         if (!known) return;
         known->link = *new;
-        if (!link_params_differ(&old->wire, &new->wire)) return;
-        if (known->v4) post_interface(reg, MibParameterNotification, AF_INET, new);
-        if (known->v6) post_interface(reg, MibParameterNotification, AF_INET6, new);
+        if (known->v4 && link_params_differ(&old->wire, &new->wire, WN_LINK_FORWARDING_IPV4))
+            post_interface(reg, MibParameterNotification, AF_INET, new);
+        if (known->v6 && link_params_differ(&old->wire, &new->wire, WN_LINK_FORWARDING_IPV6))
+            post_interface(reg, MibParameterNotification, AF_INET6, new);
         return;
     case WN_WIRE_OP_DEL:
         if (!known) return;

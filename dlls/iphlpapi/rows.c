@@ -65,6 +65,8 @@ void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const str
     row->NlMtu = link->wire.mtu;
     /* IFF_RUNNING is the kernel's "operationally up" (carrier, or no notion of one). */
     row->Connected = (link->wire.flags & (WN_IFF_UP | WN_IFF_RUNNING)) == (WN_IFF_UP | WN_IFF_RUNNING);
+    row->ForwardingEnabled = (link->wire.forwarding
+                              & (family == AF_INET ? WN_LINK_FORWARDING_IPV4 : WN_LINK_FORWARDING_IPV6)) != 0;
     row->UseAutomaticMetric = TRUE;
     row->ZoneIndices[ScopeLevelInterface] = link->wire.ifindex;
     row->ZoneIndices[ScopeLevelLink] = link->wire.ifindex;

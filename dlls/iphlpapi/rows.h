@@ -4,7 +4,7 @@
  * interfaces; Address, InterfaceLuid, InterfaceIndex for unicast addresses; DestinationPrefix, NextHop,
  * InterfaceLuid, InterfaceIndex for routes.  They are the values the system's own tables report (the LUIDs are
  * the view's, which are the system's: luid.h).  Other fields are filled where the view knows them and left 0
- * where it does not (interface metric and forwarding are not in the view). */
+ * where it does not (the interface metric: Linux has none). */
 #ifndef WN_IPHLPAPI_ROWS_H
 #define WN_IPHLPAPI_ROWS_H
 

@@ -122,7 +122,11 @@ struct wn_wire_link
     uint8_t  addr_len;
     uint8_t  addr[32];       /* hardware address */
     char     name[16];       /* IFNAMSIZ, NUL-terminated */
+    uint32_t forwarding;     /* WN_LINK_FORWARDING_*: the link forwards packets of that family */
 };
+
+#define WN_LINK_FORWARDING_IPV4 0x1u
+#define WN_LINK_FORWARDING_IPV6 0x2u
 
 /* An IPv4 or IPv6 address (RTM_NEWADDR/RTM_DELADDR); key: family, ifindex, addr, prefixlen. */
 struct wn_wire_addr
@@ -223,7 +227,7 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_header, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hello, 24);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_snapshot, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_dump, 4);
-WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 64);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 68);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_addr, 36);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_route, 52);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
