@@ -879,8 +879,8 @@ static int wait_forwarding(struct recorder *rec, ADDRESS_FAMILY family, NET_IFIN
     return -1;
 }
 
-/* A link added, given another MTU, brought up (it gains IPv6), made to forward, taken down and deleted: an add, parameter
- * notifications and a delete, per family.  No Windows API adds a link or takes one down (a driver does), so
+/* A link added, given another MTU, brought up (it gains IPv6), made to forward, a route through it given another
+ * metric, the link taken down and deleted: an add, parameter notifications and a delete, per family.  No Windows API adds a link or takes one down (a driver does), so
  * this part uses the host's own commands and runs under Wine only. */
 static void test_interface_events(void)
 {
@@ -889,7 +889,10 @@ static void test_interface_events(void)
     NET_LUID luid, system_luid;
     NET_IFINDEX index = 0;
     ULONGLONG deadline;
-    int add, mtu, up, down, del, add6, del6, fwd4, fwd6;
+    int add, mtu, up, down, del, add6, del6, fwd4, fwd6, radd, rpar, rdel;
+    struct recorder r4;
+    HANDLE hr = NULL;
+    struct match rm;
     DWORD ret;
 
     if (!winetest_platform_is_wine)
@@ -903,6 +906,9 @@ static void test_interface_events(void)
     ok(ret == NO_ERROR, "AF_INET registration: %lu\n", ret);
     ret = notify(&i6, AF_INET6, FALSE, &h6);
     ok(ret == NO_ERROR, "AF_INET6 registration: %lu\n", ret);
+    recorder_init(&r4, KIND_ROUTE);
+    ret = notify(&r4, AF_INET, FALSE, &hr);
+    ok(ret == NO_ERROR, "route registration: %lu\n", ret);
 
     if (!winetest_run_unix(NULL, "ip link add wnif9 type veth peer name wnif9p")) goto done;
     /* Every interface notification wakes us; the link's index is known once the system's table has it. */
@@ -940,6 +946,27 @@ static void test_interface_events(void)
     fwd6 = wait_forwarding(&i6, AF_INET6, index, add6);
     ok(fwd6 >= 0, "no parameter notification showing IPv6 forwarding\n");
 
+    /* A route's metric changes: Linux adds a route with the new metric and deletes the old one, which to
+     * Windows is one route (prefix, next hop, interface) whose parameter changed. */
+    memset(&rm, 0, sizeof(rm));
+    make_address(&rm.address, AF_INET, "10.91.0.0");
+    rm.prefix_len = 16;
+    rm.index = index;
+    rm.type = MibAddInstance;
+    winetest_run_unix(NULL, "ip route add 10.91.0.0/16 dev wnif9 metric 10");
+    radd = wait_for(&r4, &rm);
+    ok(radd >= 0, "no add notification for 10.91.0.0/16\n");
+    winetest_run_unix(NULL, "ip route add 10.91.0.0/16 dev wnif9 metric 20; ip route del 10.91.0.0/16 dev wnif9 metric 10");
+    rm.type = MibParameterNotification;
+    rpar = wait_from(&r4, &rm, radd < 0 ? 0 : radd + 1);
+    ok(rpar >= 0, "no parameter notification for the metric change\n");
+    winetest_run_unix(NULL, "ip route del 10.91.0.0/16 dev wnif9");
+    rm.type = MibDeleteInstance;
+    rdel = wait_from(&r4, &rm, rpar < 0 ? 0 : rpar + 1);
+    ok(rdel >= 0, "no delete notification for 10.91.0.0/16\n");
+    rm.type = MibDeleteInstance;
+    ok(rpar < 0 || wait_from(&r4, &rm, radd + 1) == rdel, "the metric change was reported as a delete\n");
+
     winetest_run_unix(NULL, "ip link set wnif9 down");
     down = wait_interface(&i4, MibParameterNotification, AF_INET, index, fwd4);
     ok(down >= 0, "no parameter notification for down\n");
@@ -959,8 +986,10 @@ done:
     winetest_run_unix(NULL, "ip link del wnif9 2>/dev/null");
     if (h4) ok(CancelMibChangeNotify2(h4) == NO_ERROR, "cancel AF_INET\n");
     if (h6) ok(CancelMibChangeNotify2(h6) == NO_ERROR, "cancel AF_INET6\n");
+    if (hr) ok(CancelMibChangeNotify2(hr) == NO_ERROR, "cancel routes\n");
     recorder_free(&i4);
     recorder_free(&i6);
+    recorder_free(&r4);
 }
 
 START_TEST(notify)
