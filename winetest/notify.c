@@ -584,9 +584,28 @@ static void test_stable_pending(NET_IFINDEX index)
     MIB_UNICASTIPADDRESS_TABLE *table = NULL;
     HANDLE handle = NULL, handle2 = NULL;
     BOOL deleted = FALSE;
+    struct recorder a6;
+    HANDLE a6_handle = NULL;
+    struct match m;
+    int added;
     DWORD ret;
 
-    if (!write_ok("addr", "add", 6, "fd77::1", 64, index)) return;
+    /* The address's DadState change (tentative to preferred) is a parameter notification. */
+    recorder_init(&a6, KIND_ADDRESS);
+    ret = notify(&a6, AF_INET6, FALSE, &a6_handle);
+    ok(ret == NO_ERROR, "address registration: %lu\n", ret);
+    if (!write_ok("addr", "add", 6, "fd77::1", 64, index))
+    {
+        if (a6_handle) CancelMibChangeNotify2(a6_handle);
+        recorder_free(&a6);
+        return;
+    }
+    memset(&m, 0, sizeof(m));
+    make_address(&m.address, AF_INET6, "fd77::1");
+    m.index = index;
+    m.type = MibAddInstance;
+    added = wait_for(&a6, &m);
+    ok(added >= 0, "no add notification for fd77::1\n");
     first.done = CreateEventW(NULL, TRUE, FALSE, NULL);
     second.done = CreateEventW(NULL, TRUE, FALSE, NULL);
 
@@ -625,8 +644,18 @@ static void test_stable_pending(NET_IFINDEX index)
             FreeMibTable(first.table);
         }
         ok(WaitForSingleObject(second.done, 200) == WAIT_TIMEOUT, "the cancelled request called back\n");
+        if (!deleted && added >= 0)
+        {
+            int changed;
+
+            m.type = MibParameterNotification;
+            changed = wait_from(&a6, &m, added + 1);
+            ok(changed >= 0, "no parameter notification when fd77::1 became preferred\n");
+        }
     }
     if (!deleted) write_ok("addr", "del", 6, "fd77::1", 64, index);
+    if (a6_handle) ok(CancelMibChangeNotify2(a6_handle) == NO_ERROR, "cancel the address registration\n");
+    recorder_free(&a6);
     CloseHandle(first.done);
     CloseHandle(second.done);
 }
