@@ -1,6 +1,8 @@
 /* The native unit tests: one CUnit run over every suite, with CUnit's own summary. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -22,6 +24,31 @@ void unit_add_suite(const char *name, const CU_TestInfo *tests)
             fprintf(stderr, "cannot add test %s: %s\n", t->pName, CU_get_error_msg());
             exit(2);
         }
+}
+
+void unit_run_root_child(int (*child)(void))
+{
+    pid_t pid;
+    int status;
+
+    if (geteuid())
+    {
+        printf("skipped: not root ");
+        return;
+    }
+    fflush(NULL);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (!pid)
+    {
+        int code = child();
+        fflush(NULL);
+        _exit(code);
+    }
+    CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT_TRUE(WIFEXITED(status));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == UNIT_SKIP) return;
+    CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
 }
 
 int main(void)

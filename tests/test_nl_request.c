@@ -6,7 +6,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
@@ -226,7 +225,7 @@ static int run_child(void)
     struct nl *nl;
     uint32_t res;
 
-    if (unshare(CLONE_NEWNET)) return 77;
+    if (unshare(CLONE_NEWNET)) return UNIT_SKIP;
     if (!(nl = nl_open())) return 1;
     /* lo is down in a new namespace: a route through it is refused, an address is not. */
     CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a4)) == WN_RESULT_OK, "add IPv4: %u", res);
@@ -251,21 +250,7 @@ static int run_child(void)
 
 static void test_kernel(void)
 {
-    pid_t pid;
-    int status;
-
-    if (geteuid())
-    {
-        printf("skipped: not root ");
-        return;
-    }
-    fflush(NULL);
-    CU_ASSERT_FATAL((pid = fork()) >= 0);
-    if (!pid) _exit(run_child());
-    CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
-    CU_ASSERT_TRUE(WIFEXITED(status));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 77) return;
-    CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
+    unit_run_root_child(run_child);
 }
 
 void register_nl_request_tests(void)

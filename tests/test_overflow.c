@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -27,7 +26,6 @@
 #include "output.h"
 #include "unit.h"
 
-#define SKIP 77
 #define SLOTS4 600
 #define SLOTS6 600
 #define OPS 6000
@@ -675,7 +673,7 @@ static int run_child(void)
     if (unshare(CLONE_NEWNET))
     {
         printf("skipped: cannot create a network namespace (%s)\n", strerror(errno));
-        return SKIP;
+        return UNIT_SKIP;
     }
     w->rng = 0x9e3779b9u;
     pthread_mutex_init(&w->lock, NULL);
@@ -725,27 +723,7 @@ static int run_child(void)
 
 static void test_overflow(void)
 {
-    pid_t pid;
-    int status;
-
-    if (geteuid())
-    {
-        printf("skipped: not root ");
-        return;
-    }
-    fflush(NULL);
-    pid = fork();
-    CU_ASSERT_FATAL(pid >= 0);
-    if (!pid)
-    {
-        int code = run_child();
-        fflush(NULL);
-        _exit(code);
-    }
-    CU_ASSERT_EQUAL_FATAL(waitpid(pid, &status, 0), pid);
-    CU_ASSERT_TRUE(WIFEXITED(status));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == SKIP) return;
-    CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
+    unit_run_root_child(run_child);
 }
 
 void register_overflow_tests(void)
