@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "netchange.h"
 
 #define WAIT_MS 10000
 
@@ -51,113 +52,9 @@ functions[] =
     [KIND_ROUTE] = { "NotifyRouteChange", NotifyRouteChange, "route", "10.78.0.0", 16, "10.79.0.0", "fd78::", 48 },
 };
 
-/* ---- addresses -------------------------------------------------------------------------------------------- */
-
-static void make_address(SOCKADDR_INET *sa, ADDRESS_FAMILY family, const char *text)
-{
-    memset(sa, 0, sizeof(*sa));
-    sa->si_family = family;
-    if (family == AF_INET) inet_pton(AF_INET, text, &sa->Ipv4.sin_addr);
-    else inet_pton(AF_INET6, text, &sa->Ipv6.sin6_addr);
-}
-
-static BOOL same_address(const SOCKADDR_INET *a, const SOCKADDR_INET *b)
-{
-    if (a->si_family != b->si_family) return FALSE;
-    if (a->si_family == AF_INET) return a->Ipv4.sin_addr.s_addr == b->Ipv4.sin_addr.s_addr;
-    if (a->si_family == AF_INET6) return !memcmp(&a->Ipv6.sin6_addr, &b->Ipv6.sin6_addr, 16);
-    return FALSE;
-}
-
-/* ---- changes, made by a child process --------------------------------------------------------------------- */
-
-static LONG WINAPI child_crashed(EXCEPTION_POINTERS *info)
-{
-    /* A function this system lacks (Wine aborts in its stubs): exit quietly with the exception code. */
-    ExitProcess(info->ExceptionRecord->ExceptionCode);
-}
-
-/* ipchange.exe ipchange write addr|route add|del <4|6> <address> <prefix length> <interface index> */
-static void child_write(int argc, char **argv)
-{
-    ADDRESS_FAMILY family;
-    NET_LUID luid;
-    NET_IFINDEX index;
-    DWORD err = ERROR_INVALID_PARAMETER;
-    BOOL add;
-
-    SetUnhandledExceptionFilter(child_crashed);
-    if (argc < 9) ExitProcess(ERROR_BAD_ARGUMENTS);
-    add = !strcmp(argv[4], "add");
-    family = atoi(argv[5]) == 6 ? AF_INET6 : AF_INET;
-    index = strtoul(argv[8], NULL, 10);
-    if ((err = ConvertInterfaceIndexToLuid(index, &luid))) ExitProcess(err);
-    if (!strcmp(argv[3], "addr"))
-    {
-        MIB_UNICASTIPADDRESS_ROW row;
-
-        /* What InitializeUnicastIpAddressEntry gives, without calling it: some Wine versions abort in it. */
-        memset(&row, 0, sizeof(row));
-        make_address(&row.Address, family, argv[6]);
-        row.InterfaceLuid = luid;
-        row.InterfaceIndex = index;
-        row.OnLinkPrefixLength = atoi(argv[7]);
-        row.PrefixOrigin = IpPrefixOriginManual;
-        row.SuffixOrigin = IpSuffixOriginManual;
-        row.ValidLifetime = row.PreferredLifetime = 0xffffffff;
-        err = add ? CreateUnicastIpAddressEntry(&row) : DeleteUnicastIpAddressEntry(&row);
-    }
-    else if (!strcmp(argv[3], "route"))
-    {
-        MIB_IPFORWARD_ROW2 row;
-
-        memset(&row, 0, sizeof(row));
-        row.InterfaceLuid = luid;
-        row.InterfaceIndex = index;
-        make_address(&row.DestinationPrefix.Prefix, family, argv[6]);
-        row.DestinationPrefix.PrefixLength = atoi(argv[7]);
-        row.NextHop.si_family = family;  /* on-link */
-        row.ValidLifetime = row.PreferredLifetime = 0xffffffff;
-        row.Protocol = RouteProtocolNetMgmt;
-        row.Immortal = TRUE;
-        row.Origin = NlroManual;
-        err = add ? CreateIpForwardEntry2(&row) : DeleteIpForwardEntry2(&row);
-    }
-    ExitProcess(err);
-}
-
+/* The interface the changes are made on, and whether the system refused the first one. */
 static NET_IFINDEX test_index;
 static BOOL writes_refused;
-
-/* Runs one change in a child; returns its result, or ERROR_NOT_SUPPORTED if the function is missing. */
-static DWORD run_write(const char *what, const char *op, int family, const char *address, int prefix_len)
-{
-    char exe[MAX_PATH], cmdline[MAX_PATH + 128];
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    DWORD code = ERROR_NOT_SUPPORTED;
-
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    snprintf(cmdline, sizeof(cmdline), "\"%s\" ipchange write %s %s %d %s %d %lu", exe, what, op, family, address,
-             prefix_len, test_index);
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    if (!CreateProcessA(exe, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
-    {
-        ok(0, "cannot start the child: %lu\n", GetLastError());
-        return ERROR_NOT_SUPPORTED;
-    }
-    ok(WaitForSingleObject(pi.hProcess, WAIT_MS) == WAIT_OBJECT_0, "the child did not exit\n");
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
-    if (code & 0x80000000)
-    {
-        trace("%s %s: the child died with exception %#lx (function not implemented)\n", what, op, code);
-        code = ERROR_NOT_SUPPORTED;
-    }
-    return code;
-}
 
 /* ---- what the MIB notifications saw: proof that a change has been seen -------------------------------------- */
 
@@ -268,7 +165,7 @@ static BOOL watch_wait(enum kind kind, MIB_NOTIFICATION_TYPE type, int family, c
 static BOOL change(enum kind kind, const char *op, int family, const char *address, int prefix_len)
 {
     const char *what = functions[kind].what;
-    DWORD err = run_write(what, op, family, address, prefix_len);
+    DWORD err = run_write(what, op, family, address, prefix_len, test_index);
 
     if (err == ERROR_ACCESS_DENIED || err == ERROR_NOT_SUPPORTED)
     {
