@@ -221,6 +221,7 @@ int uevent_move_old(const struct uevent *ev, struct uevent *old)
     static const char *const keep[] = { "ACTION", "SUBSYSTEM", "DEVTYPE", "IFINDEX", "SEQNUM" };
     const char *action = uevent_prop(ev, "ACTION"), *path = uevent_prop(ev, "DEVPATH_OLD");
     const char *p = ev->props, *end = ev->props + ev->props_len;
+    int devpath_done = 0;
 
     if (!action || strcmp(action, "move") || !path) return -1;
     reset(old);
@@ -228,7 +229,12 @@ int uevent_move_old(const struct uevent *ev, struct uevent *old)
     {
         size_t n = strlen(p), i;
 
-        if (!strncmp(p, "DEVPATH=", 8)) append_kv(old, UEVENT_PROPS_MAX, "DEVPATH", path);
+        /* The first DEVPATH is the key; a repeat says nothing, and copying the old path for each could crowd the
+         * other keys out of the block. */
+        if (!strncmp(p, "DEVPATH=", 8))
+        {
+            if (!devpath_done++) append_kv(old, UEVENT_PROPS_MAX, "DEVPATH", path);
+        }
         else
             for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
             {

@@ -184,6 +184,41 @@ static void test_move_is_delete_then_add(void)
     CU_ASSERT_EQUAL(uevent_move_old(&ev, &old), -1);
 }
 
+/* The old path of a move replaces DEVPATH once: a datagram that repeats DEVPATH (the first one is the key) must
+ * not turn each repeat into a copy of a long old path and crowd ACTION and SUBSYSTEM out of the removal (found
+ * by fuzz/fuzz_uevent_parse.c). */
+static void test_move_repeated_devpath(void)
+{
+    char buf[4096], old_path[601];
+    size_t len = 0;
+    int i;
+
+#define ADD(s) (memcpy(buf + len, s, strlen(s) + 1), len += strlen(s) + 1)
+    ADD("move@/devices/new");
+    ADD("DEVPATH=/devices/new");
+    for (i = 0; i < 10; i++) ADD("DEVPATH=/d");
+    memset(old_path, 'o', sizeof(old_path) - 1);
+    old_path[0] = '/';
+    old_path[sizeof(old_path) - 1] = 0;
+    memcpy(buf + len, "DEVPATH_OLD=", 12);
+    len += 12;
+    ADD(old_path);
+    ADD("ACTION=move");
+    ADD("SUBSYSTEM=net");
+    ADD("SEQNUM=7");
+#undef ADD
+
+    CU_ASSERT_EQUAL_FATAL(uevent_parse(buf, len, &ev), 0);
+    CU_ASSERT_FALSE(ev.truncated);
+    CU_ASSERT_EQUAL_FATAL(uevent_move_old(&ev, &old), 0);
+    CU_ASSERT_FALSE(old.truncated);
+    CU_ASSERT_STRING_EQUAL(uevent_prop(&old, "DEVPATH"), old_path);
+    CU_ASSERT_PTR_NOT_NULL(uevent_prop(&old, "ACTION"));
+    CU_ASSERT_PTR_NOT_NULL(uevent_prop(&old, "SUBSYSTEM"));
+    CU_ASSERT_EQUAL(old.props_len, sizeof("DEVPATH=") + strlen(old_path) + sizeof("ACTION=move")
+                                   + sizeof("SUBSYSTEM=net") + sizeof("SEQNUM=7"));
+}
+
 /* A datagram cut anywhere is rejected, except at a string boundary after DEVPATH (the kernel never cuts, but
  * such a prefix is well formed). */
 static void test_truncated(void)
@@ -646,6 +681,7 @@ void register_uevent_parse_tests(void)
         { "captured datagrams", test_captured },
         { "block devices", test_block_devices },
         { "move is delete then add", test_move_is_delete_then_add },
+        { "move with DEVPATH repeated", test_move_repeated_devpath },
         { "truncated datagrams", test_truncated },
         { "malformed datagrams", test_malformed },
         { "bounded property block", test_bounded },
