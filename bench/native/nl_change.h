@@ -31,8 +31,8 @@ int nl_change_do(struct nl_change *nc, const struct change *c, int64_t *t0_ns);
 /* Writes one change without waiting for an answer (bursts); failures are counted by nl_change_errors(). */
 int nl_change_post(struct nl_change *nc, const struct change *c);
 
-/* Collects the answers to posted changes (only failures answer): returns how many failed so far, and waits for
- * the kernel to have processed everything posted (a final acknowledged request). */
+/* Collects the answers to posted changes (only failures answer; the kernel carries a request out within its
+ * write, so all of them are there): returns how many failed so far. */
 long nl_change_errors(struct nl_change *nc);
 
 int64_t realtime_ns(void);
