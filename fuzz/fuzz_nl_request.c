@@ -1,0 +1,157 @@
+/* The change-request builder (host/nl_request.c) on arbitrary bodies, as a DLL (or anything that got hold of the
+ * connection) could send them.  The first input byte picks address or route, the next two the op, four more the
+ * sequence number; the rest is the body (cut, or padded with zeros).
+ *
+ * Invariants: the rules of wire.h, restated here on their own, decide exactly which bodies are refused; an
+ * accepted one gives a message within NL_REQUEST_MAX (in a buffer of exactly that size) whose header is right and
+ * which our own rtnetlink parser reads back as the very object asked for. */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nl_parse.h"
+#include "nl_request.h"
+#include "check.h"
+
+static int zero(const uint8_t *p, size_t len)
+{
+    while (len--)
+        if (*p++) return 0;
+    return 1;
+}
+
+static size_t size_of(uint8_t family)
+{
+    return family == 4 ? 4 : 16;
+}
+
+static unsigned int max_prefix(uint8_t family)
+{
+    return family == 4 ? 32 : 128;
+}
+
+/* A host's own address: not unspecified, not multicast (224/4, ff00::/8), not 255.255.255.255; nothing past the
+ * family's size. */
+static int unicast(uint8_t family, const uint8_t *a)
+{
+    size_t size = size_of(family);
+
+    if (zero(a, size) || !zero(a + size, 16 - size)) return 0;
+    if (family == 6) return a[0] != 0xff;
+    return a[0] < 224 || a[0] > 239 ? !(a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255) : 0;
+}
+
+static int addr_allowed(uint16_t op, const struct wn_wire_addr *a)
+{
+    if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_DEL) return 0;
+    if ((a->family != 4 && a->family != 6) || a->prefixlen > max_prefix(a->family)) return 0;
+    if (!a->ifindex || a->scope || a->reserved || a->flags || !unicast(a->family, a->addr)) return 0;
+    return op == WN_WIRE_OP_DEL || a->valid_lft >= a->preferred_lft;
+}
+
+static int route_allowed(uint16_t op, const struct wn_wire_route *r)
+{
+    unsigned int bit;
+
+    if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_DEL) return 0;
+    if ((r->family != 4 && r->family != 6) || r->dst_len > max_prefix(r->family)) return 0;
+    if (!r->oif || r->table || r->protocol || r->type || r->scope || !zero(r->reserved, sizeof(r->reserved)))
+        return 0;
+    for (bit = r->dst_len; bit < 128; bit++)
+        if (r->dst[bit / 8] & (0x80 >> (bit % 8))) return 0;
+    return zero(r->gateway, 16) || unicast(r->family, r->gateway);
+}
+
+struct parsed
+{
+    struct nl_item item;
+    int count;
+};
+
+static int collect(void *ctx, const struct nl_item *item)
+{
+    struct parsed *p = ctx;
+
+    p->item = *item;
+    p->count++;
+    return 0;
+}
+
+/* The header of a built message, and what our parser reads in it. */
+static struct nl_item check_message(const uint8_t *buf, size_t len, uint16_t type, uint32_t seq)
+{
+    struct nlmsghdr nlh;
+    struct parsed parsed = { .count = 0 };
+    uint8_t *exact;
+
+    CHECK(len >= NLMSG_HDRLEN && len <= NL_REQUEST_MAX && len % 4 == 0);
+    memcpy(&nlh, buf, sizeof(nlh));
+    CHECK(nlh.nlmsg_len == len && nlh.nlmsg_type == type && nlh.nlmsg_seq == seq);
+    CHECK((nlh.nlmsg_flags & (NLM_F_REQUEST | NLM_F_ACK)) == (NLM_F_REQUEST | NLM_F_ACK));
+    exact = malloc(len);
+    CHECK(exact != NULL);
+    memcpy(exact, buf, len);
+    CHECK(nl_parse(exact, len, collect, &parsed) == 0);
+    free(exact);
+    CHECK(parsed.count == 1);
+    return parsed.item;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    union
+    {
+        struct wn_wire_addr addr;
+        struct wn_wire_route route;
+    } body;
+    uint8_t *buf;
+    uint16_t op;
+    uint32_t seq;
+    size_t len;
+
+    if (size < 7) return 0;
+    memcpy(&op, data + 1, sizeof(op));
+    memcpy(&seq, data + 3, sizeof(seq));
+    memset(&body, 0, sizeof(body));
+    memcpy(&body, data + 7, size - 7 < sizeof(body) ? size - 7 : sizeof(body));
+    buf = malloc(NL_REQUEST_MAX);
+    CHECK(buf != NULL);
+
+    if (!(data[0] & 1))
+    {
+        const struct wn_wire_addr *a = &body.addr;
+        struct nl_item item;
+
+        len = nl_request_addr(buf, op, a, seq);
+        CHECK(!!len == addr_allowed(op, a));
+        if (len)
+        {
+            item = check_message(buf, len, op == WN_WIRE_OP_ADD ? RTM_NEWADDR : RTM_DELADDR, seq);
+            CHECK(item.type == WN_WIRE_ADDR && item.op == op);
+            CHECK(item.u.addr.family == a->family && item.u.addr.prefixlen == a->prefixlen);
+            CHECK(item.u.addr.ifindex == a->ifindex && !memcmp(item.u.addr.addr, a->addr, 16));
+            if (op == WN_WIRE_OP_ADD)
+                CHECK(item.u.addr.preferred_lft == a->preferred_lft && item.u.addr.valid_lft == a->valid_lft);
+        }
+    }
+    else
+    {
+        const struct wn_wire_route *r = &body.route;
+        struct nl_item item;
+
+        len = nl_request_route(buf, op, r, seq);
+        CHECK(!!len == route_allowed(op, r));
+        if (len)
+        {
+            item = check_message(buf, len, op == WN_WIRE_OP_ADD ? RTM_NEWROUTE : RTM_DELROUTE, seq);
+            CHECK(item.type == WN_WIRE_ROUTE && item.op == op && !item.replace);
+            CHECK(item.u.route.family == r->family && item.u.route.dst_len == r->dst_len);
+            CHECK(!memcmp(item.u.route.dst, r->dst, 16) && !memcmp(item.u.route.gateway, r->gateway, 16));
+            CHECK(item.u.route.oif == r->oif && item.u.route.metric == r->metric);
+            CHECK(item.u.route.table == RT_TABLE_MAIN);
+        }
+    }
+    free(buf);
+    return 0;
+}
