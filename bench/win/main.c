@@ -139,7 +139,7 @@ int main(int argc, char **argv)
     ratio = series_pct(&results.lat_dll, 50) / series_pct(&results.lat_floor, 50);
     p99 = series_pct(&results.lat_dll, 99);
     row("", "%s", "");
-    row("targets (ARCHITECTURE.md, issue 6)", "%s", "value      verdict");
+    row("targets (issue 6)", "%s", "value      verdict");
     target("  p50 ratio, all kinds pooled <= 2.5", ratio <= 2.5, "%.2f", ratio);
     target("  p99 latency, all kinds pooled <= 1000 us", p99 <= 1000, "%.0f us", p99);
     target("  burst lost = 0", results.burst_lost == 0, "%ld", results.burst_lost);

@@ -40,6 +40,12 @@ void print_table(void)
     unsigned int i;
 
     printf("\n");
-    for (i = 0; i < n_rows; i++) printf("%s\n", rows[i]);
+    for (i = 0; i < n_rows; i++)
+    {
+        size_t len = strlen(rows[i]);
+
+        while (len && rows[i][len - 1] == ' ') rows[i][--len] = 0;
+        printf("%s\n", rows[i]);
+    }
     fflush(stdout);
 }
