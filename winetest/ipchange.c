@@ -425,16 +425,7 @@ static BOOL find_interface(void)
 
 START_TEST(ipchange)
 {
-    char **argv;
-    int argc = winetest_get_mainargs(&argv);
-    WSADATA wsa;
-
-    WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (argc >= 3 && !strcmp(argv[2], "write"))
-    {
-        child_write(argc, argv);
-        return;
-    }
+    if (netchange_start()) return;
 
     test_cancel_unknown();
     test_pending_and_cancel(KIND_ADDR);

@@ -2,8 +2,8 @@
  * DeleteUnicastIpAddressEntry, CreateIpForwardEntry2, DeleteIpForwardEntry2), each by a child process
  * ("<test>.exe <test> write ...") whose exit code is the function's result: a Wine without these functions aborts
  * the process that calls one, and the test must go on to skip, as it does where the system refuses
- * (ERROR_ACCESS_DENIED without admin rights on Windows, ERROR_NOT_SUPPORTED).  A test's START_TEST calls
- * child_write() when its third argument is "write". */
+ * (ERROR_ACCESS_DENIED without admin rights on Windows, ERROR_NOT_SUPPORTED).  A test's START_TEST begins with
+ * netchange_start(). */
 #ifndef WINETEST_NETCHANGE_H
 #define WINETEST_NETCHANGE_H
 
@@ -120,6 +120,20 @@ static DWORD run_write(const char *what, const char *op, int family, const char 
         code = ERROR_NOT_SUPPORTED;
     }
     return code;
+}
+
+/* For START_TEST: starts Winsock, and in the child ("<test>.exe <test> write ...") makes the change and exits.
+ * Returns FALSE in the test itself. */
+static BOOL netchange_start(void)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+    WSADATA wsa;
+
+    WSAStartup(MAKEWORD(2, 2), &wsa);
+    if (argc < 3 || strcmp(argv[2], "write")) return FALSE;
+    child_write(argc, argv);
+    return TRUE;
 }
 
 #endif

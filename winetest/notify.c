@@ -922,16 +922,7 @@ done:
 
 START_TEST(notify)
 {
-    char **argv;
-    int argc = winetest_get_mainargs(&argv);
-    WSADATA wsa;
-
-    WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (argc >= 3 && !strcmp(argv[2], "write"))
-    {
-        child_write(argc, argv);
-        return;
-    }
+    if (netchange_start()) return;
     pNotifyStableUnicastIpAddressTable = (notify_stable_fn)(void *)GetProcAddress(GetModuleHandleA("iphlpapi.dll"),
                                                                                   "NotifyStableUnicastIpAddressTable");
 
