@@ -519,6 +519,91 @@ static void test_luid_of_deleted(void)
     done(s);
 }
 
+/* A resync of links, addresses and routes finding lo, link2 and link 9 (ethernet), each with its address, and
+ * routes on 2 and 9. */
+static void resync_links_2_9(struct wn_state *s, const struct wn_wire_record *link2)
+{
+    struct wn_wire_record lo = link_rec(WN_WIRE_OP_ADD, 1, 65536);
+    const uint32_t tables = WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE;
+
+    lo.u.link.type = 772;
+    n_events = 0;
+    CU_ASSERT_EQUAL(apply(s, snap_rec(WN_WIRE_SNAPSHOT_BEGIN, tables, WN_REASON_RESYNC)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(wn_state_apply(s, &lo), WN_STATE_OK);
+    CU_ASSERT_EQUAL(wn_state_apply(s, link2), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_ADD, 9, 1500)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_ADD, 1, 1, 0x80)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_ADD, 2, 2, 0x80)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_ADD, 9, 9, 0x80)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, route_rec(WN_WIRE_OP_ADD, 2, 2, 100)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, route_rec(WN_WIRE_OP_ADD, 9, 9, 0)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, snap_rec(WN_WIRE_SNAPSHOT_END, tables, WN_REASON_RESYNC)), WN_STATE_OK);
+}
+
+/* An address or route never changes LUID in place: a consumer keys its rows by LUID, so another LUID is another
+ * row, gone and new (found by fuzz/fuzz_wire.c, which compares the LUIDs it heard with the view's). */
+static void test_luid_change_is_del_add(void)
+{
+    struct wn_state *s = new_state();
+    struct wn_wire_record eth2_rec = link_rec(WN_WIRE_OP_ADD, 2, 1500), tun = link_rec(WN_WIRE_OP_ADD, 2, 1500);
+    const uint64_t bare9 = (1ull << 48) | (9ull << 24), eth9 = (6ull << 48) | (9ull << 24);
+    const uint64_t eth2 = (6ull << 48) | (2ull << 24), none2 = (1ull << 48) | (2ull << 24);
+    unsigned int t;
+
+    initial(s);
+    tun.u.link.type = 65534; /* ARPHRD_NONE: another interface on index 2 */
+
+    /* An address and a route on index 9 arrive before link 9: the LUID is asked with the bare index. */
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_ADD, 9, 9, 0x80)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, route_rec(WN_WIRE_OP_ADD, 9, 9, 0)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 2);
+    CU_ASSERT_EQUAL(events[0].luid, bare9);
+    CU_ASSERT_EQUAL(events[1].luid, bare9);
+    /* A resync brings link 9 and the same address and route: they now carry the link's LUID. */
+    resync_links_2_9(s, &eth2_rec);
+    CU_ASSERT_EQUAL(n_events, 5);
+    expect(0, WN_TABLE_ROUTE, WN_WIRE_OP_DEL, 9);
+    expect(1, WN_TABLE_ADDR, WN_WIRE_OP_DEL, 9);
+    expect(2, WN_TABLE_LINK, WN_WIRE_OP_ADD, 9);
+    expect(3, WN_TABLE_ADDR, WN_WIRE_OP_ADD, 9);
+    expect(4, WN_TABLE_ROUTE, WN_WIRE_OP_ADD, 9);
+    CU_ASSERT_EQUAL(events[0].luid, bare9);
+    CU_ASSERT_EQUAL(events[1].luid, bare9);
+    for (t = 2; t < 5; t++) CU_ASSERT_EQUAL(events[t].luid, eth9);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_ADDR), 3);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_ROUTE), 2);
+
+    /* A resync finds index 2 reused by an interface of another type holding the same address and route. */
+    resync_links_2_9(s, &tun);
+    CU_ASSERT_EQUAL(n_events, 6);
+    expect(0, WN_TABLE_ROUTE, WN_WIRE_OP_DEL, 2);
+    expect(1, WN_TABLE_ADDR, WN_WIRE_OP_DEL, 2);
+    expect(2, WN_TABLE_LINK, WN_WIRE_OP_DEL, 2);
+    expect(3, WN_TABLE_LINK, WN_WIRE_OP_ADD, 2);
+    expect(4, WN_TABLE_ADDR, WN_WIRE_OP_ADD, 2);
+    expect(5, WN_TABLE_ROUTE, WN_WIRE_OP_ADD, 2);
+    for (t = 0; t < 3; t++) CU_ASSERT_EQUAL(events[t].luid, eth2);
+    for (t = 3; t < 6; t++) CU_ASSERT_EQUAL(events[t].luid, none2);
+
+    /* Live: an address first seen before its link, then changed once the link is known. */
+    n_events = 0;
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_ADD, 11, 11, 0x40)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_ADD, 11, 1500)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_CHANGE, 11, 11, 0)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 4);
+    expect(0, WN_TABLE_ADDR, WN_WIRE_OP_ADD, 11);
+    expect(1, WN_TABLE_LINK, WN_WIRE_OP_ADD, 11);
+    expect(2, WN_TABLE_ADDR, WN_WIRE_OP_DEL, 11);
+    expect(3, WN_TABLE_ADDR, WN_WIRE_OP_ADD, 11);
+    CU_ASSERT_EQUAL(events[2].luid, (1ull << 48) | (11ull << 24));
+    CU_ASSERT_EQUAL(events[3].luid, (6ull << 48) | (11ull << 24));
+    /* With the LUID settled, the next change is an ordinary one. */
+    CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_CHANGE, 11, 11, 0x40)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 5);
+    expect(4, WN_TABLE_ADDR, WN_WIRE_OP_CHANGE, 11);
+    done(s);
+}
+
 /* 10,000 addresses loaded, then a resync in which 1,000 are gone, 1,000 are new and 1,000 changed flags. */
 static void test_large_resync(void)
 {
@@ -592,6 +677,7 @@ static const CU_TestInfo tests[] = {
     { "snapshot diff", test_snapshot_diff },
     { "aborted snapshot discarded", test_aborted_snapshot },
     { "LUID kept for deleted objects", test_luid_of_deleted },
+    { "a LUID change is a deletion and an addition", test_luid_change_is_del_add },
     { "10,000-entry resync", test_large_resync },
     CU_TEST_INFO_NULL,
 };

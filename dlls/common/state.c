@@ -371,6 +371,27 @@ static void assign_luid(struct wn_state *s, int t, struct entry *e, const struct
     }
 }
 
+/* The LUID a link, address or route carries. */
+static uint64_t entry_luid(int t, const struct entry *e)
+{
+    switch (t)
+    {
+    case T_LINK: return e->body.link.luid;
+    case T_ADDR: return e->body.addr.luid;
+    case T_ROUTE: return e->body.route.luid;
+    }
+    return 0;
+}
+
+/* Whether a pending entry is the same object as its current twin (same key): a link index that comes back with
+ * another hardware type is another interface, and an address or route that would carry another LUID (its link
+ * first seen by bare index, or its index reused by another interface) is reported gone and new, as its link is. */
+static int same_object(int t, const struct entry *current, const struct entry *e)
+{
+    if (t == T_LINK) return current->body.link.wire.type == e->body.link.wire.type;
+    return t == T_DEVICE || entry_luid(t, current) == entry_luid(t, e);
+}
+
 static uint32_t entry_ifindex(int t, const struct entry *e)
 {
     return t == T_ADDR ? e->body.addr.wire.ifindex : e->body.route.wire.oif;
@@ -455,6 +476,18 @@ static int apply_live(struct wn_state *s, int t, const struct wn_wire_record *re
         return WN_STATE_OK;
     }
     assign_luid(s, t, e, old);
+    if (t != T_LINK && entry_luid(t, e) != entry_luid(t, old))
+    {
+        /* Its link is now known with another LUID than the one it had: to a consumer, another object. */
+        remove_current(s, t, old);
+        if (table_insert(tb, e))
+        {
+            free(e);
+            return WN_STATE_ERROR;
+        }
+        emit(s, t, WN_WIRE_OP_ADD, NULL, e);
+        return WN_STATE_OK;
+    }
     table_replace(tb, old, e);
     emit(s, t, WN_WIRE_OP_CHANGE, old, e);
     free(old);
@@ -523,8 +556,7 @@ static void snapshot_commit(struct wn_state *s, unsigned int mask)
         for (e = s->pending[t].head; e; e = e->next)
         {
             e->match = table_find(&s->current[t], t, &e->body, e->hash);
-            if (e->match && t == T_LINK && e->match->body.link.wire.type != e->body.link.wire.type)
-                e->match = NULL;
+            if (e->match && !same_object(t, e->match, e)) e->match = NULL;
             if (e->match) e->match->match = e;
         }
     }

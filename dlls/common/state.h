@@ -19,7 +19,10 @@
  *
  * Each link carries the 64-bit LUID of its interface, asked of a hook when the link first appears (the system's
  * answer is only to be had while the interface exists); addresses and routes copy their link's LUID when they
- * appear, so a deletion reports the LUID the object had, even after its link is gone.
+ * appear, so a deletion reports the LUID the object had, even after its link is gone.  An object never changes
+ * LUID in place: a link index that comes back with another hardware type, and an address or route that would
+ * take another LUID (first seen before its link, by the bare index; or its index reused by another interface),
+ * are reported as a DEL with the old LUID and an ADD with the new one.
  *
  * Plain C11, no Windows headers: compiled natively for the unit tests and by MinGW into the DLLs.  No locking
  * inside: the owner serializes every call (source_wine.c holds its lock around them).  The listener and the hook
