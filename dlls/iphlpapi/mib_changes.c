@@ -98,9 +98,9 @@ static void remove_at(struct wn_mib_track *track, size_t i)
 
 /* ---- notes ------------------------------------------------------------------------------------------------ */
 
-static struct wn_note *new_note(MIB_NOTIFICATION_TYPE type)
+static struct wn_mib_note *new_note(MIB_NOTIFICATION_TYPE type)
 {
-    struct wn_note *note = calloc(1, sizeof(*note));
+    struct wn_mib_note *note = calloc(1, sizeof(*note));
 
     if (!note) ERR("out of memory: a notification is lost\n");
     else note->type = type;
@@ -110,33 +110,33 @@ static struct wn_note *new_note(MIB_NOTIFICATION_TYPE type)
 static void post_interface(struct wn_reg *reg, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY family,
                            const struct wn_state_link *link)
 {
-    struct wn_note *note = new_note(type);
+    struct wn_mib_note *note = new_note(type);
 
     if (!note) return;
     wn_row_interface(&note->row.iface, family, link);
     TRACE("%p: interface %u (%s, family %u) type %d\n", reg, link->wire.ifindex,
           link->wire.name, family, type);
-    wn_reg_post(reg, note);
+    wn_reg_post(reg, &note->head);
 }
 
 static void post_address(struct wn_reg *reg, MIB_NOTIFICATION_TYPE type, const struct wn_state_addr *addr)
 {
-    struct wn_note *note = new_note(type);
+    struct wn_mib_note *note = new_note(type);
 
     if (!note) return;
     wn_row_unicast(&note->row.addr, addr);
     TRACE("%p: address on %u type %d\n", reg, addr->wire.ifindex, type);
-    wn_reg_post(reg, note);
+    wn_reg_post(reg, &note->head);
 }
 
 static void post_route(struct wn_reg *reg, MIB_NOTIFICATION_TYPE type, const struct wn_state_route *route)
 {
-    struct wn_note *note = new_note(type);
+    struct wn_mib_note *note = new_note(type);
 
     if (!note) return;
     wn_row_route(&note->row.route, route);
     TRACE("%p: route via %u /%u type %d\n", reg, route->wire.oif, route->wire.dst_len, type);
-    wn_reg_post(reg, note);
+    wn_reg_post(reg, &note->head);
 }
 
 /* ---- interfaces ------------------------------------------------------------------------------------------- */

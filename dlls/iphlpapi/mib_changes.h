@@ -19,7 +19,27 @@
 #ifndef WN_IPHLPAPI_MIB_CHANGES_H
 #define WN_IPHLPAPI_MIB_CHANGES_H
 
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+
 #include "dispatch.h"
+
+union wn_mib_row
+{
+    MIB_IPINTERFACE_ROW iface;
+    MIB_UNICASTIPADDRESS_ROW addr;
+    MIB_IPFORWARD_ROW2 route;
+};
+
+/* A MIB registration's note: the row its callback is given. */
+struct wn_mib_note
+{
+    struct wn_note head;
+    MIB_NOTIFICATION_TYPE type;
+    union wn_mib_row row;
+};
 
 enum wn_mib_kind
 {

@@ -31,18 +31,28 @@ static const char *const function_names[] =
     [WN_MIB_ROUTE] = "NotifyRouteChange2",
 };
 
-static void mib_deliver(struct wn_reg *reg, struct wn_note *note)
+/* The caller's callback, by kind. */
+union mib_callback
 {
+    PIPINTERFACE_CHANGE_CALLBACK iface;
+    PUNICAST_IPADDRESS_CHANGE_CALLBACK addr;
+    PIPFORWARD_CHANGE_CALLBACK route;
+};
+
+static void mib_deliver(struct wn_reg *reg, struct wn_note *head)
+{
+    struct wn_mib_note *note = CONTAINING_RECORD(head, struct wn_mib_note, head);
+
     switch (wn_mib_track_kind(reg->track))
     {
     case WN_MIB_INTERFACE:
-        reg->callback.iface(reg->context, &note->row.iface, note->type);
+        ((PIPINTERFACE_CHANGE_CALLBACK)reg->callback)(reg->context, &note->row.iface, note->type);
         break;
     case WN_MIB_ADDRESS:
-        reg->callback.addr(reg->context, &note->row.addr, note->type);
+        ((PUNICAST_IPADDRESS_CHANGE_CALLBACK)reg->callback)(reg->context, &note->row.addr, note->type);
         break;
     case WN_MIB_ROUTE:
-        reg->callback.route(reg->context, &note->row.route, note->type);
+        ((PIPFORWARD_CHANGE_CALLBACK)reg->callback)(reg->context, &note->row.route, note->type);
         break;
     }
 }
@@ -54,7 +64,7 @@ static void mib_destroy(struct wn_reg *reg)
 
 static const struct wn_reg_ops mib_ops = { mib_deliver, mib_destroy };
 
-static void initial_notification(enum wn_mib_kind kind, union wn_reg_callback callback, void *context)
+static void initial_notification(enum wn_mib_kind kind, union mib_callback callback, void *context)
 {
     switch (kind)
     {
@@ -88,7 +98,7 @@ static DWORD system_notify(enum wn_mib_kind kind, ADDRESS_FAMILY family, void *c
     return err;
 }
 
-static DWORD register_mib(enum wn_mib_kind kind, ADDRESS_FAMILY family, union wn_reg_callback callback,
+static DWORD register_mib(enum wn_mib_kind kind, ADDRESS_FAMILY family, union mib_callback callback,
                           void *fallback_callback, void *context, BOOLEAN initial, HANDLE *handle)
 {
     enum wn_source_status status;
@@ -107,8 +117,7 @@ static DWORD register_mib(enum wn_mib_kind kind, ADDRESS_FAMILY family, union wn
         wn_reg_discard(reg);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    reg->family = family;
-    reg->callback = callback;
+    reg->callback = (wn_reg_callback)fallback_callback;
     reg->context = context;
     status = wn_source_subscribe(wn_mib_tables(kind, family), wn_mib_on_change, reg, wn_mib_start_view, reg,
                                  &reg->sub);
@@ -131,7 +140,7 @@ DWORD WINAPI NotifyIpInterfaceChange(ADDRESS_FAMILY Family, PIPINTERFACE_CHANGE_
                                      PVOID CallerContext, BOOLEAN InitialNotification,
                                      HANDLE *NotificationHandle)
 {
-    union wn_reg_callback callback = { .iface = Callback };
+    union mib_callback callback = { .iface = Callback };
 
     return register_mib(WN_MIB_INTERFACE, Family, callback, (void *)Callback, CallerContext, InitialNotification,
                         NotificationHandle);
@@ -141,7 +150,7 @@ DWORD WINAPI NotifyUnicastIpAddressChange(ADDRESS_FAMILY Family, PUNICAST_IPADDR
                                           PVOID CallerContext, BOOLEAN InitialNotification,
                                           HANDLE *NotificationHandle)
 {
-    union wn_reg_callback callback = { .addr = Callback };
+    union mib_callback callback = { .addr = Callback };
 
     return register_mib(WN_MIB_ADDRESS, Family, callback, (void *)Callback, CallerContext, InitialNotification,
                         NotificationHandle);
@@ -150,7 +159,7 @@ DWORD WINAPI NotifyUnicastIpAddressChange(ADDRESS_FAMILY Family, PUNICAST_IPADDR
 DWORD WINAPI NotifyRouteChange2(ADDRESS_FAMILY AddressFamily, PIPFORWARD_CHANGE_CALLBACK Callback,
                                 PVOID CallerContext, BOOLEAN InitialNotification, HANDLE *NotificationHandle)
 {
-    union wn_reg_callback callback = { .route = Callback };
+    union mib_callback callback = { .route = Callback };
 
     return register_mib(WN_MIB_ROUTE, AddressFamily, callback, (void *)Callback, CallerContext,
                         InitialNotification, NotificationHandle);

@@ -127,7 +127,7 @@ static void stable_deliver(struct wn_reg *reg, struct wn_note *note)
     DWORD err;
 
     (void)note;
-    err = stable_table(reg->family, &table, &pending);
+    err = stable_table(((struct stable_track *)reg->track)->family, &table, &pending);
     if (pending)
     {
         /* A new tentative address came meanwhile: its settling posts again. */
@@ -143,7 +143,7 @@ static void stable_deliver(struct wn_reg *reg, struct wn_note *note)
     if (err) ERR("GetUnicastIpAddressTable failed (%lu): the callback gets no table\n", err);
     wn_reg_finish(reg);
     TRACE("%p: calling back with %lu addresses\n", reg, table ? table->NumEntries : 0);
-    reg->callback.stable(reg->context, table);
+    ((PSTABLE_UNICAST_IPADDRESS_TABLE_CALLBACK)reg->callback)(reg->context, table);
 }
 
 static void stable_destroy(struct wn_reg *reg)
@@ -202,8 +202,8 @@ DWORD WINAPI NotifyStableUnicastIpAddressTable(ADDRESS_FAMILY Family, PMIB_UNICA
         wn_reg_discard(reg);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    track->family = reg->family = Family;
-    reg->callback.stable = CallerCallback;
+    track->family = Family;
+    reg->callback = (wn_reg_callback)CallerCallback;
     reg->context = CallerContext;
     if (wn_source_subscribe(WN_TABLE_ADDR, on_change, reg, count_view, reg, &reg->sub) != WN_SOURCE_OK)
     {

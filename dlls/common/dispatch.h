@@ -1,5 +1,6 @@
-/* Registrations of the MIB notification functions: their handles, the worker threads that run their callbacks,
- * and the rundown that ends them (see ARCHITECTURE.md, "Principles", and SPEC.md §2-§4).
+/* Registrations of the notification functions (iphlpapi's MIB changes, cfgmgr32's device changes): their
+ * handles, the worker threads that run their callbacks, and the rundown that ends them (see ARCHITECTURE.md,
+ * "Principles", and SPEC.md §2-§4, §6-§7).
  *
  * A registration's notes (one per callback) are queued by the event source's reader thread and delivered by a
  * small pool of worker threads of ours: never on the reader thread, because a callback may block (sleep, wait
@@ -7,8 +8,9 @@
  * callbacks of one registration run one at a time and in order; different registrations may run in parallel,
  * so one slow callback delays only its own registration.  Idle workers wait without a timeout.
  *
- * Row memory: a note is the row the callback is given.  After delivery it is kept in the registration's ring of
- * the last WN_REG_RING_ROWS notes, so the row stays valid after the callback returns (GLib reads the
+ * Notes are the kind's: a struct that starts with a struct wn_note, allocated with malloc, freed here.
+ * Row memory: a note holds the row the callback is given.  After delivery it is kept in the registration's ring
+ * of the last WN_REG_RING_ROWS notes, so the row stays valid after the callback returns (GLib reads the
  * MIB_IPFORWARD_ROW2 later, from an idle handler) until that many newer notes of the same registration have
  * been delivered, or the registration is cancelled.
  *
@@ -18,41 +20,25 @@
  * Numbers are not reused until 2^28 registrations later (and never while live), so a cancelled handle stays
  * unknown instead of naming a newer registration, as a freed and reused pointer would.  A handle is looked up
  * in the registry of live registrations; an unknown value is never dereferenced. */
-#ifndef WN_IPHLPAPI_DISPATCH_H
-#define WN_IPHLPAPI_DISPATCH_H
+#ifndef WN_COMMON_DISPATCH_H
+#define WN_COMMON_DISPATCH_H
 
 #include <winsock2.h>
-#include <ws2ipdef.h>
-#include <iphlpapi.h>
-#include <netioapi.h>
+#include <windows.h>
 
 #include "source.h"
 
 #define WN_REG_RING_ROWS 256
 
-union wn_mib_row
-{
-    MIB_IPINTERFACE_ROW iface;
-    MIB_UNICASTIPADDRESS_ROW addr;
-    MIB_IPFORWARD_ROW2 route;
-};
-
-/* One callback to make. */
+/* One callback to make: the head of the kind's own note. */
 struct wn_note
 {
     struct wn_note *next;
-    MIB_NOTIFICATION_TYPE type;
-    union wn_mib_row row;
 };
 
-/* The caller's callback, by kind. */
-union wn_reg_callback
-{
-    PIPINTERFACE_CHANGE_CALLBACK iface;
-    PUNICAST_IPADDRESS_CHANGE_CALLBACK addr;
-    PIPFORWARD_CHANGE_CALLBACK route;
-    PSTABLE_UNICAST_IPADDRESS_TABLE_CALLBACK stable;
-};
+/* The caller's callback, cast back to its real type by the kind (void (*)(void) converts to and from any
+ * function pointer type). */
+typedef void (*wn_reg_callback)(void);
 
 struct wn_reg;
 
@@ -66,10 +52,9 @@ struct wn_reg_ops
 
 struct wn_reg
 {
-    /* Set by the kind (notify_mib.c, stable.c) before wn_reg_publish(). */
+    /* Set by the kind (notify_mib.c, stable.c, cfgmgr32's notify.c) before wn_reg_publish(). */
     const struct wn_reg_ops *ops;
-    ADDRESS_FAMILY family;
-    union wn_reg_callback callback;
+    wn_reg_callback callback;
     void *context;
     struct wn_subscription *sub;  /* ended by the rundown */
     void *track;                  /* the kind's own state */
@@ -92,7 +77,7 @@ struct wn_reg *wn_reg_create(const struct wn_reg_ops *ops);
 /* Frees a registration that was never published (its subscription, if any, is ended first). */
 void wn_reg_discard(struct wn_reg *reg);
 
-/* Enters it in the registry and returns its handle: from now on CancelMibChangeNotify2 finds it.  The creator
+/* Enters it in the registry and returns its handle: from now on wn_reg_cancel() finds it.  The creator
  * still holds it, so a cancel from another thread waits for wn_reg_start(). */
 HANDLE wn_reg_publish(struct wn_reg *reg);
 
@@ -107,12 +92,12 @@ void wn_reg_post(struct wn_reg *reg, struct wn_note *note);
  * (removed from the registry, its subscription ended, freed), unless it was cancelled meanwhile. */
 void wn_reg_finish(struct wn_reg *reg);
 
-/* CancelMibChangeNotify2 for our handles: NO_ERROR when it was ours, live, and is now ended (its callback in
- * flight has returned, unless the caller is that very callback, which then is its last); ERROR_INVALID_HANDLE
+/* Cancels one of our handles (CancelMibChangeNotify2, CM_Unregister_Notification): NO_ERROR when it was ours,
+ * live, and is now ended (its callback in flight has returned, unless the caller is that very callback, which then is its last); ERROR_INVALID_HANDLE
  * when the handle is not a live registration of ours. */
 DWORD wn_reg_cancel(HANDLE handle);
 
-/* Handles the system DLL gave out when we fell back to it (no helper): CancelMibChangeNotify2 passes these on. */
+/* Handles the system DLL gave out when we fell back to it (no helper): the cancel function passes these on. */
 void wn_reg_track_system(HANDLE handle);
 BOOL wn_reg_untrack_system(HANDLE handle);
 
