@@ -9,17 +9,9 @@
 #include <cfgmgr32.h>
 
 #include "test.h"
+#include "sysdir.h"
 #include "iphlpapi_exports.h"
 #include "cfgmgr32_exports.h"
-
-static BOOL in_system_directory(HMODULE module)
-{
-    WCHAR path[MAX_PATH], sysdir[MAX_PATH];
-    UINT len = GetSystemDirectoryW(sysdir, MAX_PATH);
-
-    if (!GetModuleFileNameW(module, path, MAX_PATH)) return FALSE;
-    return len && !_wcsnicmp(path, sysdir, len) && path[len] == '\\';
-}
 
 static BOOL expect_ours(void)
 {

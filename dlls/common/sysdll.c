@@ -17,33 +17,58 @@ static UINT system_directory(WCHAR *buf, UINT len)
     return GetSystemDirectoryW(buf, len);
 }
 
-HMODULE wn_load_system_dll(const char *name)
+/* <system directory>\<sub><name> into path (MAX_PATH + 64 WCHARs); FALSE when it does not fit. */
+static BOOL system_path(WCHAR *path, const WCHAR *sub, const char *name)
 {
-    WCHAR path[MAX_PATH + 64];
-    UINT len, i;
-    HMODULE module;
+    UINT len = system_directory(path, MAX_PATH), i;
 
-    len = system_directory(path, MAX_PATH);
     if (!len || len >= MAX_PATH)
     {
         ERR("no system directory (error %lu)\n", GetLastError());
-        return NULL;
+        return FALSE;
     }
     path[len++] = '\\';
-    for (i = 0; name[i] && len < ARRAYSIZE(path) - 1; i++) path[len++] = (unsigned char)name[i];
+    for (i = 0; sub[i]; i++) path[len++] = sub[i];
+    for (i = 0; name[i] && len < MAX_PATH + 63; i++) path[len++] = (unsigned char)name[i];
     path[len] = 0;
+    return !name[i];
+}
 
-    /* The system copy's own imports must resolve from its directory, not from beside the program. */
-    if (!(module = LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH)))
+/* The system copy's own imports must resolve from its directory, not from beside the program. */
+static HMODULE load_path(const WCHAR *path)
+{
+    return LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+}
+
+HMODULE wn_load_system_dll(const char *name)
+{
+    WCHAR path[MAX_PATH + 64];
+    HMODULE module;
+
+    if (!system_path(path, L"", name)) return NULL;
+    if (!(module = load_path(path)))
     {
         ERR("cannot load the system %s from %ls (error %lu)\n", name, path, GetLastError());
         return NULL;
     }
     if (module == (HMODULE)&__ImageBase)
     {
-        ERR("%ls is this DLL itself, not the system's\n", path);
+        /* Installed into the prefix by winenotify-setup, which moved Wine's own copy aside, under the same base
+         * name (the name Wine's loader finds its builtin by). */
         FreeLibrary(module);
-        return NULL;
+        if (!system_path(path, WN_SYSDLL_KEPT_DIR L"\\", name)) return NULL;
+        if (!(module = load_path(path)))
+        {
+            ERR("installed over the system %s, and its kept copy %ls cannot be loaded (error %lu): run "
+                "winenotify-setup uninstall, then install again\n", name, path, GetLastError());
+            return NULL;
+        }
+        if (module == (HMODULE)&__ImageBase)
+        {
+            ERR("%ls is this DLL itself, not the system's\n", path);
+            FreeLibrary(module);
+            return NULL;
+        }
     }
     TRACE("%s: %ls at %p\n", name, path, module);
     return module;

@@ -7,8 +7,12 @@
 /* Loads <system directory>\name (the WoW64 directory for a 32-bit process on 64-bit Windows).  Under Wine (checked
  * on Wine 8) and on Windows a full path gives the system implementation as a second module beside ours with the
  * same base name; the bare name, which the loader matches against modules already loaded, would give back ours.
- * Returns NULL, with a trace saying why, when it cannot be loaded or when it is this very module (our DLL
- * installed over the system copy). */
+ * When that path is this very module (installed over the system copy by winenotify-setup), the copy setup kept
+ * is loaded instead.  Returns NULL, with a trace saying why, when none can be loaded. */
 HMODULE wn_load_system_dll(const char *name);
+
+/* Where winenotify-setup keeps the system copies it replaced, under the system directory: a prefix installed
+ * with it has ours as <system directory>\name and Wine's as <system directory>\winenotify\name. */
+#define WN_SYSDLL_KEPT_DIR L"winenotify"
 
 #endif

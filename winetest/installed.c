@@ -1,0 +1,123 @@
+/* A prefix set up by winenotify-setup: a program that loads iphlpapi and cfgmgr32 only from the system directory
+ * (LoadLibraryEx with LOAD_LIBRARY_SEARCH_SYSTEM32, as programs that guard against DLL planting do) gets ours, its
+ * forwarded functions still reach Wine's copy, and a notification arrives for a real host change.
+ *
+ * Run by tools/check-install with WINENOTIFY_EXPECT=installed after the install; anywhere else (Windows, a prefix
+ * without winenotify) it only checks that the system directory's DLLs load, and skips the rest. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "test.h"
+#include "sysdir.h"
+#include "unix.h"
+
+#define WAIT_MS 10000
+#define TEST_ADDR "10.77.0.1"
+
+/* Wine marks its own PE DLLs with this text in the DOS stub area (after the 64-byte DOS header). */
+static BOOL is_wine_builtin(HMODULE module)
+{
+    static const char marker[] = "Wine builtin DLL";
+    return !memcmp((const char *)module + sizeof(IMAGE_DOS_HEADER), marker, sizeof(marker) - 1);
+}
+
+static HMODULE load_from_system(const WCHAR *name)
+{
+    HMODULE module = LoadLibraryExW(name, NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+
+    ok(module != NULL, "%ls from the system directory: error %lu\n", name, GetLastError());
+    if (!module) return NULL;
+    ok(in_system_directory(module), "%ls was not loaded from the system directory\n", name);
+    return module;
+}
+
+static HANDLE seen;
+static ULONG test_index;
+
+static void WINAPI on_address(void *ctx, MIB_UNICASTIPADDRESS_ROW *row, MIB_NOTIFICATION_TYPE type)
+{
+    char text[INET_ADDRSTRLEN] = "";
+
+    (void)ctx;
+    if (!row || type != MibAddInstance || row->Address.si_family != AF_INET) return;
+    inet_ntop(AF_INET, &row->Address.Ipv4.sin_addr, text, sizeof(text));
+    if (strcmp(text, TEST_ADDR)) return;
+    test_index = row->InterfaceIndex;
+    SetEvent(seen);
+}
+
+static void test_live_notification(HMODULE iphlpapi)
+{
+    DWORD (WINAPI *pNotifyUnicastIpAddressChange)(ADDRESS_FAMILY, PUNICAST_IPADDRESS_CHANGE_CALLBACK, void *,
+                                                   BOOLEAN, HANDLE *);
+    DWORD (WINAPI *pCancelMibChangeNotify2)(HANDLE);
+    DWORD (WINAPI *pConvertInterfaceAliasToLuid)(const WCHAR *, NET_LUID *);
+    DWORD (WINAPI *pConvertInterfaceLuidToIndex)(const NET_LUID *, NET_IFINDEX *);
+    const char *alias = getenv("WINENOTIFY_TEST_IF");
+    WCHAR walias[64];
+    NET_LUID luid;
+    NET_IFINDEX index = 0;
+    HANDLE handle = NULL;
+    char script[128];
+    DWORD ret;
+
+    if (!alias || !*alias)
+    {
+        skip("WINENOTIFY_TEST_IF is not set: no interface to change\n");
+        return;
+    }
+    pNotifyUnicastIpAddressChange = (void *)GetProcAddress(iphlpapi, "NotifyUnicastIpAddressChange");
+    pCancelMibChangeNotify2 = (void *)GetProcAddress(iphlpapi, "CancelMibChangeNotify2");
+    pConvertInterfaceAliasToLuid = (void *)GetProcAddress(iphlpapi, "ConvertInterfaceAliasToLuid");
+    pConvertInterfaceLuidToIndex = (void *)GetProcAddress(iphlpapi, "ConvertInterfaceLuidToIndex");
+    ok(pNotifyUnicastIpAddressChange && pCancelMibChangeNotify2 && pConvertInterfaceAliasToLuid &&
+       pConvertInterfaceLuidToIndex, "missing exports\n");
+    if (!pNotifyUnicastIpAddressChange || !pCancelMibChangeNotify2 || !pConvertInterfaceAliasToLuid ||
+        !pConvertInterfaceLuidToIndex) return;
+
+    /* Forwarded to Wine's copy, which setup moved aside: it must still answer. */
+    MultiByteToWideChar(CP_ACP, 0, alias, -1, walias, ARRAY_SIZE(walias));
+    ret = pConvertInterfaceAliasToLuid(walias, &luid);
+    ok(!ret, "ConvertInterfaceAliasToLuid(%s): %lu\n", alias, ret);
+    if (!ret) ok(!pConvertInterfaceLuidToIndex(&luid, &index) && index, "no index for %s\n", alias);
+
+    seen = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ret = pNotifyUnicastIpAddressChange(AF_UNSPEC, on_address, NULL, FALSE, &handle);
+    ok(!ret, "NotifyUnicastIpAddressChange: %lu\n", ret);
+    if (ret) return;
+    snprintf(script, sizeof(script), "ip addr add %s/24 dev %s", TEST_ADDR, alias);
+    if (winetest_run_unix(NULL, script))
+    {
+        ok(!WaitForSingleObject(seen, WAIT_MS), "no notification for %s on %s within %u ms\n", TEST_ADDR, alias,
+           WAIT_MS);
+        ok(test_index == index, "notified on index %lu, %s is %lu\n", test_index, alias, index);
+    }
+    ret = pCancelMibChangeNotify2(handle);
+    ok(!ret, "CancelMibChangeNotify2: %lu\n", ret);
+    snprintf(script, sizeof(script), "ip addr del %s/24 dev %s", TEST_ADDR, alias);
+    winetest_run_unix(NULL, script);
+    CloseHandle(seen);
+}
+
+START_TEST(installed)
+{
+    HMODULE iphlpapi = load_from_system(L"iphlpapi.dll"), cfgmgr32 = load_from_system(L"cfgmgr32.dll");
+    char expect[16];
+
+    if (!winetest_platform_is_wine || !GetEnvironmentVariableA("WINENOTIFY_EXPECT", expect, sizeof(expect)) ||
+        strcmp(expect, "installed"))
+    {
+        skip("not a prefix set up by winenotify-setup (WINENOTIFY_EXPECT=installed is not set)\n");
+        return;
+    }
+    if (!iphlpapi || !cfgmgr32) return;
+    ok(!is_wine_builtin(iphlpapi), "the system directory's iphlpapi.dll is Wine's, not ours\n");
+    ok(!is_wine_builtin(cfgmgr32), "the system directory's cfgmgr32.dll is Wine's, not ours\n");
+    if (is_wine_builtin(iphlpapi)) return;
+    test_live_notification(iphlpapi);
+}
