@@ -7,10 +7,14 @@
  *
  * It also makes the changes the DLL asks for (CreateUnicastIpAddressEntry and friends), with the privileges it
  * has: those of the user who runs Wine, in Wine's network namespace.  It makes nothing the kernel would not let
- * that user make directly, and it checks every request against the rules in wire.h before the kernel sees it. */
+ * that user make directly, and it checks every request against the rules in wire.h before the kernel sees it.
+ *
+ * Software devices (SwDeviceCreate & co.) live in a directory shared by every helper of the user (swd.c): each
+ * helper reports all of them, whoever made them, and removes its own when its connection closes. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +30,8 @@
 #include "winenotify/wire.h"
 #include "netlink.h"
 #include "output.h"
+#include "swd.h"
+#include "swd_request.h"
 #include "uevent.h"
 
 static int debug;
@@ -113,16 +119,53 @@ struct helper
     int conn, uevent_fd;
     struct nl *nl;
     struct output *out;
+    struct swd *swd;         /* NULL when the shared directory is unusable */
     size_t in_len;
     uint8_t in[8192];
 };
+
+/* A software device's record: no seqnum, no ifindex. */
+static int report_swd(void *ctx, uint16_t op, const char *props, size_t props_len)
+{
+    struct wn_wire_device dev;
+
+    memset(&dev, 0, sizeof(dev));
+    return output_record(ctx, WN_WIRE_DEVICE, op, &dev, props, props_len);
+}
 
 static int snapshot(struct helper *h, uint32_t tables, uint32_t reason)
 {
     if (output_snapshot_begin(h->out, tables, reason)) return -1;
     if ((tables & NL_TABLES) && nl_dump(h->nl, h->out, tables & NL_TABLES)) return -1;
     if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out)) return -1;
+    if ((tables & WN_TABLE_DEVICE) && h->swd && swd_enumerate(h->swd, report_swd, h->out)) return -1;
     return output_snapshot_end(h->out, tables, reason);
+}
+
+/* Reports what changed in the shared directory; a resync of the device table if inotify lost events. */
+static int read_swd(struct helper *h)
+{
+    int r = swd_read(h->swd, report_swd, h->out);
+
+    if (r < 0) return -1;
+    if (!r) return 0;
+    trace("software-device events lost: resynchronising devices\n");
+    return snapshot(h, WN_TABLE_DEVICE, WN_REASON_RESYNC);
+}
+
+/* A software-device request: checked, carried out, its DEVICE records, then the reply. */
+static int sw_change(struct helper *h, const struct wn_wire_record *rec)
+{
+    struct wn_wire_reply reply;
+
+    reply.id = rec->u.sw.id;
+    reply.result = swd_request_check(rec->type, rec->op, &rec->u.sw);
+    if (reply.result == WN_RESULT_OK)
+        reply.result = h->swd ? swd_request(h->swd, rec->type, rec->op, &rec->u.sw) : WN_RESULT_ACCESS_DENIED;
+    trace("software device request %u (type %u, op %u) for %s\\%s: result %u\n", reply.id, rec->type, rec->op,
+          rec->u.sw.enumerator, rec->u.sw.instance, reply.result);
+    if (h->swd && read_swd(h)) return -1;
+    return output_record(h->out, WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
 }
 
 /* Carries out a change request.  The change's own events go out before the reply, so that when the API call
@@ -167,6 +210,11 @@ static int serve_requests(struct helper *h)
         case WN_WIRE_SET_ROUTE:
             if (change(h, &rec)) return -1;
             break;
+        case WN_WIRE_SW_CREATE:
+        case WN_WIRE_SW_INTERFACE:
+        case WN_WIRE_SW_CLOSE:
+            if (sw_change(h, &rec)) return -1;
+            break;
         default:
             trace("unexpected record type %u from the DLL\n", rec.type);
             return -1;
@@ -184,14 +232,14 @@ static int serve_requests(struct helper *h)
 
 static int run(struct helper *h)
 {
-    struct pollfd fds[3];
-    nfds_t nfds = 2;
+    struct pollfd fds[4];
+    nfds_t nfds = 4;
 
     fds[0].fd = h->conn;
     fds[1].fd = nl_event_fd(h->nl);
-    fds[2].fd = h->uevent_fd;
-    fds[0].events = fds[1].events = fds[2].events = POLLIN;
-    if (h->uevent_fd >= 0) nfds = 3;
+    fds[2].fd = h->uevent_fd;   /* poll() skips negative fds */
+    fds[3].fd = h->swd ? swd_fd(h->swd) : -1;
+    fds[0].events = fds[1].events = fds[2].events = fds[3].events = POLLIN;
 
     for (;;)
     {
@@ -205,7 +253,8 @@ static int run(struct helper *h)
         }
         if (fds[1].revents && nl_read_events(h->nl, h->out)) return 1;
         if (nl_resyncs(h->nl) != resyncs) trace("netlink events lost: resynchronised\n");
-        if (nfds > 2 && fds[2].revents)
+        if (fds[3].revents && read_swd(h)) return 1;
+        if (fds[2].revents)
         {
             if ((r = uevent_read(h->uevent_fd, h->out)) < 0) return 1;
             if (r == 1)
@@ -235,6 +284,7 @@ int main(void)
 {
     struct helper h;
     struct wn_wire_hello hello;
+    char swd_dir[PATH_MAX] = "";
     int port, status;
 
     debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
@@ -267,10 +317,14 @@ int main(void)
     }
     /* Without uevents devices are still listed at start and on request, only changes go unseen. */
     if ((h.uevent_fd = uevent_open()) < 0) trace("cannot open the uevent socket: %s\n", strerror(errno));
+    /* Without it, software devices are refused (ACCESS_DENIED) and other processes' go unseen. */
+    if (swd_default_dir(swd_dir, sizeof(swd_dir)) || !(h.swd = swd_open(swd_dir)))
+        trace("cannot use the software-device directory %s: %s\n", swd_dir, strerror(errno));
 
     if (snapshot(&h, WN_TABLE_ALL, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
     trace("initial snapshot sent\n");
     status = run(&h);
+    swd_close(h.swd);
     nl_close(h.nl);
     output_free(h.out);
     return status;

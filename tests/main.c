@@ -65,6 +65,7 @@ int main(void)
     register_nl_request_tests();
     register_seen_tests();
     register_overflow_tests();
+    register_swd_tests();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

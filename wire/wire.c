@@ -18,6 +18,9 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_DUMP: return sizeof(struct wn_wire_dump);
     case WN_WIRE_SET_ADDR: return sizeof(struct wn_wire_set_addr);
     case WN_WIRE_SET_ROUTE: return sizeof(struct wn_wire_set_route);
+    case WN_WIRE_SW_CREATE:
+    case WN_WIRE_SW_INTERFACE:
+    case WN_WIRE_SW_CLOSE: return sizeof(struct wn_wire_sw);
     }
     return 0;
 }
@@ -34,7 +37,12 @@ static int op_valid(uint16_t type, uint16_t op)
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SET_ADDR:
     case WN_WIRE_SET_ROUTE:
+    case WN_WIRE_SW_INTERFACE:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_DEL;
+    case WN_WIRE_SW_CREATE:
+        return op == WN_WIRE_OP_ADD;
+    case WN_WIRE_SW_CLOSE:
+        return op == WN_WIRE_OP_DEL;
     }
     return op == WN_WIRE_OP_NONE;
 }
@@ -118,6 +126,14 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         break;
     case WN_WIRE_SET_ROUTE:
         if (!route_valid(&rec->u.set_route.route)) return -1;
+        break;
+    case WN_WIRE_SW_CREATE:
+    case WN_WIRE_SW_INTERFACE:
+    case WN_WIRE_SW_CLOSE:
+        /* Framing only; the helper checks the contents (host/swd_request.c). */
+        if (!name_terminated(rec->u.sw.enumerator, sizeof(rec->u.sw.enumerator))
+            || !name_terminated(rec->u.sw.instance, sizeof(rec->u.sw.instance))
+            || !name_terminated(rec->u.sw.refstring, sizeof(rec->u.sw.refstring))) return -1;
         break;
     case WN_WIRE_REPLY:
         if (rec->u.reply.result > WN_RESULT_LAST) return -1;

@@ -14,6 +14,8 @@
  *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
  *   DLL -> helper  SET_ADDR/SET_ROUTE(id), op ADD/DEL asks the host to add or delete an address or a route
  *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE records
+ *   DLL -> helper  SW_CREATE/SW_INTERFACE/SW_CLOSE(id) software devices (SwDeviceCreate & co., below)
+ *   helper -> DLL  REPLY(id, result)                  after the change's own DEVICE records
  * A snapshot is the complete truth for its tables: the DLL replaces its view with it and derives the exact
  * changes by diffing (initial load, resync after a netlink overflow, a restarted helper alike). */
 #ifndef WINENOTIFY_WIRE_H
@@ -22,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WN_WIRE_VERSION 2
+#define WN_WIRE_VERSION 3
 #define WN_WIRE_TOKEN_SIZE 16
 /* Environment variables the DLL gives the helper: never the command line, which other users can read. */
 #define WN_WIRE_ENV_TOKEN "WINENOTIFY_TOKEN"
@@ -43,6 +45,9 @@ enum wn_wire_type
     WN_WIRE_DUMP = 32,
     WN_WIRE_SET_ADDR = 33,
     WN_WIRE_SET_ROUTE = 34,
+    WN_WIRE_SW_CREATE = 35,
+    WN_WIRE_SW_INTERFACE = 36,
+    WN_WIRE_SW_CLOSE = 37,
 };
 
 enum wn_wire_op
@@ -178,6 +183,38 @@ struct wn_wire_set_route
     struct wn_wire_route route;
 };
 
+/* Software devices (SwDeviceCreate, SwDeviceInterfaceRegister/SetState, SwDeviceClose).  The helper keeps them
+ * in a directory shared by every helper of the same host user (host/swd.c), so each of them reports them as
+ * DEVICE records (seqnum and ifindex 0) with these properties:
+ *   device:    DEVPATH=/winenotify/swd/<enumerator>/<instance>, SUBSYSTEM=winenotify_swd,
+ *              WN_INSTANCE_ID=SWD\<enumerator>\<instance>
+ *   interface: DEVPATH=<the device's>/{class guid, lower case}[/<refstring>], SUBSYSTEM=winenotify_swd_interface,
+ *              WN_INSTANCE_ID as the device's, WN_CLASS_GUID={class guid, lower case}[, WN_REFSTRING=<refstring>]
+ * A device's ADD comes before its interfaces' ADDs, their DELs before its DEL.
+ * Requests (anything else is WN_RESULT_INVALID):
+ *   SW_CREATE op ADD:     enumerator and instance as below; guid and refstring all zero.  EXISTS when any
+ *                         process of the user already has that device.
+ *   SW_INTERFACE op ADD (enable) or DEL (disable): a device this connection created (else NOT_FOUND); the
+ *                         class guid, not all zero; refstring empty or as below.  Enabling an enabled interface
+ *                         or disabling a disabled one changes nothing and answers OK, as Windows does.
+ *   SW_CLOSE op DEL:      a device this connection created (else NOT_FOUND); its interfaces go first.
+ * Strings: NUL-terminated within their field and not empty (refstring may be), made of the characters Windows
+ * allows in device IDs (printable ASCII 0x21-0x7e) but for '\\' and ','; "SWD\<enumerator>\<instance>" fits in
+ * MAX_DEVICE_ID_LEN (200 characters with its NUL), and "<enumerator>\<instance>\{guid}\<refstring>" in 250
+ * characters (it names a file).  IDs and reference strings compare without regard to ASCII case, as on Windows.
+ * ACCESS_DENIED when the shared directory is unusable (not
+ * ours, or open to others).  The helper removes a connection's devices when it closes; other helpers remove the
+ * devices of a helper that died. */
+#define WN_SW_MAX_DEVICE_ID 200
+struct wn_wire_sw
+{
+    uint32_t id;             /* echoed in the REPLY */
+    uint8_t  guid[16];       /* SW_INTERFACE: the interface class, as a Windows GUID in memory (little-endian) */
+    char     enumerator[64];
+    char     instance[200];
+    char     refstring[64];
+};
+
 /* A kernel device (kobject uevent, or found under /sys at start); key: the DEVPATH property.  The fixed part
  * is followed by props_len bytes of NUL-terminated "KEY=VALUE" strings, as the kernel sends them. */
 struct wn_wire_device
@@ -205,6 +242,7 @@ struct wn_wire_record
         struct wn_wire_reply reply;
         struct wn_wire_set_addr set_addr;
         struct wn_wire_set_route set_route;
+        struct wn_wire_sw sw;
     } u;
     const char *props;       /* device only: points into the decoded buffer, props_len bytes */
 };
@@ -234,5 +272,6 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
 
 #endif
