@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -380,6 +383,133 @@ static void test_dir_refused(void)
     remove_dir();
 }
 
+/* ---- two real helpers ------------------------------------------------------------------------------------- */
+
+/* One helper as a DLL sees it: its connection and what it sent. */
+struct helper_conn
+{
+    pid_t pid;
+    int fd;
+    size_t have;
+    uint8_t buf[1 << 16];
+};
+
+/* Starts host/winenotify-host (the build's, from the build directory) the way the DLL does: listens on
+ * loopback, passes port and token in the environment, takes its connection.  0, or -1 when it cannot. */
+static int start_helper(struct helper_conn *h)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    socklen_t salen = sizeof(sa);
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    char port[16];
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 1)
+        || getsockname(lfd, (struct sockaddr *)&sa, &salen))
+        return -1;
+    snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
+    h->have = 0;
+    if (!(h->pid = fork()))
+    {
+        setenv("WINENOTIFY_PORT", port, 1);
+        setenv("WINENOTIFY_TOKEN", "00112233445566778899aabbccddeeff", 1);
+        setenv(SWD_ENV_DIR, dir, 1);
+        execl("host/winenotify-host", "winenotify-host", (char *)NULL);
+        _exit(127);
+    }
+    h->fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    close(lfd);
+    return h->fd < 0 ? -1 : 0;
+}
+
+/* Reads records until a DEVICE record with op and a DEVPATH ending in `tail` (or a REPLY with id, when tail is
+ * NULL) arrived; what was found, or 0 after 10 s (a bound). */
+static int read_until(struct helper_conn *h, uint16_t op, const char *tail, uint32_t id, uint32_t *result)
+{
+    int rounds;
+
+    for (rounds = 0; rounds < 100; rounds++)
+    {
+        struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
+        struct wn_wire_record rec;
+        long used;
+        ssize_t n;
+
+        while ((used = wn_wire_decode(h->buf, h->have, &rec)) > 0)
+        {
+            const char *devpath = rec.type == WN_WIRE_DEVICE
+                                  ? wn_wire_prop(rec.props, rec.u.device.props_len, "DEVPATH") : NULL;
+            int hit = 0;
+
+            if (!tail && rec.type == WN_WIRE_REPLY && rec.u.reply.id == id)
+            {
+                *result = rec.u.reply.result;
+                hit = 1;
+            }
+            if (tail && devpath && rec.op == op && strlen(devpath) >= strlen(tail)
+                && !strcmp(devpath + strlen(devpath) - strlen(tail), tail))
+                hit = 1;
+            memmove(h->buf, h->buf + used, h->have - (size_t)used);
+            h->have -= (size_t)used;
+            if (hit) return 1;
+        }
+        CU_ASSERT_NOT_EQUAL_FATAL(used, -1);
+        if (poll(&pfd, 1, 100) <= 0) continue;
+        if ((n = read(h->fd, h->buf + h->have, sizeof(h->buf) - h->have)) <= 0) return 0;
+        h->have += (size_t)n;
+    }
+    return 0;
+}
+
+static uint32_t send_request(struct helper_conn *h, uint16_t type, uint16_t op, struct wn_wire_sw *sw, uint32_t id)
+{
+    uint8_t buf[512];
+    uint32_t result = 0xffff;
+    size_t len;
+
+    sw->id = id;
+    len = wn_wire_encode(buf, sizeof(buf), type, op, sw, NULL, 0);
+    CU_ASSERT_EQUAL_FATAL(write(h->fd, buf, len), (ssize_t)len);
+    CU_ASSERT_TRUE(read_until(h, 0, NULL, id, &result));
+    return result;
+}
+
+/* The helpers of two processes: what one makes, the other reports on the wire; when the first is killed, the
+ * other reports the removals, interfaces first. */
+static void test_two_helpers(void)
+{
+    struct wn_wire_sw dev = make_sw("WineTest", "Wire", NULL, NULL), iface = make_sw("WineTest", "Wire", usb_guid, NULL);
+    static struct helper_conn a, b;
+    int status;
+
+    if (access("host/winenotify-host", X_OK))
+    {
+        printf("skipped: no host/winenotify-host here ");
+        return;
+    }
+    make_dir();
+    CU_ASSERT_EQUAL_FATAL(start_helper(&a), 0);
+    CU_ASSERT_EQUAL_FATAL(start_helper(&b), 0);
+    CU_ASSERT_EQUAL(send_request(&a, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &dev, 1), WN_RESULT_OK);
+    CU_ASSERT_TRUE(read_until(&b, WN_WIRE_OP_ADD, "/swd/WineTest/Wire", 0, NULL));
+    CU_ASSERT_EQUAL(send_request(&b, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &dev, 2), WN_RESULT_EXISTS);
+    CU_ASSERT_EQUAL(send_request(&a, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, &iface, 3), WN_RESULT_OK);
+    CU_ASSERT_TRUE(read_until(&b, WN_WIRE_OP_ADD, "/swd/WineTest/Wire/{a5dcbf10-6530-11d2-901f-00c04fb951ed}", 0, NULL));
+    /* Bad input: the rules of wire.h, answered, the connection kept. */
+    dev.instance[0] = ',';
+    CU_ASSERT_EQUAL(send_request(&b, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &dev, 4), WN_RESULT_INVALID);
+
+    kill(a.pid, SIGKILL);
+    waitpid(a.pid, &status, 0);
+    close(a.fd);
+    CU_ASSERT_TRUE(read_until(&b, WN_WIRE_OP_DEL, "/swd/WineTest/Wire/{a5dcbf10-6530-11d2-901f-00c04fb951ed}", 0, NULL));
+    CU_ASSERT_TRUE(read_until(&b, WN_WIRE_OP_DEL, "/swd/WineTest/Wire", 0, NULL));
+    /* A helper whose connection closes exits and leaves nothing behind. */
+    close(b.fd);
+    CU_ASSERT_EQUAL(waitpid(b.pid, &status, 0), b.pid);
+    remove_dir();
+}
+
 void register_swd_tests(void)
 {
     static const CU_TestInfo tests[] = {
@@ -388,6 +518,7 @@ void register_swd_tests(void)
         { "records", test_wire },
         { "two processes share the devices", test_shared },
         { "a dead helper's devices are removed", test_dead },
+        { "two helper processes over the wire", test_two_helpers },
         { "an unsafe directory is refused", test_dir_refused },
         CU_TEST_INFO_NULL,
     };

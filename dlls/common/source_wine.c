@@ -566,6 +566,7 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     {
         struct wn_wire_set_addr addr;
         struct wn_wire_set_route route;
+        struct wn_wire_sw sw;
     } set;
     uint8_t buf[sizeof(struct wn_wire_header) + sizeof(set)];
     struct request req;
@@ -578,7 +579,7 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     if (GetCurrentThreadId() == reader_tid)
     {
         /* The reply would have to come through this very thread. */
-        ERR("a network change requested from inside an event callback cannot be waited for\n");
+        ERR("a change requested from inside an event callback cannot be waited for\n");
         return WN_SOURCE_OK;
     }
     memset(&set, 0, sizeof(set));
@@ -600,10 +601,16 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
         set.addr.id = req.id;
         memcpy(&set.addr.addr, body, sizeof(set.addr.addr));
     }
-    else
+    else if (type == WN_WIRE_SET_ROUTE)
     {
         set.route.id = req.id;
         memcpy(&set.route.route, body, sizeof(set.route.route));
+    }
+    else
+    {
+        /* A software-device request carries its id inside the body. */
+        memcpy(&set.sw, body, sizeof(set.sw));
+        set.sw.id = req.id;
     }
     if (!(len = wn_wire_encode(buf, sizeof(buf), type, op, &set, NULL, 0)))
     {

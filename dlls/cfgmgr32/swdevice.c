@@ -1,0 +1,516 @@
+/* SwDeviceCreate, SwDeviceInterfaceRegister, SwDeviceInterfaceSetState, SwDeviceClose and SwMemFree.
+ *
+ * On Windows they are the system's.  Under Wine (which has none before late 2025, and then stubs) the host helper
+ * makes the device: it keeps it in a directory shared by every helper of the same host user, so every process
+ * using our DLLs sees it arrive and go as a device record of its view (wire.h, host/swd.c), and
+ * CM_Register_Notification reports instance and interface events for it as Windows would.  That is what lets the
+ * conformance tests cause real device events the same way on Windows and under Wine.
+ *
+ * Windows' contract (SPEC.md §8): SwDeviceCreate returns once enumeration started; the result comes in the creation
+ * callback, on another thread, possibly before SwDeviceCreate returns.  Interfaces are registered only after the
+ * callback.  SwDeviceClose starts the removal and returns; no creation callback runs after it returns.  The
+ * handle is ours until SwDeviceClose; the device goes when the process (its helper) goes.
+ *
+ * What is not carried: device and interface properties (cPropertyCount/pProperties), hardware and compatible IDs,
+ * description, location, security descriptor, the parent (every device hangs under the root): nothing of ours
+ * reads them back.  A trace says so when they are given. */
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "winenotify/swdevice.h"
+#include "winenotify/wire.h"
+#include "debug.h"
+#include "forward.h"
+#include "source.h"
+
+struct sw_interface
+{
+    struct sw_interface *next;
+    GUID guid;
+    char refstring[64];
+    BOOL enabled;
+    WCHAR link[300];
+};
+
+struct sw_device
+{
+    struct sw_device *next;                 /* in the list of live handles */
+    LONG refs;
+    struct wn_wire_sw wire;                 /* enumerator and instance as the helper knows them */
+    WCHAR instance_id[WN_SW_MAX_DEVICE_ID];
+    SW_DEVICE_CREATE_CALLBACK callback;
+    void *context;
+    BOOL closed;                            /* SwDeviceClose was called: no callback any more */
+    BOOL created;                           /* the helper made it */
+    BOOL work_done;                         /* the creation callback ran or never will */
+    DWORD callback_tid;                     /* the thread in the callback, or 0 */
+    struct sw_interface *interfaces;
+};
+
+/* Strings we handed out, for SwMemFree to tell them from the system's. */
+struct sw_string
+{
+    struct sw_string *next;
+    WCHAR *str;
+};
+
+static CRITICAL_SECTION lock;
+static CRITICAL_SECTION_DEBUG lock_debug = { 0, 0, &lock, { &lock_debug.ProcessLocksList,
+                                             &lock_debug.ProcessLocksList }, 0, 0, 0, 0, 0 };
+static CRITICAL_SECTION lock = { &lock_debug, -1, 0, 0, 0, 0 };
+static CONDITION_VARIABLE cond = CONDITION_VARIABLE_INIT;
+static struct sw_device *devices;
+static struct sw_string *strings;
+static LONG extras_said;                 /* the FIXME about what is not kept, once */
+
+static HRESULT hresult(uint32_t result)
+{
+    switch (result)
+    {
+    case WN_RESULT_OK: return S_OK;
+    case WN_RESULT_ACCESS_DENIED: return E_ACCESSDENIED;
+    case WN_RESULT_NOT_FOUND: return HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
+    case WN_RESULT_EXISTS: return HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS);
+    case WN_RESULT_INVALID: return E_INVALIDARG;
+    }
+    return E_FAIL;
+}
+
+static void view_nothing(void *ctx, const struct wn_state *state)
+{
+    (void)ctx; (void)state;
+}
+
+/* Whether ours answers: WN_SOURCE_OK under Wine with a working helper (started here if need be). */
+static enum wn_source_status source_status(void)
+{
+    return wn_source_query(view_nothing, NULL);
+}
+
+/* A device-ID string for the wire: the characters Windows allows in device IDs (printable ASCII but for '\' and
+ * ','), 1 to max characters (0 allowed when may_be_empty).  Returns FALSE when it breaks that. */
+static BOOL id_to_wire(const WCHAR *s, char *out, size_t max, BOOL may_be_empty)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++)
+    {
+        if (i >= max || s[i] <= 0x20 || s[i] >= 0x7f || s[i] == '\\' || s[i] == ',') return FALSE;
+        out[i] = (char)s[i];
+    }
+    out[i] = 0;
+    return i || may_be_empty;
+}
+
+/* Appends ASCII to a wide string (sizes checked by the caller). */
+static void append_ascii(WCHAR *dst, const char *src)
+{
+    dst += lstrlenW(dst);
+    while ((*dst++ = (unsigned char)*src++)) {}
+}
+
+/* Lock held. */
+static void unlink_device(struct sw_device *dev)
+{
+    struct sw_device **p;
+
+    for (p = &devices; *p; p = &(*p)->next)
+    {
+        if (*p != dev) continue;
+        *p = dev->next;
+        return;
+    }
+}
+
+static struct sw_device *grab(HSWDEVICE handle)
+{
+    struct sw_device *dev;
+
+    EnterCriticalSection(&lock);
+    for (dev = devices; dev; dev = dev->next)
+        if ((HSWDEVICE)dev == handle) break;
+    if (dev) dev->refs++;
+    LeaveCriticalSection(&lock);
+    return dev;
+}
+
+static void release(struct sw_device *dev)
+{
+    struct sw_interface *iface, *next;
+    LONG refs;
+
+    EnterCriticalSection(&lock);
+    refs = --dev->refs;
+    LeaveCriticalSection(&lock);
+    if (refs) return;
+    for (iface = dev->interfaces; iface; iface = next)
+    {
+        next = iface->next;
+        HeapFree(GetProcessHeap(), 0, iface);
+    }
+    HeapFree(GetProcessHeap(), 0, dev);
+}
+
+static uint32_t request(uint16_t type, uint16_t op, const struct wn_wire_sw *body)
+{
+    uint32_t result;
+
+    if (wn_source_change(type, op, body, &result) != WN_SOURCE_OK)
+    {
+        WARN("no host helper any more: software device request %u not made\n", type);
+        return WN_RESULT_FAILED;
+    }
+    return result;
+}
+
+/* ---- SwDeviceCreate --------------------------------------------------------------------------------------- */
+
+/* The creation, on a thread-pool thread: asks the helper, then reports to the callback unless closed. */
+static void CALLBACK create_work(PTP_CALLBACK_INSTANCE instance, void *param)
+{
+    struct sw_device *dev = param;
+    uint32_t result = request(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &dev->wire);
+    HRESULT hr = hresult(result);
+    BOOL call;
+
+    (void)instance;
+    TRACE("%s\\%s: result %u\n", dev->wire.enumerator, dev->wire.instance, result);
+    EnterCriticalSection(&lock);
+    dev->created = result == WN_RESULT_OK;
+    if ((call = !dev->closed)) dev->callback_tid = GetCurrentThreadId();
+    LeaveCriticalSection(&lock);
+
+    if (call) dev->callback((HSWDEVICE)dev, hr, dev->context, SUCCEEDED(hr) ? dev->instance_id : NULL);
+
+    EnterCriticalSection(&lock);
+    dev->callback_tid = 0;
+    dev->work_done = TRUE;
+    WakeAllConditionVariable(&cond);
+    LeaveCriticalSection(&lock);
+    release(dev);
+}
+
+typedef HRESULT (WINAPI *create_fn)(PCWSTR, PCWSTR, const SW_DEVICE_CREATE_INFO *, ULONG, const DEVPROPERTY *,
+                                    SW_DEVICE_CREATE_CALLBACK, PVOID, PHSWDEVICE);
+
+#define SW_CAPABILITIES_ALL (SWDeviceCapabilitiesRemovable | SWDeviceCapabilitiesSilentInstall \
+                             | SWDeviceCapabilitiesNoDisplayInUI | SWDeviceCapabilitiesDriverRequired)
+
+HRESULT WINAPI SwDeviceCreate(PCWSTR enumerator, PCWSTR parent, const SW_DEVICE_CREATE_INFO *info, ULONG prop_count,
+                              const DEVPROPERTY *props, SW_DEVICE_CREATE_CALLBACK callback, PVOID context,
+                              PHSWDEVICE handle)
+{
+    struct sw_device *dev;
+    enum wn_source_status status = source_status();
+
+    if (status != WN_SOURCE_OK)
+    {
+        create_fn fn = (create_fn)wn_forward_lookup("SwDeviceCreate");
+
+        if (status == WN_SOURCE_UNAVAILABLE) WARN("no host helper: SwDeviceCreate is the system's\n");
+        if (fn) return fn(enumerator, parent, info, prop_count, props, callback, context, handle);
+        FIXME("the system has no SwDeviceCreate and there is no helper: E_NOTIMPL\n");
+        return E_NOTIMPL;
+    }
+
+    if (!enumerator || !parent || !info || !callback || !handle || (prop_count && !props))
+    {
+        TRACE("a required argument is NULL\n");
+        return E_INVALIDARG;
+    }
+    if (info->cbSize != sizeof(*info) || !info->pszInstanceId || (info->CapabilityFlags & ~SW_CAPABILITIES_ALL))
+    {
+        TRACE("create info: cbSize %lu, instance %p, flags %#lx\n", info->cbSize, info->pszInstanceId,
+              info->CapabilityFlags);
+        return E_INVALIDARG;
+    }
+    if (!(dev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*dev)))) return E_OUTOFMEMORY;
+    if (!id_to_wire(enumerator, dev->wire.enumerator, sizeof(dev->wire.enumerator) - 1, FALSE)
+        || !id_to_wire(info->pszInstanceId, dev->wire.instance, sizeof(dev->wire.instance) - 1, FALSE)
+        || 4 + strlen(dev->wire.enumerator) + 1 + strlen(dev->wire.instance) + 1 > WN_SW_MAX_DEVICE_ID)
+    {
+        TRACE("the enumerator or instance is empty, too long, or holds a character device IDs cannot\n");
+        HeapFree(GetProcessHeap(), 0, dev);
+        return E_INVALIDARG;
+    }
+    if ((prop_count || info->pszzHardwareIds || info->pszzCompatibleIds || info->pszDeviceDescription
+         || info->pszDeviceLocation || info->pSecurityDescriptor || info->pContainerId)
+        && !InterlockedExchange(&extras_said, 1))
+        FIXME("device properties, IDs, description, location, container and security are not kept\n");
+    append_ascii(dev->instance_id, "SWD\\");
+    append_ascii(dev->instance_id, dev->wire.enumerator);
+    append_ascii(dev->instance_id, "\\");
+    append_ascii(dev->instance_id, dev->wire.instance);
+    dev->callback = callback;
+    dev->context = context;
+    dev->refs = 2; /* the caller's handle and the creation */
+
+    EnterCriticalSection(&lock);
+    dev->next = devices;
+    devices = dev;
+    LeaveCriticalSection(&lock);
+    /* Set before the work starts: the callback may run before we return and be given this very handle. */
+    *handle = (HSWDEVICE)dev;
+    if (!TrySubmitThreadpoolCallback(create_work, dev, NULL))
+    {
+        DWORD err = GetLastError();
+
+        *handle = NULL;
+        EnterCriticalSection(&lock);
+        unlink_device(dev);
+        LeaveCriticalSection(&lock);
+        HeapFree(GetProcessHeap(), 0, dev);
+        return HRESULT_FROM_WIN32(err);
+    }
+    TRACE("SWD\\%s\\%s -> %p\n", dev->wire.enumerator, dev->wire.instance, dev);
+    return S_OK;
+}
+
+typedef void (WINAPI *close_fn)(HSWDEVICE);
+
+void WINAPI SwDeviceClose(HSWDEVICE handle)
+{
+    struct sw_device *dev;
+    uint32_t result;
+    BOOL created;
+
+    EnterCriticalSection(&lock);
+    for (dev = devices; dev && (HSWDEVICE)dev != handle; dev = dev->next) {}
+    if (!dev)
+    {
+        close_fn fn;
+
+        LeaveCriticalSection(&lock);
+        if ((fn = (close_fn)wn_forward_lookup("SwDeviceClose"))) fn(handle);
+        else WARN("%p is no software device handle\n", handle);
+        return;
+    }
+    /* From here on the handle is invalid for every other call, and no creation callback starts. */
+    unlink_device(dev);
+    dev->closed = TRUE;
+    /* A callback in flight finishes first, unless this is that callback closing its own device. */
+    if (dev->callback_tid != GetCurrentThreadId())
+        while (!dev->work_done) SleepConditionVariableCS(&cond, &lock, INFINITE);
+    created = dev->created;
+    LeaveCriticalSection(&lock);
+
+    /* The helper removes the interfaces before the device. */
+    if (created && (result = request(WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, &dev->wire)) != WN_RESULT_OK)
+        WARN("removing SWD\\%s\\%s: result %u\n", dev->wire.enumerator, dev->wire.instance, result);
+    release(dev);
+}
+
+/* ---- interfaces ------------------------------------------------------------------------------------------- */
+
+static void append_wide_case(WCHAR *dst, const char *src, BOOL upper)
+{
+    dst += lstrlenW(dst);
+    for (; *src; src++)
+    {
+        char c = *src;
+
+        if (upper && c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+        if (!upper && c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        *dst++ = (unsigned char)c;
+    }
+    *dst = 0;
+}
+
+/* The interface's symbolic link as Windows' notifications give it (SPEC.md §6): "\\?\SWD#ENUMERATOR#instance#"
+ * with the enumerator part upper case and the instance lower case, the class GUID lower case, and the reference
+ * string as given.  The same form CM_Register_Notification reports for it. */
+static void make_link(const struct sw_device *dev, struct sw_interface *iface)
+{
+    char guid[40];
+    const GUID *g = &iface->guid;
+
+    snprintf(guid, sizeof(guid), "{%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", (unsigned long)g->Data1,
+             g->Data2, g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5],
+             g->Data4[6], g->Data4[7]);
+    iface->link[0] = 0;
+    append_wide_case(iface->link, "\\\\?\\SWD#", TRUE);
+    append_wide_case(iface->link, dev->wire.enumerator, TRUE);
+    append_wide_case(iface->link, "#", FALSE);
+    append_wide_case(iface->link, dev->wire.instance, FALSE);
+    append_wide_case(iface->link, "#", FALSE);
+    append_wide_case(iface->link, guid, FALSE);
+    if (!iface->refstring[0]) return;
+    append_ascii(iface->link, "\\");
+    append_ascii(iface->link, iface->refstring);
+}
+
+/* Lock held. */
+static struct sw_interface *find_by_key(struct sw_device *dev, const GUID *guid, const char *refstring)
+{
+    struct sw_interface *iface;
+
+    for (iface = dev->interfaces; iface; iface = iface->next)
+        if (IsEqualGUID(&iface->guid, guid) && !lstrcmpiA(iface->refstring, refstring)) return iface;
+    return NULL;
+}
+
+/* Lock held.  Links compare without regard to case, as Windows' do. */
+static struct sw_interface *find_by_link(struct sw_device *dev, const WCHAR *link)
+{
+    struct sw_interface *iface;
+
+    for (iface = dev->interfaces; iface; iface = iface->next)
+        if (!lstrcmpiW(iface->link, link)) return iface;
+    return NULL;
+}
+
+/* Asks the helper to enable or disable an interface. */
+static HRESULT set_state(struct sw_device *dev, struct sw_interface *iface, BOOL enabled)
+{
+    struct wn_wire_sw wire = dev->wire;
+    uint32_t result;
+
+    memcpy(wire.guid, &iface->guid, sizeof(wire.guid));
+    memcpy(wire.refstring, iface->refstring, sizeof(wire.refstring));
+    result = request(WN_WIRE_SW_INTERFACE, enabled ? WN_WIRE_OP_ADD : WN_WIRE_OP_DEL, &wire);
+    TRACE("%s %s: result %u\n", enabled ? "enable" : "disable", wire.refstring, result);
+    if (result != WN_RESULT_OK) return hresult(result);
+    EnterCriticalSection(&lock);
+    iface->enabled = enabled;
+    LeaveCriticalSection(&lock);
+    return S_OK;
+}
+
+typedef HRESULT (WINAPI *register_fn)(HSWDEVICE, const GUID *, PCWSTR, ULONG, const DEVPROPERTY *, BOOL, PWSTR *);
+
+HRESULT WINAPI SwDeviceInterfaceRegister(HSWDEVICE handle, const GUID *guid, PCWSTR refstring, ULONG prop_count,
+                                         const DEVPROPERTY *props, BOOL enabled, PWSTR *link)
+{
+    struct sw_device *dev = grab(handle);
+    struct sw_interface *iface, *made = NULL;
+    char ref[64] = "";
+    HRESULT hr;
+
+    if (!dev)
+    {
+        register_fn fn = (register_fn)wn_forward_lookup("SwDeviceInterfaceRegister");
+
+        if (fn) return fn(handle, guid, refstring, prop_count, props, enabled, link);
+        WARN("%p is no software device handle\n", handle);
+        return E_INVALIDARG;
+    }
+    if (link) *link = NULL;
+    if (!guid || (prop_count && !props) || (refstring && !id_to_wire(refstring, ref, sizeof(ref) - 1, TRUE)))
+    {
+        release(dev);
+        return E_INVALIDARG;
+    }
+    if (prop_count) FIXME("interface properties are not kept\n");
+
+    EnterCriticalSection(&lock);
+    if (!dev->created)
+    {
+        LeaveCriticalSection(&lock);
+        WARN("SWD\\%s\\%s is not created (yet): register interfaces from the creation callback on\n",
+             dev->wire.enumerator, dev->wire.instance);
+        release(dev);
+        return HRESULT_FROM_WIN32(ERROR_NOT_READY);
+    }
+    if (!(iface = find_by_key(dev, guid, ref)))
+    {
+        if (!(made = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*made))))
+        {
+            LeaveCriticalSection(&lock);
+            release(dev);
+            return E_OUTOFMEMORY;
+        }
+        made->guid = *guid;
+        memcpy(made->refstring, ref, sizeof(ref));
+        make_link(dev, made);
+        iface = made;
+    }
+    LeaveCriticalSection(&lock);
+
+    hr = set_state(dev, iface, enabled);
+    EnterCriticalSection(&lock);
+    if (made && SUCCEEDED(hr))
+    {
+        made->next = dev->interfaces;
+        dev->interfaces = made;
+        made = NULL;
+    }
+    if (SUCCEEDED(hr) && link)
+    {
+        size_t size = (lstrlenW(iface->link) + 1) * sizeof(WCHAR);
+        struct sw_string *str = HeapAlloc(GetProcessHeap(), 0, sizeof(*str));
+
+        if (str && (str->str = HeapAlloc(GetProcessHeap(), 0, size)))
+        {
+            memcpy(str->str, iface->link, size);
+            str->next = strings;
+            strings = str;
+            *link = str->str;
+        }
+        else
+        {
+            HeapFree(GetProcessHeap(), 0, str);
+            hr = E_OUTOFMEMORY;
+        }
+    }
+    LeaveCriticalSection(&lock);
+    HeapFree(GetProcessHeap(), 0, made);
+    release(dev);
+    return hr;
+}
+
+typedef HRESULT (WINAPI *set_state_fn)(HSWDEVICE, PCWSTR, BOOL);
+
+HRESULT WINAPI SwDeviceInterfaceSetState(HSWDEVICE handle, PCWSTR link, BOOL enabled)
+{
+    struct sw_device *dev = grab(handle);
+    struct sw_interface *iface;
+    HRESULT hr;
+
+    if (!dev)
+    {
+        set_state_fn fn = (set_state_fn)wn_forward_lookup("SwDeviceInterfaceSetState");
+
+        if (fn) return fn(handle, link, enabled);
+        WARN("%p is no software device handle\n", handle);
+        return E_INVALIDARG;
+    }
+    if (!link)
+    {
+        release(dev);
+        return E_INVALIDARG;
+    }
+    EnterCriticalSection(&lock);
+    iface = find_by_link(dev, link);
+    LeaveCriticalSection(&lock);
+    hr = iface ? set_state(dev, iface, enabled) : HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
+    release(dev);
+    return hr;
+}
+
+typedef void (WINAPI *free_fn)(PVOID);
+
+void WINAPI SwMemFree(PVOID mem)
+{
+    struct sw_string **p, *str = NULL;
+    free_fn fn;
+
+    if (!mem) return;
+    EnterCriticalSection(&lock);
+    for (p = &strings; *p; p = &(*p)->next)
+    {
+        if ((*p)->str != mem) continue;
+        str = *p;
+        *p = str->next;
+        break;
+    }
+    LeaveCriticalSection(&lock);
+    if (str)
+    {
+        HeapFree(GetProcessHeap(), 0, str->str);
+        HeapFree(GetProcessHeap(), 0, str);
+        return;
+    }
+    if ((fn = (free_fn)wn_forward_lookup("SwMemFree"))) fn(mem);
+    else WARN("%p was not given out by us\n", mem);
+}
