@@ -196,7 +196,7 @@ struct wn_wire_set_route
  *                         process of the user already has that device.
  *   SW_INTERFACE op ADD (enable) or DEL (disable): a device this connection created (else NOT_FOUND); the
  *                         class guid, not all zero; refstring empty or as below.  Enabling an enabled interface
- *                         or disabling a disabled one changes nothing and answers OK, as Windows does.
+ *                         or disabling a disabled one changes nothing and answers OK.
  *   SW_CLOSE op DEL:      a device this connection created (else NOT_FOUND); its interfaces go first.
  * Strings: NUL-terminated within their field and not empty (refstring may be), made of the characters Windows
  * allows in device IDs (printable ASCII 0x21-0x7e) but for '\\' and ','; "SWD\<enumerator>\<instance>" fits in
