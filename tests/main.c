@@ -66,6 +66,7 @@ int main(void)
     register_seen_tests();
     register_overflow_tests();
     register_swd_tests();
+    register_helper_wire_tests();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
