@@ -26,7 +26,7 @@ extern IMAGE_DOS_HEADER __ImageBase;
 #define HELPER_VAR L"WINENOTIFY_HOST"
 #define PATH_SIZE 1024
 #define HELLO_SIZE (sizeof(struct wn_wire_header) + sizeof(struct wn_wire_hello))
-/* Connections that may be waiting to prove themselves at once; more are refused. */
+/* Connections that may be waiting to prove themselves at once; a newer one replaces the oldest. */
 #define MAX_PENDING 8
 
 /* A Unix path (WINENOTIFY_HOST=/usr/lib/...) to the Windows path CreateProcess wants; Wine only. */
@@ -211,6 +211,7 @@ static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, c
 struct candidate
 {
     SOCKET sock;
+    unsigned int order;          /* of acceptance */
     size_t got;
     uint8_t buf[HELLO_SIZE];
 };
@@ -237,6 +238,18 @@ static void drop(struct candidate *c, int *count, int i)
     c[i] = c[--*count];
 }
 
+/* Makes room for a new connection by dropping the one waiting longest: connections that never say anything
+ * must not lock the helper out (it says HELLO as soon as it connects). */
+static void drop_oldest(struct candidate *c, int *count)
+{
+    int i, oldest = 0;
+
+    for (i = 1; i < *count; i++)
+        if (c[i].order < c[oldest].order) oldest = i;
+    WARN("%d connections waiting to prove themselves: dropping the oldest\n", *count);
+    drop(c, count, oldest);
+}
+
 /* Accepts connections until one says HELLO with our token, or the deadline passes. */
 static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token, DWORD timeout_ms,
                                           struct wn_launch *out)
@@ -244,6 +257,7 @@ static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token,
     struct candidate cand[MAX_PENDING];
     ULONGLONG deadline = GetTickCount64() + timeout_ms, now;
     enum wn_launch_result result = WN_LAUNCH_FAILED;
+    unsigned int accepted = 0;
     int count = 0, i;
 
     while ((now = GetTickCount64()) < deadline)
@@ -307,12 +321,9 @@ static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token,
             SOCKET s = accept(listener, NULL, NULL);
 
             if (s == INVALID_SOCKET) continue;
-            if (count == MAX_PENDING)
-            {
-                closesocket(s);
-                continue;
-            }
+            if (count == MAX_PENDING) drop_oldest(cand, &count);
             cand[count].sock = s;
+            cand[count].order = accepted++;
             cand[count].got = 0;
             count++;
         }
