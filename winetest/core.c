@@ -464,23 +464,6 @@ static BOOL run_unix_wait(size_t *from, const char *fmt, ...)
     return expect_event(from, ip_match(WN_TABLE_ADDR, WN_WIRE_OP_ADD, ack, 32), script) >= 0;
 }
 
-/* A file a Unix command wrote into our directory, NUL-terminated; NULL if absent. */
-static char *read_file(const char *name, size_t *len)
-{
-    HANDLE file = CreateFileA(name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    char *buf;
-    DWORD got = 0, size;
-
-    if (file == INVALID_HANDLE_VALUE) return NULL;
-    size = GetFileSize(file, NULL);
-    buf = malloc(size + 1);
-    if (!ReadFile(file, buf, size, &got, NULL)) got = 0;
-    CloseHandle(file);
-    buf[got] = 0;
-    if (len) *len = got;
-    return buf;
-}
-
 /* The pids of the helpers running in this namespace, from pgrep (the bracket keeps pgrep's own shell out). */
 static size_t helper_pids(size_t *from, unsigned int *pids, size_t max)
 {
@@ -489,7 +472,7 @@ static size_t helper_pids(size_t *from, unsigned int *pids, size_t max)
 
     DeleteFileA("pids.txt");
     if (!run_unix_wait(from, "pgrep -f 'winenotify-hos[t]' > pids.txt")) return 0;
-    if (!(text = read_file("pids.txt", NULL))) return 0;
+    if (!(text = winetest_read_file("pids.txt", NULL))) return 0;
     for (p = text; *p && n < max;)
     {
         char *end;
@@ -862,7 +845,7 @@ static void test_no_token_visible(void)
     DeleteFileA("cmdline.bin");
     DeleteFileA("environ.bin");
     run_unix_wait(&cursor, "cat /proc/%u/cmdline > cmdline.bin; cat /proc/%u/environ > environ.bin", pids[0], pids[0]);
-    text = read_file("cmdline.bin", &len);
+    text = winetest_read_file("cmdline.bin", &len);
     ok(text && len, "no command line read\n");
     if (text)
     {
@@ -878,7 +861,7 @@ static void test_no_token_visible(void)
         ok(strstr(text, "winenotify-host") != NULL, "command line %s\n", text);
         free(text);
     }
-    text = read_file("environ.bin", &len);
+    text = winetest_read_file("environ.bin", &len);
     ok(text && len, "no environment read\n");
     if (text)
     {
@@ -983,31 +966,10 @@ static void child_main(const char *mode)
 
 static HANDLE start_child(const char *mode, const WCHAR *host)
 {
-    WCHAR exe[MAX_PATH], cmdline[MAX_PATH + 64], wmode[32];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    BOOL ret;
+    char args[64];
 
-    GetModuleFileNameW(NULL, exe, MAX_PATH);
-    MultiByteToWideChar(CP_ACP, 0, mode, -1, wmode, ARRAY_SIZE(wmode));
-    wcscpy(cmdline, L"\"");
-    wcscat(cmdline, exe);
-    wcscat(cmdline, L"\" core child ");
-    wcscat(cmdline, wmode);
-    SetEnvironmentVariableW(L"WINENOTIFY_HOST", host);
-    /* The child reports on our output. */
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    ret = CreateProcessW(exe, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
-    SetEnvironmentVariableW(L"WINENOTIFY_HOST", NULL);
-    ok(ret, "cannot start the child: %lu\n", GetLastError());
-    if (!ret) return NULL;
-    CloseHandle(pi.hThread);
-    return pi.hProcess;
+    snprintf(args, sizeof(args), "core child %s", mode);
+    return winetest_start_child(args, host);
 }
 
 /* Helpers that are not ours, given to a child as WINENOTIFY_HOST: one connects twice with garbage and a wrong
@@ -1029,16 +991,6 @@ static const char version_script[] =
     "printf \"$(printf %s \"$WINENOTIFY_TOKEN\" | sed 's/../\\\\x&/g')\" >&3\n"
     "printf '\\x63\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3\n";
 
-static BOOL write_file(const char *name, const char *text)
-{
-    HANDLE file = CreateFileA(name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    DWORD written = 0;
-
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    WriteFile(file, text, (DWORD)strlen(text), &written, NULL);
-    CloseHandle(file);
-    return written == strlen(text);
-}
 
 static HANDLE start_child(const char *mode, const WCHAR *host);
 
@@ -1061,8 +1013,8 @@ static void test_authentication(void)
 
     winetest_push_context("authentication");
     snprintf(script, sizeof(script), impostor_script, unix_cwd);
-    ok(write_file("impostor.sh", script), "cannot write impostor.sh\n");
-    ok(write_file("version.sh", version_script), "cannot write version.sh\n");
+    ok(winetest_write_file("impostor.sh", script), "cannot write impostor.sh\n");
+    ok(winetest_write_file("version.sh", version_script), "cannot write version.sh\n");
     run_unix_wait(&cursor, "chmod +x impostor.sh version.sh");
     run_child_with_script("impostor", "impostor.sh");
     run_child_with_script("version", "version.sh");
@@ -1108,7 +1060,7 @@ static void test_helper_exits_with_process(void)
         run_unix_wait(&cursor, "i=0; while [ -d /proc/%u ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
                       "if [ -d /proc/%u ]; then echo alive > gone.txt; else echo gone > gone.txt; fi",
                       child_helper, child_helper);
-        state = read_file("gone.txt", NULL);
+        state = winetest_read_file("gone.txt", NULL);
         ok(state && !strncmp(state, "gone", 4), "the child's helper %u: %s\n", child_helper, state ? state : "?");
         free(state);
     }
@@ -1152,7 +1104,7 @@ static void test_idle(void)
     /* No double quotes: the script travels inside a quoted Windows command line. */
     run_unix_wait(&cursor, "s() { awk '/ctxt_switches/ { printf $2 FS }' /proc/%u/status; }; "
                   "a=$(s); sleep 2; b=$(s); echo $a $b > ctxt.txt", pids[0]);
-    text = read_file("ctxt.txt", NULL);
+    text = winetest_read_file("ctxt.txt", NULL);
     ok(text && sscanf(text, "%u %u %u %u", &v1, &n1, &v2, &n2) == 4, "no counters: %s\n", text ? text : "?");
     if (text && sscanf(text, "%u %u %u %u", &v1, &n1, &v2, &n2) == 4)
         ok(v1 == v2 && n1 == n2, "the helper switched %u+%u times in 2 idle seconds\n", v2 - v1, n2 - n1);
@@ -1188,6 +1140,8 @@ START_TEST(core)
         return;
     }
 
+    /* Not winetest_unix_cwd(): with this frame's cwd[] gone, the named CreateEventW of
+     * test_helper_exits_with_process() fails with ERROR_PATH_NOT_FOUND, for a reason not yet found. */
     to_unix = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
     GetCurrentDirectoryW(MAX_PATH, cwd);
     if (!to_unix || !(cwd_unix = to_unix(cwd)))
