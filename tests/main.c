@@ -8,6 +8,21 @@
 
 #include "unit.h"
 
+size_t unit_load_fixture(const char *name, char *buf, size_t cap)
+{
+    char path[512];
+    size_t len;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/tests/fixtures/%s", SRCDIR, name);
+    f = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    len = fread(buf, 1, cap, f);
+    fclose(f);
+    CU_ASSERT_FATAL(len > 0 && len < cap);
+    return len;
+}
+
 void unit_add_suite(const char *name, const CU_TestInfo *tests)
 {
     CU_pSuite suite = CU_add_suite(name, NULL, NULL);
@@ -67,6 +82,7 @@ int main(void)
     register_overflow_tests();
     register_swd_tests();
     register_helper_wire_tests();
+    register_devmap_tests();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

@@ -20,17 +20,7 @@ static struct uevent ev, old;
 
 static size_t load(const char *name, char *buf, size_t cap)
 {
-    char path[512];
-    size_t len;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/tests/fixtures/%s", SRCDIR, name);
-    f = fopen(path, "rb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    len = fread(buf, 1, cap, f);
-    fclose(f);
-    CU_ASSERT_FATAL(len > 0 && len < cap);
-    return len;
+    return unit_load_fixture(name, buf, cap);
 }
 
 /* A datagram from "\0"-separated text, as the kernel lays it out. */
