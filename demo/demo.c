@@ -1,7 +1,8 @@
 /* winenotify-demo: a legacy-style program that imports iphlpapi and cfgmgr32 the ordinary way.  It shows what
  * answers it (which exports winenotify implements, which it forwards to the system's own DLL, and which the
- * system DLL lacks), then registers NotifyIpInterfaceChange, NotifyUnicastIpAddressChange and NotifyRouteChange2
- * and prints every interface, address and route change as it happens, one line each, until its standard input
+ * system DLL lacks), then registers NotifyIpInterfaceChange, NotifyUnicastIpAddressChange and NotifyRouteChange2,
+ * and CM_Register_Notification for all device interface classes, and prints every interface, address and route
+ * change and every device interface arrival and removal as it happens, one line each, until its standard input
  * ends (Ctrl-D on a terminal, or the end of a pipe); then it cancels the registrations and exits.
  *
  * usage: winenotify-demo           the state of the notification functions, then the live events
@@ -11,7 +12,8 @@
  * address, or the route's destination and next hop:
  *   address    add        wndemo0    index 5   luid 0x1000005000000  10.9.0.1
  * The alias comes from ConvertInterfaceLuidToAlias; once the interface is gone it is the last one seen, in
- * parentheses. */
+ * parentheses.  A device line is the action and the interface's symbolic link:
+ *   device     arrival    \\?\ROOT#NET#wndemo1#{cac88484-7515-4c03-82e6-71a87abac361} */
 #include <winsock2.h>
 #include <ws2ipdef.h>
 #include <iphlpapi.h>
@@ -19,6 +21,8 @@
 #include <cfgmgr32.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "winenotify/cfgmgr32_notify.h"
 
 #include "iphlpapi_exports.h"
 #include "cfgmgr32_exports.h"
@@ -249,6 +253,45 @@ static void WINAPI route_changed(void *ctx, MIB_IPFORWARD_ROW2 *row, MIB_NOTIFIC
     print_event("route", type, &row->InterfaceLuid, row->InterfaceIndex, text);
 }
 
+static DWORD CALLBACK device_changed(HCMNOTIFICATION handle, void *ctx, CM_NOTIFY_ACTION action,
+                                     CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    (void)handle;
+    (void)ctx;
+    (void)size;
+    if (action != CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL && action != CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL)
+        return ERROR_SUCCESS;
+    EnterCriticalSection(&print_lock);
+    printf("%-10s %-10s %ls\n", "device", action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" : "removal",
+           data->u.DeviceInterface.SymbolicLink);
+    fflush(stdout);
+    LeaveCriticalSection(&print_lock);
+    return ERROR_SUCCESS;
+}
+
+/* i686 MinGW's libcfgmgr32.a lacks the notification functions: they are looked up in the cfgmgr32 we import. */
+static CONFIGRET register_devices(HCMNOTIFICATION *handle)
+{
+    CONFIGRET (WINAPI *reg)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK, PHCMNOTIFICATION);
+    CM_NOTIFY_FILTER filter;
+
+    reg = (void *)GetProcAddress(GetModuleHandleA("cfgmgr32.dll"), "CM_Register_Notification");
+    if (!reg) return CR_CALL_NOT_IMPLEMENTED;
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    return reg(&filter, NULL, device_changed, handle);
+}
+
+static void unregister_devices(HCMNOTIFICATION handle)
+{
+    CONFIGRET (WINAPI *unreg)(HCMNOTIFICATION);
+
+    unreg = (void *)GetProcAddress(GetModuleHandleA("cfgmgr32.dll"), "CM_Unregister_Notification");
+    if (unreg && handle) unreg(handle);
+}
+
 /* Reads standard input to its end; a console, a pipe and a file all end that way. */
 static void wait_for_end_of_input(void)
 {
@@ -263,6 +306,8 @@ static void wait_for_end_of_input(void)
 static int watch(void)
 {
     HANDLE interfaces = NULL, addresses = NULL, routes = NULL;
+    HCMNOTIFICATION devices = NULL;
+    CONFIGRET cr;
     DWORD ret;
 
     printf("\nlive events (until the end of standard input):\n");
@@ -275,6 +320,11 @@ static int watch(void)
         printf("registering failed: %lu\n", ret);
         return 1;
     }
+    /* No initial callback here: Windows announces no device that is already there. */
+    if ((cr = register_devices(&devices)))
+        printf("device interfaces: CM_Register_Notification failed: %#lx (no device events)\n", cr);
+    else
+        printf("device interfaces: registered for all classes; arrivals and removals follow\n");
     printf("watching\n");
     fflush(stdout);
 
@@ -284,6 +334,7 @@ static int watch(void)
     CancelMibChangeNotify2(interfaces);
     CancelMibChangeNotify2(addresses);
     CancelMibChangeNotify2(routes);
+    unregister_devices(devices);
     printf("end of input: registrations cancelled\n");
     return 0;
 }
