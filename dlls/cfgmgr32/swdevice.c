@@ -63,6 +63,7 @@ static CONDITION_VARIABLE cond = CONDITION_VARIABLE_INIT;
 static struct sw_device *devices;
 static struct sw_string *strings;
 static LONG extras_said;                 /* the FIXME about what is not kept, once */
+static LONG denied_said;                 /* the ERR about an unusable directory, once */
 
 static HRESULT hresult(uint32_t result)
 {
@@ -176,6 +177,10 @@ static void CALLBACK create_work(PTP_CALLBACK_INSTANCE instance, void *param)
 
     (void)instance;
     TRACE("%s\\%s: result %u\n", dev->wire.enumerator, dev->wire.instance, result);
+    if (result == WN_RESULT_ACCESS_DENIED && !InterlockedExchange(&denied_said, 1))
+        ERR("the helper cannot use its software-device directory ($WINENOTIFY_SWD_DIR, else "
+            "$XDG_RUNTIME_DIR/winenotify-swd, else /tmp/winenotify-<uid>): it must be a directory of this user "
+            "that no one else may write to; remove or fix it\n");
     EnterCriticalSection(&lock);
     dev->created = result == WN_RESULT_OK;
     if ((call = !dev->closed)) dev->callback_tid = GetCurrentThreadId();
