@@ -98,11 +98,13 @@ static DWORD expected_size(CM_NOTIFY_ACTION action, const CM_NOTIFY_EVENT_DATA *
     {
     case CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL:
     case CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL:
-        return offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink[wcslen(data->u.DeviceInterface.SymbolicLink) + 1]);
+        return offsetof(CM_NOTIFY_EVENT_DATA,
+                        u.DeviceInterface.SymbolicLink[wcslen(data->u.DeviceInterface.SymbolicLink) + 1]);
     case CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED:
     case CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED:
     case CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED:
-        return offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInstance.InstanceId[wcslen(data->u.DeviceInstance.InstanceId) + 1]);
+        return offsetof(CM_NOTIFY_EVENT_DATA,
+                        u.DeviceInstance.InstanceId[wcslen(data->u.DeviceInstance.InstanceId) + 1]);
     case CM_NOTIFY_ACTION_DEVICECUSTOMEVENT:
         return offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceHandle.Data[data->u.DeviceHandle.DataSize]);
     default:
@@ -226,7 +228,8 @@ static void check_sizes(struct recorder *r, const char *what)
     LONG i;
 
     for (i = 0; i < r->count; i++)
-        ok(r->records[i].size == r->records[i].expected_size, "%s record %ld (action %d, %s): size %lu, expected %lu\n",
+        ok(r->records[i].size == r->records[i].expected_size,
+           "%s record %ld (action %d, %s): size %lu, expected %lu\n",
            what, i, r->records[i].action, wine_dbgstr_w(r->records[i].text), r->records[i].size,
            r->records[i].expected_size);
 }
@@ -539,7 +542,8 @@ static void test_net_devices(void)
     e = wait_record(&inst, CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED, L"ROOT\\NET\\WNCFGT0", 0);
     s = wait_record(&inst, CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED, L"ROOT\\NET\\WNCFGT0", 0);
     ok(e >= 0 && s > e, "instance enumerated %d, started %d\n", e, s);
-    if (e >= 0) ok(!wcscmp(inst.records[e].text, L"ROOT\\NET\\WNCFGT0"), "instance %s\n", wine_dbgstr_w(inst.records[e].text));
+    if (e >= 0)
+        ok(!wcscmp(inst.records[e].text, L"ROOT\\NET\\WNCFGT0"), "instance %s\n", wine_dbgstr_w(inst.records[e].text));
 
     winetest_run_unix(NULL, "ip link del wncfgt0 && ip link del wncfgv0");
     leave = wait_record(&net, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, link, 0);
@@ -553,7 +557,8 @@ static void test_net_devices(void)
     a = wait_record(&one, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, L"WNCFGT0", 0);
     ok(a == 2, "the single-instance registration saw its removal as record %d\n", a);
     for (i = 0; i < one.count; i++)
-        ok(!wcscmp(one.records[i].text, L"ROOT\\NET\\WNCFGT0"), "record %d: %s\n", i, wine_dbgstr_w(one.records[i].text));
+        ok(!wcscmp(one.records[i].text, L"ROOT\\NET\\WNCFGT0"), "record %d: %s\n", i,
+           wine_dbgstr_w(one.records[i].text));
     ok(one.count >= 1 && one.records[0].action == CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED, "first action %d\n",
        one.records[0].action);
 
@@ -769,7 +774,8 @@ static void test_software_device(void)
     ok(hr == S_OK, "SwDeviceInterfaceRegister: %#lx\n", hr);
     if (hr == S_OK)
     {
-        arrive = wait_record(&iface, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, L"#{4d1e55b2-f16f-11cf-88cb-001111000030}", 0);
+        arrive = wait_record(&iface, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL,
+                             L"#{4d1e55b2-f16f-11cf-88cb-001111000030}", 0);
         ok(arrive >= 0, "no interface arrival for %s\n", wine_dbgstr_w(link));
         if (arrive >= 0)
             ok(!_wcsicmp(iface.records[arrive].text, link), "link %s, SwDeviceInterfaceRegister gave %s\n",
@@ -783,7 +789,8 @@ static void test_software_device(void)
         ok(leave >= 0, "no interface removal\n");
         pSwMemFree(link);
     }
-    ok(wait_record(&inst, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, created.instance_id, 0) >= 0, "no instance removal\n");
+    ok(wait_record(&inst, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, created.instance_id, 0) >= 0,
+       "no instance removal\n");
     check_sizes(&iface, "software interfaces");
     check_sizes(&inst, "software instances");
 done:
@@ -795,9 +802,64 @@ done:
     recorder_free(&inst);
 }
 
+/* ---- without a helper ------------------------------------------------------------------------------------ */
+
+/* The child: its WINENOTIFY_HOST names no program, so the event source is unavailable.  Then the system's own
+ * function answers if it has one (newer Wine), else the honest CR_CALL_NOT_IMPLEMENTED (Wine 8); the filter is
+ * still checked first. */
+static void child_no_helper(void)
+{
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = (HCMNOTIFICATION)0xdeadbeef;
+    WCHAR path[MAX_PATH + 16];
+    HMODULE system;
+    BOOL system_has;
+    CONFIGRET ret;
+
+    GetSystemDirectoryW(path, MAX_PATH);
+    lstrcatW(path, L"\\cfgmgr32.dll");
+    system = LoadLibraryW(path);
+    system_has = system && GetProcAddress(system, "CM_Register_Notification");
+
+    ret = pCM_Register_Notification(&filter, NULL, quiet_callback, NULL);
+    ok(ret == CR_FAILURE, "NULL handle pointer: %#lx\n", ret);
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    ret = pCM_Register_Notification(&filter, NULL, quiet_callback, &handle);
+    if (system_has)
+    {
+        ok(ret == CR_SUCCESS, "the system's function: %#lx\n", ret);
+        if (!ret) unregister(handle);
+    }
+    else
+    {
+        ok(ret == CR_CALL_NOT_IMPLEMENTED, "no helper, no system function: %#lx\n", ret);
+        ok(!handle, "handle %p\n", handle);
+    }
+    ret = pCM_Unregister_Notification(NULL);
+    ok(ret == CR_INVALID_DATA, "NULL: %#lx\n", ret);
+    if (system) FreeLibrary(system);
+}
+
+static void test_no_helper(void)
+{
+    HANDLE child;
+
+    if (!winetest_platform_is_wine)
+    {
+        skip("the helper exists under Wine only\n");
+        return;
+    }
+    child = winetest_start_child("cfgnotify child nohelper", L"/nonexistent/winenotify-host");
+    if (!child) return;
+    ok(!WaitForSingleObject(child, WAIT_MS * 3), "the child did not end\n");
+    CloseHandle(child);
+}
+
 START_TEST(cfgnotify)
 {
     HMODULE cfgmgr32 = LoadLibraryW(L"cfgmgr32.dll");
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
 
     pCM_Register_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Register_Notification");
     pCM_Unregister_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Unregister_Notification");
@@ -810,10 +872,16 @@ START_TEST(cfgnotify)
         win_skip("CM_Register_Notification is missing (Windows 7, or Wine 8 without our DLL)\n");
         return;
     }
+    if (argc >= 4 && !strcmp(argv[2], "child") && !strcmp(argv[3], "nohelper"))
+    {
+        child_no_helper();
+        return;
+    }
     test_validation();
     test_handle_on_file();
     test_unregister();
     test_net_devices();
     test_loop_devices();
     test_software_device();
+    test_no_helper();
 }

@@ -5,10 +5,11 @@
  * instance ID with '\' turned into '#' + "#{class-guid}" [+ "\refstring"], its enumerator and device-ID part
  * upper case, the instance part and the GUID lower case, as Windows' notifications give them.
  *
- * Wine 8 lists none of these devices itself (SetupDi and CM_Get_Device_Interface_List under the test runner
- * give no NET, DISK, VOLUME or COMPORT interface, only winebus' own virtual HID devices), so the IDs of host
- * devices are ours, stable for as long as the kernel's name of the device stays (a renamed network interface is
- * a removal and an arrival):
+ * Wine 8 lists none of these devices itself (SetupDi under the test runner gives no NET, DISK, VOLUME or COMPORT
+ * interface, only winebus' own virtual HID devices; its CM_Get_Device_Interface_List is a stub), so the IDs of
+ * host devices are ours.  A hidraw device that winebus exposes too keeps our link here, not winebus' own (not
+ * matched yet).  The IDs are stable for as long as the kernel's name of the device stays (a renamed network
+ * interface is a removal and an arrival):
  *   net                ROOT\NET\<IFNAME>                       NET
  *   block disk         STORAGE\DISK\<NAME>                     DISK     (only with a medium: WN_SECTORS > 0)
  *   block partition    STORAGE\VOLUME\<NAME>                   VOLUME   (likewise)
