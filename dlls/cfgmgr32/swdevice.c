@@ -21,6 +21,7 @@
 #include "winenotify/swdevice.h"
 #include "winenotify/wire.h"
 #include "debug.h"
+#include "devmap.h"
 #include "forward.h"
 #include "source.h"
 
@@ -30,7 +31,7 @@ struct sw_interface
     GUID guid;
     char refstring[64];
     BOOL enabled;
-    WCHAR link[300];
+    WCHAR link[WN_DEVMAP_LINK_MAX];
 };
 
 struct sw_device
@@ -308,41 +309,25 @@ void WINAPI SwDeviceClose(HSWDEVICE handle)
 
 /* ---- interfaces ------------------------------------------------------------------------------------------- */
 
-static void append_wide_case(WCHAR *dst, const char *src, BOOL upper)
+/* The interface's symbolic link exactly as CM_Register_Notification reports it (devmap.c, SPEC.md §6).  FALSE when
+ * it does not fit (the helper's limits keep it well within). */
+static BOOL make_link(const struct sw_device *dev, struct sw_interface *iface)
 {
-    dst += lstrlenW(dst);
-    for (; *src; src++)
-    {
-        char c = *src;
+    char instance_id[WN_DEVMAP_ID_MAX], link[WN_DEVMAP_LINK_MAX];
+    struct wn_devmap_guid guid;
 
-        if (upper && c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
-        if (!upper && c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        *dst++ = (unsigned char)c;
-    }
-    *dst = 0;
-}
-
-/* The interface's symbolic link as Windows' notifications give it (SPEC.md §6): "\\?\SWD#ENUMERATOR#instance#"
- * with the enumerator part upper case and the instance lower case, the class GUID lower case, and the reference
- * string as given.  The same form CM_Register_Notification reports for it. */
-static void make_link(const struct sw_device *dev, struct sw_interface *iface)
-{
-    char guid[40];
-    const GUID *g = &iface->guid;
-
-    snprintf(guid, sizeof(guid), "{%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", (unsigned long)g->Data1,
-             g->Data2, g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5],
-             g->Data4[6], g->Data4[7]);
+    guid.data1 = iface->guid.Data1;
+    guid.data2 = iface->guid.Data2;
+    guid.data3 = iface->guid.Data3;
+    memcpy(guid.data4, iface->guid.Data4, sizeof(guid.data4));
+    if (snprintf(instance_id, sizeof(instance_id), "SWD\\%s\\%s", dev->wire.enumerator, dev->wire.instance)
+        >= (int)sizeof(instance_id)
+        || wn_devmap_link(instance_id, &guid, iface->refstring[0] ? iface->refstring : NULL, link, sizeof(link))
+        || strlen(link) >= ARRAYSIZE(iface->link))
+        return FALSE;
     iface->link[0] = 0;
-    append_wide_case(iface->link, "\\\\?\\SWD#", TRUE);
-    append_wide_case(iface->link, dev->wire.enumerator, TRUE);
-    append_wide_case(iface->link, "#", FALSE);
-    append_wide_case(iface->link, dev->wire.instance, FALSE);
-    append_wide_case(iface->link, "#", FALSE);
-    append_wide_case(iface->link, guid, FALSE);
-    if (!iface->refstring[0]) return;
-    append_ascii(iface->link, "\\");
-    append_ascii(iface->link, iface->refstring);
+    append_ascii(iface->link, link);
+    return TRUE;
 }
 
 /* Lock held. */
@@ -427,7 +412,13 @@ HRESULT WINAPI SwDeviceInterfaceRegister(HSWDEVICE handle, const GUID *guid, PCW
         }
         made->guid = *guid;
         memcpy(made->refstring, ref, sizeof(ref));
-        make_link(dev, made);
+        if (!make_link(dev, made))
+        {
+            LeaveCriticalSection(&lock);
+            HeapFree(GetProcessHeap(), 0, made);
+            release(dev);
+            return E_INVALIDARG;
+        }
         iface = made;
     }
     LeaveCriticalSection(&lock);
