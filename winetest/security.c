@@ -135,9 +135,9 @@ static void child_main(void)
 
 /* ---- the parent ------------------------------------------------------------------------------------------ */
 
-/* A format: our Unix directory, the protocol version, our Unix directory again.  The rogue connections stay with a process of their
- * own, started without the token in its environment, which waits for the DLL to close each of them and then
- * tries the port once more. */
+/* A format: our Unix directory, the protocol version, our Unix directory again.  The rogue connections stay
+ * with a process of their own, started without the token in its environment, which waits for the DLL to close
+ * each of them and then tries the port once more. */
 static const char rogue_script[] =
     "#!/bin/bash\n"
     "cd '%s' || exit 1\n"

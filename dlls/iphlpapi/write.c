@@ -234,6 +234,7 @@ static DWORD check_route_row(const MIB_IPFORWARD_ROW2 *row, BOOL create, struct 
     if (!row->InterfaceLuid.Value && !row->InterfaceIndex) return ERROR_INVALID_PARAMETER;
     if (row->DestinationPrefix.PrefixLength > (family == 4 ? 32 : 128)) return ERROR_INVALID_PARAMETER;
     if (create && row->ValidLifetime < row->PreferredLifetime) return ERROR_INVALID_PARAMETER;
+    if (create && row->SitePrefixLength > row->DestinationPrefix.PrefixLength) return ERROR_INVALID_PARAMETER;
 
     memset(wire, 0, sizeof(*wire));
     wire->family = (uint8_t)family;

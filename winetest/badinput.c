@@ -1,0 +1,575 @@
+/* The bad-input matrix: every parameter of every export our iphlpapi implements (the -impl entries of
+ * dlls/iphlpapi/iphlpapi.spec) given what a careless or hostile caller gives: NULL, a garbage handle, a handle
+ * cancelled twice, cancelled after the thread that made it exited, cancelled from inside its own callback, a
+ * wrong family, row fields out of range.  Each gets the Windows error and nothing crashes.
+ *
+ * What the other conformance tests already check is not repeated here: notify.c (bad families, NULL table or
+ * handle of NotifyStableUnicastIpAddressTable, CancelMibChangeNotify2 of NULL, of garbage and twice for a route
+ * registration), ipchange.c (CancelIPChangeNotify of NULL, of an OVERLAPPED never used and twice; a duplicate
+ * request), write.c (NULL rows, no interface, AF_UNSPEC, prefix length 33, valid lifetime below preferred,
+ * PrefixOrigin unchanged with SuffixOrigin manual, an interface index that does not exist).
+ *
+ * Where Microsoft documents the error, the case runs on Windows too.  Where Windows documents nothing or does
+ * worse than an error (CancelMibChangeNotify2 from inside the callback deadlocks there; its handles are
+ * pointers, so a garbage one is not safe to pass), the case runs under Wine only and says what we return.
+ * Create/Delete calls need administrator rights on Windows: ERROR_ACCESS_DENIED there skips the case. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "netchange.h"
+#include "rows.h"
+
+#define WAIT_MS 10000
+
+/* ntstatus.h does not mix with windows.h. */
+#define TEST_STATUS_CANCELLED 0xc0000120u
+
+typedef DWORD (WINAPI *notify_fn)(ADDRESS_FAMILY family, void *callback, void *context, BOOLEAN initial,
+                                  HANDLE *handle);
+typedef DWORD (WINAPI *notify_stable_fn)(ADDRESS_FAMILY family, MIB_UNICASTIPADDRESS_TABLE **table,
+                                         PSTABLE_UNICAST_IPADDRESS_TABLE_CALLBACK callback, void *context,
+                                         HANDLE *handle);
+
+static const struct
+{
+    const char *name;
+    notify_fn fn;
+} mib[] = {
+    { "NotifyIpInterfaceChange", (notify_fn)NotifyIpInterfaceChange },
+    { "NotifyUnicastIpAddressChange", (notify_fn)NotifyUnicastIpAddressChange },
+    { "NotifyRouteChange2", (notify_fn)NotifyRouteChange2 },
+};
+
+static unsigned int cases;   /* bad inputs tried, for the summary */
+
+/* ---- callbacks -------------------------------------------------------------------------------------------- */
+
+struct counter
+{
+    LONG calls;
+    HANDLE handle;            /* the registration's, for a callback that cancels itself */
+    DWORD cancel_result;
+    BOOL cancel_inside;
+    HANDLE signal;
+};
+
+/* Any of the three MIB callbacks: (context, row, type). */
+static void WINAPI count_cb(void *context, void *row, MIB_NOTIFICATION_TYPE type)
+{
+    struct counter *c = context;
+
+    (void)row;
+    (void)type;
+    InterlockedIncrement(&c->calls);
+    if (c->cancel_inside && InterlockedExchange((LONG *)&c->cancel_inside, FALSE))
+        c->cancel_result = CancelMibChangeNotify2(c->handle);
+    if (c->signal) SetEvent(c->signal);
+}
+
+static void WINAPI stable_cb(void *context, MIB_UNICASTIPADDRESS_TABLE *table)
+{
+    struct counter *c = context;
+
+    InterlockedIncrement(&c->calls);
+    FreeMibTable(table);
+}
+
+/* ---- MIB registrations ------------------------------------------------------------------------------------ */
+
+/* A NULL callback or a NULL place for the handle: Windows documents neither; we refuse both. */
+static void test_mib_null(void)
+{
+    struct counter c = { 0 };
+    unsigned int k;
+    HANDLE handle;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine) return;
+    for (k = 0; k < ARRAY_SIZE(mib); k++)
+    {
+        winetest_push_context("%s", mib[k].name);
+        handle = (HANDLE)0xdeadbeef;
+        ret = mib[k].fn(AF_UNSPEC, NULL, &c, TRUE, &handle);
+        ok(ret == ERROR_INVALID_PARAMETER, "NULL callback: %lu\n", ret);
+        ok(handle == NULL, "NULL callback: handle %p\n", handle);
+        ret = mib[k].fn(AF_UNSPEC, count_cb, &c, TRUE, NULL);
+        ok(ret == ERROR_INVALID_PARAMETER, "NULL handle pointer: %lu\n", ret);
+        ret = mib[k].fn(AF_INET, NULL, NULL, FALSE, NULL);
+        ok(ret == ERROR_INVALID_PARAMETER, "all NULL: %lu\n", ret);
+        cases += 3;
+        winetest_pop_context();
+    }
+    ok(c.calls == 0, "%ld callbacks\n", c.calls);
+}
+
+/* Handles that are not live registrations of ours: each is ERROR_INVALID_HANDLE and nothing else happens.  Under
+ * Wine only: on Windows the handle is a pointer that CancelMibChangeNotify2 follows. */
+static void test_cancel_garbage(void)
+{
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL), ipchange = NULL;
+    OVERLAPPED ovl;
+    HANDLE garbage[8];
+    unsigned int n = 0, i;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine) return;
+    garbage[n++] = (HANDLE)0xdeadbeef;
+    garbage[n++] = INVALID_HANDLE_VALUE;
+    garbage[n++] = GetCurrentProcess();
+    garbage[n++] = GetCurrentThread();
+    garbage[n++] = event;                                  /* a real kernel handle, not a registration */
+    garbage[n++] = (HANDLE)(ULONG_PTR)0x40000000;          /* in our own range; no registration is live */
+    garbage[n++] = (HANDLE)(ULONG_PTR)0x7fffffff;
+    memset(&ovl, 0, sizeof(ovl));
+    if (NotifyAddrChange(&ipchange, &ovl) == ERROR_IO_PENDING) garbage[n++] = ipchange;  /* another kind's */
+    for (i = 0; i < n; i++)
+    {
+        ret = CancelMibChangeNotify2(garbage[i]);
+        ok(ret == ERROR_INVALID_HANDLE, "handle %p: %lu\n", garbage[i], ret);
+        cases++;
+    }
+    if (ipchange) ok(CancelIPChangeNotify(&ovl), "the address request was disturbed\n");
+    ok(WaitForSingleObject(event, 0) == WAIT_TIMEOUT, "the event was touched\n");
+    CloseHandle(event);
+}
+
+/* Cancelled twice, for every kind (notify.c does the route registration on Windows too). */
+static void test_cancel_twice(void)
+{
+    struct counter c = { 0 };
+    unsigned int k;
+    HANDLE handle;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine) return;
+    for (k = 0; k < ARRAY_SIZE(mib); k++)
+    {
+        winetest_push_context("%s", mib[k].name);
+        handle = NULL;
+        ret = mib[k].fn(AF_UNSPEC, count_cb, &c, FALSE, &handle);
+        ok(ret == NO_ERROR && handle, "register: %lu, %p\n", ret, handle);
+        if (handle)
+        {
+            ok(CancelMibChangeNotify2(handle) == NO_ERROR, "first cancel failed\n");
+            ret = CancelMibChangeNotify2(handle);
+            ok(ret == ERROR_INVALID_HANDLE, "second cancel: %lu\n", ret);
+            cases++;
+        }
+        winetest_pop_context();
+    }
+}
+
+struct registrar
+{
+    unsigned int kind;
+    struct counter *counter;
+    HANDLE handle;
+    DWORD ret;
+};
+
+static DWORD WINAPI register_thread(void *arg)
+{
+    struct registrar *r = arg;
+
+    r->ret = mib[r->kind].fn(AF_UNSPEC, count_cb, r->counter, TRUE, &r->handle);
+    return 0;
+}
+
+/* A registration outlives the thread that made it (documented: until cancelled or the process ends); cancelled
+ * afterwards from another thread it ends normally.  Runs on Windows too. */
+static void test_cancel_after_thread_exit(void)
+{
+    struct counter c = { 0 };
+    struct registrar r;
+    unsigned int k;
+    HANDLE thread;
+    DWORD ret;
+
+    for (k = 0; k < ARRAY_SIZE(mib); k++)
+    {
+        winetest_push_context("%s", mib[k].name);
+        memset(&r, 0, sizeof(r));
+        r.kind = k;
+        r.counter = &c;
+        c.calls = 0;
+        thread = CreateThread(NULL, 0, register_thread, &r, 0, NULL);
+        ok(WaitForSingleObject(thread, WAIT_MS) == WAIT_OBJECT_0, "the thread did not end\n");
+        CloseHandle(thread);
+        ok(r.ret == NO_ERROR && r.handle, "register: %lu, %p\n", r.ret, r.handle);
+        ok(c.calls == 1, "%ld initial callbacks\n", c.calls);
+        if (r.handle)
+        {
+            ret = CancelMibChangeNotify2(r.handle);
+            ok(ret == NO_ERROR, "cancel after the thread exited: %lu\n", ret);
+            cases++;
+        }
+        winetest_pop_context();
+    }
+}
+
+/* Cancelled from inside its own initial callback, which runs before the registering call returns (the handle is
+ * already stored): Windows documents a deadlock, we end the registration.  Wine only. */
+static void test_cancel_inside_initial(void)
+{
+    struct counter c;
+    unsigned int k;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine) return;
+    for (k = 0; k < ARRAY_SIZE(mib); k++)
+    {
+        winetest_push_context("%s", mib[k].name);
+        memset(&c, 0, sizeof(c));
+        c.cancel_inside = TRUE;
+        c.cancel_result = 0xdeadbeef;
+        ret = mib[k].fn(AF_UNSPEC, count_cb, &c, TRUE, &c.handle);
+        ok(ret == NO_ERROR, "register: %lu\n", ret);
+        ok(c.calls == 1, "%ld callbacks\n", c.calls);
+        ok(c.cancel_result == NO_ERROR, "cancel inside the initial callback: %lu\n", c.cancel_result);
+        ret = CancelMibChangeNotify2(c.handle);
+        ok(ret == ERROR_INVALID_HANDLE, "cancel again after it: %lu\n", ret);
+        cases++;
+        winetest_pop_context();
+    }
+}
+
+/* Cancelled from inside a callback for a real change: no callback after that one, while a witness registration
+ * made at the same time hears of the next change.  Wine only (Windows deadlocks). */
+static void test_cancel_inside_change(NET_IFINDEX index)
+{
+    struct counter self = { 0 }, witness = { 0 };
+    HANDLE witness_handle = NULL;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine || !index) return;
+    self.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    witness.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    self.cancel_inside = TRUE;
+    self.cancel_result = 0xdeadbeef;
+    ok(mib[1].fn(AF_INET, count_cb, &self, FALSE, &self.handle) == NO_ERROR, "register\n");
+    ok(mib[1].fn(AF_INET, count_cb, &witness, FALSE, &witness_handle) == NO_ERROR, "register the witness\n");
+    ret = run_write("addr", "add", 4, "10.81.0.1", 24, index);
+    if (ret)
+    {
+        skip("cannot add an address here (%lu)\n", ret);
+        goto done;
+    }
+    ok(WaitForSingleObject(self.signal, WAIT_MS) == WAIT_OBJECT_0, "no callback for the change\n");
+    ok(self.cancel_result == NO_ERROR, "cancel inside the callback: %lu\n", self.cancel_result);
+    /* The witness hears the delete; by then the cancelled one would have too. */
+    run_write("addr", "del", 4, "10.81.0.1", 24, index);
+    while (WaitForSingleObject(witness.signal, WAIT_MS) == WAIT_OBJECT_0 && witness.calls < 2) ;
+    ok(witness.calls >= 2, "the witness heard %ld callbacks\n", witness.calls);
+    ok(self.calls == 1, "%ld callbacks, the last after its cancel\n", self.calls);
+    ok(CancelMibChangeNotify2(self.handle) == ERROR_INVALID_HANDLE, "cancelled again after it\n");
+    cases++;
+done:
+    CancelMibChangeNotify2(witness_handle);
+    CloseHandle(self.signal);
+    CloseHandle(witness.signal);
+}
+
+/* NotifyStableUnicastIpAddressTable: a NULL callback (Windows documents nothing) and, the table being stable at
+ * once, its handle is no registration to cancel.  Wine only. */
+static void test_stable(void)
+{
+    notify_stable_fn fn = (notify_stable_fn)(void *)GetProcAddress(GetModuleHandleA("iphlpapi.dll"),
+                                                                  "NotifyStableUnicastIpAddressTable");
+    MIB_UNICASTIPADDRESS_TABLE *table = (void *)0xdeadbeef;
+    struct counter c = { 0 };
+    HANDLE handle = (HANDLE)0xdeadbeef;
+    ULONG i, j;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine || !fn) return;
+    ret = fn(AF_UNSPEC, &table, NULL, &c, &handle);
+    ok(ret == ERROR_INVALID_PARAMETER, "NULL callback: %lu\n", ret);
+    ret = fn(AF_UNSPEC, NULL, NULL, NULL, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "all NULL: %lu\n", ret);
+    cases += 2;
+    table = NULL;
+    handle = NULL;
+    ret = fn(AF_INET, &table, stable_cb, &c, &handle);
+    ok(ret == NO_ERROR || ret == ERROR_IO_PENDING, "AF_INET: %lu\n", ret);
+    if (ret == NO_ERROR)
+    {
+        ok(table != NULL, "no table\n");
+        /* The table is the stable one asked for: IPv4 only, no address twice on one interface. */
+        for (i = 0; table && i < table->NumEntries; i++)
+        {
+            ok(table->Table[i].Address.si_family == AF_INET, "row %lu: family %u\n", i,
+               table->Table[i].Address.si_family);
+            for (j = i + 1; j < table->NumEntries; j++)
+                ok(!(same_address(&table->Table[i].Address, &table->Table[j].Address)
+                     && table->Table[i].InterfaceIndex == table->Table[j].InterfaceIndex), "row %lu twice\n", i);
+        }
+        FreeMibTable(table);
+    }
+    else if (handle) ok(CancelMibChangeNotify2(handle) == NO_ERROR, "cancel the pending one\n");
+    ok(c.calls == 0, "%ld callbacks\n", c.calls);
+}
+
+/* ---- NotifyAddrChange, NotifyRouteChange -------------------------------------------------------------------- */
+
+static const struct
+{
+    const char *name;
+    DWORD (WINAPI *fn)(HANDLE *, OVERLAPPED *);
+} ipchange[] = {
+    { "NotifyAddrChange", NotifyAddrChange },
+    { "NotifyRouteChange", NotifyRouteChange },
+};
+
+/* A handle without an OVERLAPPED or the reverse (documented only as both or neither), and an OVERLAPPED whose
+ * event is no handle: refused at once, never a request left pending.  Wine only. */
+static void test_ipchange_mismatch(void)
+{
+    OVERLAPPED ovl;
+    HANDLE handle;
+    unsigned int k;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine) return;
+    for (k = 0; k < ARRAY_SIZE(ipchange); k++)
+    {
+        winetest_push_context("%s", ipchange[k].name);
+        memset(&ovl, 0, sizeof(ovl));
+        handle = NULL;
+        ret = ipchange[k].fn(&handle, NULL);
+        ok(ret == ERROR_INVALID_PARAMETER, "handle without OVERLAPPED: %lu\n", ret);
+        ret = ipchange[k].fn(NULL, &ovl);
+        ok(ret == ERROR_INVALID_PARAMETER, "OVERLAPPED without handle: %lu\n", ret);
+        ok(!CancelIPChangeNotify(&ovl), "a request was left pending\n");
+        ovl.hEvent = (HANDLE)0xdeadbeef;
+        ret = ipchange[k].fn(&handle, &ovl);
+        ok(ret == ERROR_INVALID_HANDLE, "garbage event: %lu\n", ret);
+        ok(!CancelIPChangeNotify(&ovl), "a request with a garbage event was left pending\n");
+        cases += 3;
+        winetest_pop_context();
+    }
+}
+
+struct armer
+{
+    unsigned int kind;
+    OVERLAPPED *ovl;
+    HANDLE handle;
+    DWORD ret;
+};
+
+static DWORD WINAPI arm_thread(void *arg)
+{
+    struct armer *a = arg;
+
+    a->ret = ipchange[a->kind].fn(&a->handle, a->ovl);
+    return 0;
+}
+
+/* A request made by a thread that has exited, cancelled afterwards: whether the thread's exit ended it (Windows
+ * cancels a thread's I/O when it exits) or the cancel does, it ends aborted and nothing crashes.  Runs on
+ * Windows too. */
+static void test_ipchange_after_thread_exit(void)
+{
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL), thread;
+    struct armer a;
+    OVERLAPPED ovl;
+    unsigned int k;
+    DWORD bytes;
+    BOOL res;
+
+    for (k = 0; k < ARRAY_SIZE(ipchange); k++)
+    {
+        winetest_push_context("%s", ipchange[k].name);
+        memset(&ovl, 0, sizeof(ovl));
+        ovl.hEvent = event;
+        ResetEvent(event);
+        memset(&a, 0, sizeof(a));
+        a.kind = k;
+        a.ovl = &ovl;
+        thread = CreateThread(NULL, 0, arm_thread, &a, 0, NULL);
+        ok(WaitForSingleObject(thread, WAIT_MS) == WAIT_OBJECT_0, "the thread did not end\n");
+        CloseHandle(thread);
+        ok(a.ret == ERROR_IO_PENDING, "request: %lu\n", a.ret);
+        if (a.ret == ERROR_IO_PENDING)
+        {
+            res = CancelIPChangeNotify(&ovl);
+            ok(res || ovl.Internal == TEST_STATUS_CANCELLED, "neither pending nor aborted: %#llx\n",
+               (unsigned long long)ovl.Internal);
+            ok(WaitForSingleObject(event, WAIT_MS) == WAIT_OBJECT_0, "the request never ended\n");
+            SetLastError(0xdeadbeef);
+            res = GetOverlappedResult(a.handle, &ovl, &bytes, FALSE);
+            ok(!res && GetLastError() == ERROR_OPERATION_ABORTED, "got %d, error %lu\n", res, GetLastError());
+            ok(!CancelIPChangeNotify(&ovl), "cancelled once more\n");
+            cases++;
+        }
+        winetest_pop_context();
+    }
+    CloseHandle(event);
+}
+
+/* ---- Create/Delete rows ----------------------------------------------------------------------------------- */
+
+static BOOL admin_refused;
+
+static void check_row(DWORD ret, DWORD want, const char *what)
+{
+    cases++;
+    if (ret == ERROR_ACCESS_DENIED && !winetest_platform_is_wine)
+    {
+        if (!admin_refused) skip("not an administrator: the row checks past the system's access check\n");
+        admin_refused = TRUE;
+        return;
+    }
+    ok(ret == want, "%s: %lu, expected %lu\n", what, ret, want);
+}
+
+/* Microsoft's list for CreateUnicastIpAddressEntry/DeleteUnicastIpAddressEntry: ERROR_INVALID_PARAMETER for an
+ * address that is not a valid unicast one, a prefix origin or suffix origin outside its enumeration, a suffix
+ * origin "unchanged" with another prefix origin, an on-link prefix longer than the address; ERROR_NOT_FOUND for
+ * an interface that cannot be found. */
+static void test_unicast_rows(NET_LUID luid)
+{
+    static const struct { ADDRESS_FAMILY family; const char *text; } not_unicast[] = {
+        { AF_INET, "0.0.0.0" }, { AF_INET, "224.0.0.1" }, { AF_INET, "239.1.2.3" }, { AF_INET, "255.255.255.255" },
+        { AF_INET6, "::" }, { AF_INET6, "ff02::1" }, { AF_INET6, "ff05::1:3" },
+    };
+    MIB_UNICASTIPADDRESS_ROW row;
+    NET_LUID nowhere;
+    unsigned int i;
+    char what[64];
+
+    address_row(&row, AF_INET, "10.82.0.1", 24, luid);
+    row.Address.si_family = 7;
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, "create, family 7");
+    check_row(DeleteUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, "delete, family 7");
+    row.Address.si_family = 0xffff;
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, "create, family 0xffff");
+
+    address_row(&row, AF_INET6, "fd82::1", 129, luid);
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, "create, IPv6 prefix 129");
+
+    address_row(&row, AF_INET, "10.82.0.1", 24, luid);
+    row.PrefixOrigin = 99;
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, "create, prefix origin 99");
+    address_row(&row, AF_INET, "10.82.0.1", 24, luid);
+    row.SuffixOrigin = 99;
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, "create, suffix origin 99");
+    address_row(&row, AF_INET, "10.82.0.1", 24, luid);
+    row.SuffixOrigin = IpSuffixOriginUnchanged;
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER,
+              "create, suffix origin unchanged with prefix origin manual");
+
+    for (i = 0; i < ARRAY_SIZE(not_unicast); i++)
+    {
+        address_row(&row, not_unicast[i].family, not_unicast[i].text, not_unicast[i].family == AF_INET ? 24 : 64,
+                    luid);
+        snprintf(what, sizeof(what), "create %s", not_unicast[i].text);
+        check_row(CreateUnicastIpAddressEntry(&row), ERROR_INVALID_PARAMETER, what);
+    }
+
+    /* A LUID no interface has (type 0xfff, index 0xfffff), with everything else right. */
+    nowhere.Value = 0;
+    nowhere.Info.IfType = 0xfff;
+    nowhere.Info.NetLuidIndex = 0xfffff;
+    address_row(&row, AF_INET, "10.82.0.1", 24, nowhere);
+    check_row(CreateUnicastIpAddressEntry(&row), ERROR_NOT_FOUND, "create on no interface (LUID)");
+    check_row(DeleteUnicastIpAddressEntry(&row), ERROR_NOT_FOUND, "delete on no interface (LUID)");
+}
+
+/* Microsoft's list for CreateIpForwardEntry2/DeleteIpForwardEntry2: ERROR_INVALID_PARAMETER for a preferred
+ * lifetime above the valid one and for a site prefix longer than the destination prefix; ERROR_NOT_FOUND for an
+ * interface that cannot be found.  And a next hop of another family than the destination, a destination prefix
+ * longer than its address. */
+static void test_forward_rows(NET_LUID luid)
+{
+    MIB_IPFORWARD_ROW2 row;
+    NET_LUID nowhere;
+
+    route_row(&row, AF_INET, "10.83.0.0", 16, luid);
+    row.DestinationPrefix.Prefix.si_family = 7;
+    row.NextHop.si_family = 7;
+    check_row(CreateIpForwardEntry2(&row), ERROR_INVALID_PARAMETER, "create, family 7");
+    check_row(DeleteIpForwardEntry2(&row), ERROR_INVALID_PARAMETER, "delete, family 7");
+
+    route_row(&row, AF_INET, "10.83.0.0", 16, luid);
+    make_address(&row.NextHop, AF_INET6, "fe80::1");
+    check_row(CreateIpForwardEntry2(&row), ERROR_INVALID_PARAMETER, "create, IPv6 next hop for IPv4");
+
+    route_row(&row, AF_INET6, "fd83::", 129, luid);
+    check_row(CreateIpForwardEntry2(&row), ERROR_INVALID_PARAMETER, "create, IPv6 prefix 129");
+
+    route_row(&row, AF_INET, "10.83.0.0", 16, luid);
+    row.PreferredLifetime = 600;
+    row.ValidLifetime = 300;
+    check_row(CreateIpForwardEntry2(&row), ERROR_INVALID_PARAMETER, "create, preferred lifetime above valid");
+
+    route_row(&row, AF_INET, "10.83.0.0", 16, luid);
+    row.SitePrefixLength = 24;
+    check_row(CreateIpForwardEntry2(&row), ERROR_INVALID_PARAMETER, "create, site prefix 24 on a /16");
+
+    nowhere.Value = 0;
+    nowhere.Info.IfType = 0xfff;
+    nowhere.Info.NetLuidIndex = 0xfffff;
+    route_row(&row, AF_INET, "10.83.0.0", 16, nowhere);
+    check_row(CreateIpForwardEntry2(&row), ERROR_NOT_FOUND, "create on no interface (LUID)");
+    check_row(DeleteIpForwardEntry2(&row), ERROR_NOT_FOUND, "delete on no interface (LUID)");
+    row.InterfaceLuid.Value = 0;
+    row.InterfaceIndex = 0x7ffffff0;
+    check_row(DeleteIpForwardEntry2(&row), ERROR_NOT_FOUND, "delete on no interface (index)");
+}
+
+/* The loopback interface: every system has one, and no row here is valid enough to change it. */
+static BOOL loopback(NET_LUID *luid)
+{
+    MIB_IF_TABLE2 *table;
+    BOOL found = FALSE;
+    ULONG i;
+
+    if (GetIfTable2(&table)) return FALSE;
+    for (i = 0; i < table->NumEntries && !found; i++)
+        if (table->Table[i].Type == IF_TYPE_SOFTWARE_LOOPBACK)
+        {
+            *luid = table->Table[i].InterfaceLuid;
+            found = TRUE;
+        }
+    FreeMibTable(table);
+    return found;
+}
+
+START_TEST(badinput)
+{
+    const char *alias = getenv("WINENOTIFY_TEST_IF");
+    NET_IFINDEX index = 0;
+    NET_LUID luid;
+    WCHAR walias[256];
+
+    if (netchange_start()) return;
+    /* The runner's veth end, for the one case that makes a real change. */
+    if (alias && MultiByteToWideChar(CP_UTF8, 0, alias, -1, walias, ARRAY_SIZE(walias))
+        && !ConvertInterfaceAliasToLuid(walias, &luid))
+        ConvertInterfaceLuidToIndex(&luid, &index);
+
+    test_mib_null();
+    test_cancel_garbage();
+    test_cancel_twice();
+    test_cancel_after_thread_exit();
+    test_cancel_inside_initial();
+    test_cancel_inside_change(index);
+    test_stable();
+    test_ipchange_mismatch();
+    test_ipchange_after_thread_exit();
+    if (loopback(&luid))
+    {
+        test_unicast_rows(luid);
+        test_forward_rows(luid);
+    }
+    else ok(0, "no loopback interface\n");
+    trace("%u bad inputs tried\n", cases);
+}
