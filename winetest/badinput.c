@@ -12,7 +12,12 @@
  * Where Microsoft documents the error, the case runs on Windows too.  Where Windows documents nothing or does
  * worse than an error (CancelMibChangeNotify2 from inside the callback deadlocks there; its handles are
  * pointers, so a garbage one is not safe to pass), the case runs under Wine only and says what we return.
- * Create/Delete calls need administrator rights on Windows: ERROR_ACCESS_DENIED there skips the case. */
+ * Create/Delete calls need administrator rights on Windows: ERROR_ACCESS_DENIED there skips the case.
+ *
+ * cfgmgr32 (CM_Register_Notification, CM_Unregister_Notification, the Sw* functions): only what cfgnotify.c and
+ * swdevice.c leave out.  SPEC.md §6 records Windows' CR_INVALID_DATA for a wrong cbSize; for the other filter
+ * fields Windows' exact code is not on record, so there any error will do and ours must be CR_INVALID_DATA (as
+ * cfgnotify.c does).  Sw* handles are pointers on Windows: the handle cases run under Wine only. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <ws2ipdef.h>
@@ -25,6 +30,8 @@
 #include "test.h"
 #include "netchange.h"
 #include "rows.h"
+#include "winenotify/cfgmgr32_notify.h"
+#include "winenotify/swdevice.h"
 
 #define WAIT_MS 10000
 
@@ -525,6 +532,208 @@ static void test_forward_rows(NET_LUID luid)
     check_row(DeleteIpForwardEntry2(&row), ERROR_NOT_FOUND, "delete on no interface (index)");
 }
 
+/* ---- cfgmgr32 --------------------------------------------------------------------------------------------- */
+
+static CONFIGRET (WINAPI *pCM_Register_Notification)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK,
+                                                      PHCMNOTIFICATION);
+static CONFIGRET (WINAPI *pCM_Unregister_Notification)(HCMNOTIFICATION);
+static HRESULT (WINAPI *pSwDeviceCreate)(PCWSTR, PCWSTR, const SW_DEVICE_CREATE_INFO *, ULONG, const DEVPROPERTY *,
+                                         SW_DEVICE_CREATE_CALLBACK, PVOID, PHSWDEVICE);
+static HRESULT (WINAPI *pSwDeviceInterfaceRegister)(HSWDEVICE, const GUID *, PCWSTR, ULONG, const DEVPROPERTY *,
+                                                    BOOL, PWSTR *);
+static HRESULT (WINAPI *pSwDeviceInterfaceSetState)(HSWDEVICE, PCWSTR, BOOL);
+static VOID (WINAPI *pSwDeviceClose)(HSWDEVICE);
+static VOID (WINAPI *pSwMemFree)(PVOID);
+
+static LONG cm_calls;
+
+static DWORD CALLBACK cm_cb(HCMNOTIFICATION handle, void *context, CM_NOTIFY_ACTION action,
+                            CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    (void)handle; (void)context; (void)action; (void)data; (void)size;
+    InterlockedIncrement(&cm_calls);
+    return ERROR_SUCCESS;
+}
+
+static void WINAPI sw_cb(HSWDEVICE handle, HRESULT result, void *context, PCWSTR id)
+{
+    (void)handle; (void)result; (void)id;
+    InterlockedIncrement((LONG *)context);
+}
+
+/* One malformed filter: refused with no handle.  exact: Windows' code is on record (SPEC.md §6). */
+static void check_filter(CM_NOTIFY_FILTER *filter, BOOL exact, const char *what)
+{
+    HCMNOTIFICATION handle = (HCMNOTIFICATION)0xdeadbeef;
+    CONFIGRET ret = pCM_Register_Notification(filter, NULL, cm_cb, &handle);
+
+    cases++;
+    if (exact || winetest_platform_is_wine) ok(ret == CR_INVALID_DATA, "%s: %#lx\n", what, ret);
+    else ok(ret != CR_SUCCESS, "%s: accepted\n", what);
+    if (ret == CR_SUCCESS) pCM_Unregister_Notification(handle);
+    else ok(!handle, "%s: handle %p\n", what, handle);
+}
+
+static void test_cm_filters(void)
+{
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    CM_NOTIFY_FILTER filter;
+    unsigned int i;
+
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = 0xffffffff;
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    check_filter(&filter, TRUE, "cbSize 0xffffffff");
+    filter.cbSize = sizeof(filter) / 2;
+    check_filter(&filter, TRUE, "cbSize half");
+
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    filter.Reserved = 0xffffffff;
+    check_filter(&filter, FALSE, "interface filter, Reserved 0xffffffff");
+    filter.Reserved = 0;
+    filter.Flags = 0x80000000 | CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    check_filter(&filter, FALSE, "interface filter, flag 0x80000000");
+
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE;
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES;
+    filter.Reserved = 1;
+    check_filter(&filter, FALSE, "instance filter, Reserved 1");
+    filter.Reserved = 0;
+    filter.Flags = 0x80000000 | CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES;
+    check_filter(&filter, FALSE, "instance filter, flag 0x80000000");
+    /* An instance ID that fills the field with no terminator. */
+    filter.Flags = 0;
+    for (i = 0; i < ARRAY_SIZE(filter.u.DeviceInstance.InstanceId); i++) filter.u.DeviceInstance.InstanceId[i] = 'A';
+    check_filter(&filter, FALSE, "instance filter, unterminated ID");
+
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE;
+    filter.u.DeviceHandle.hTarget = INVALID_HANDLE_VALUE;
+    check_filter(&filter, FALSE, "handle filter, INVALID_HANDLE_VALUE");
+    filter.u.DeviceHandle.hTarget = (HANDLE)0xdeadbeec;
+    check_filter(&filter, FALSE, "handle filter, a value that is no handle");
+    filter.u.DeviceHandle.hTarget = event;
+    check_filter(&filter, FALSE, "handle filter, an event");
+    filter.u.DeviceHandle.hTarget = (HANDLE)0xdeadbeec;
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    check_filter(&filter, FALSE, "handle filter, an interface flag");
+    filter.Flags = 0;
+    filter.FilterType = (CM_NOTIFY_FILTER_TYPE)-1;
+    check_filter(&filter, FALSE, "filter type -1");
+
+    ok(cm_calls == 0, "%ld callbacks\n", cm_calls);
+    CloseHandle(event);
+}
+
+/* Handles that are not live registrations of cfgmgr32's: an event, a pseudo-handle, a live iphlpapi
+ * registration (which must live on), one unregistered by its thread after that thread exited.  Wine only. */
+static void test_cm_unregister(void)
+{
+    CM_NOTIFY_FILTER filter;
+    struct counter c = { 0 };
+    HCMNOTIFICATION handle = NULL;
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL), mib_handle = NULL;
+    CONFIGRET ret;
+
+    if (!winetest_platform_is_wine) return;
+    ret = pCM_Unregister_Notification((HCMNOTIFICATION)event);
+    ok(ret == CR_INVALID_DATA, "an event: %#lx\n", ret);
+    ret = pCM_Unregister_Notification((HCMNOTIFICATION)GetCurrentProcess());
+    ok(ret == CR_INVALID_DATA, "the process pseudo-handle: %#lx\n", ret);
+    cases += 2;
+    if (!NotifyIpInterfaceChange(AF_UNSPEC, (PIPINTERFACE_CHANGE_CALLBACK)count_cb, &c, FALSE, &mib_handle))
+    {
+        ret = pCM_Unregister_Notification((HCMNOTIFICATION)mib_handle);
+        ok(ret == CR_INVALID_DATA, "an iphlpapi registration: %#lx\n", ret);
+        ok(CancelMibChangeNotify2(mib_handle) == NO_ERROR, "the iphlpapi registration did not live on\n");
+        cases++;
+    }
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    ok(pCM_Register_Notification(&filter, NULL, cm_cb, &handle) == CR_SUCCESS, "register\n");
+    if (handle)
+    {
+        ok(pCM_Unregister_Notification(handle) == CR_SUCCESS, "unregister\n");
+        ret = CancelMibChangeNotify2((HANDLE)handle);
+        ok(ret == ERROR_INVALID_HANDLE, "CancelMibChangeNotify2 of an unregistered cfgmgr32 handle: %lu\n", ret);
+        cases++;
+    }
+    CloseHandle(event);
+}
+
+/* The Sw* functions given NULLs swdevice.c does not try, and handles that are no software device.  Wine only. */
+static void test_sw(void)
+{
+    static const GUID guid = { 0x53f56307, 0xb6bf, 0x11d0, { 0x94, 0xf2, 0x00, 0xa0, 0xc9, 0x1e, 0xfb, 0x8b } };
+    SW_DEVICE_CREATE_INFO info;
+    HSWDEVICE handle = (HSWDEVICE)0xdeadbeef;
+    LONG calls = 0;
+    PWSTR link = (PWSTR)0xdeadbeef;
+    HRESULT hr;
+
+    if (!winetest_platform_is_wine || !pSwDeviceCreate) return;
+    memset(&info, 0, sizeof(info));
+    info.cbSize = sizeof(info);
+    info.pszInstanceId = L"wnbad0";
+    hr = pSwDeviceCreate(L"WNBAD", NULL, &info, 0, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "no parent: %#lx\n", hr);
+    hr = pSwDeviceCreate(L"WNBAD", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_cb, &calls, NULL);
+    ok(hr == E_INVALIDARG, "no handle pointer: %#lx\n", hr);
+    hr = pSwDeviceCreate(L"WNBAD", L"HTREE\\ROOT\\0", &info, 3, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "3 properties at NULL: %#lx\n", hr);
+    hr = pSwDeviceCreate(L"", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "empty enumerator: %#lx\n", hr);
+    hr = pSwDeviceCreate(L"WN\\BAD", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "enumerator with a backslash: %#lx\n", hr);
+    info.cbSize = sizeof(info) + 1;
+    hr = pSwDeviceCreate(L"WNBAD", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "cbSize + 1: %#lx\n", hr);
+    info.cbSize = sizeof(info);
+    info.CapabilityFlags = 0x80000000;
+    hr = pSwDeviceCreate(L"WNBAD", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "unknown capability: %#lx\n", hr);
+    info.CapabilityFlags = 0;
+    info.pszInstanceId = L"";
+    hr = pSwDeviceCreate(L"WNBAD", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_cb, &calls, &handle);
+    ok(hr == E_INVALIDARG, "empty instance ID: %#lx\n", hr);
+    cases += 8;
+
+    /* Handles that are no software device: refused, and closing or freeing them is harmless. */
+    hr = pSwDeviceInterfaceRegister(NULL, &guid, NULL, 0, NULL, TRUE, &link);
+    ok(hr == E_INVALIDARG, "register on NULL: %#lx\n", hr);
+    hr = pSwDeviceInterfaceRegister((HSWDEVICE)0xdeadbeef, &guid, NULL, 0, NULL, TRUE, &link);
+    ok(hr == E_INVALIDARG, "register on garbage: %#lx\n", hr);
+    hr = pSwDeviceInterfaceSetState(NULL, L"\\\\?\\SWD#WNBAD#X#{guid}", FALSE);
+    ok(hr == E_INVALIDARG, "set state on NULL: %#lx\n", hr);
+    hr = pSwDeviceInterfaceSetState((HSWDEVICE)0xdeadbeef, NULL, TRUE);
+    ok(hr == E_INVALIDARG, "set state on garbage: %#lx\n", hr);
+    pSwDeviceClose(NULL);
+    pSwDeviceClose((HSWDEVICE)0xdeadbeef);
+    pSwMemFree(NULL);
+    cases += 7;
+    ok(calls == 0, "%ld creation callbacks\n", calls);
+}
+
+static void load_cfgmgr32(void)
+{
+    HMODULE cfgmgr32 = LoadLibraryA("cfgmgr32.dll");
+
+    if (!cfgmgr32) return;
+    pCM_Register_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Register_Notification");
+    pCM_Unregister_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Unregister_Notification");
+    pSwDeviceCreate = (void *)GetProcAddress(cfgmgr32, "SwDeviceCreate");
+    pSwDeviceInterfaceRegister = (void *)GetProcAddress(cfgmgr32, "SwDeviceInterfaceRegister");
+    pSwDeviceInterfaceSetState = (void *)GetProcAddress(cfgmgr32, "SwDeviceInterfaceSetState");
+    pSwDeviceClose = (void *)GetProcAddress(cfgmgr32, "SwDeviceClose");
+    pSwMemFree = (void *)GetProcAddress(cfgmgr32, "SwMemFree");
+}
+
 /* The loopback interface: every system has one, and no row here is valid enough to change it. */
 static BOOL loopback(NET_LUID *luid)
 {
@@ -571,5 +780,13 @@ START_TEST(badinput)
         test_forward_rows(luid);
     }
     else ok(0, "no loopback interface\n");
+    load_cfgmgr32();
+    if (pCM_Register_Notification && pCM_Unregister_Notification)
+    {
+        test_cm_filters();
+        test_cm_unregister();
+    }
+    else win_skip("no CM_Register_Notification (before Windows 8)\n");
+    test_sw();
     trace("%u bad inputs tried\n", cases);
 }

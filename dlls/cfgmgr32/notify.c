@@ -352,6 +352,15 @@ static struct cm_track *make_track(const CM_NOTIFY_FILTER *filter, CONFIGRET *re
         }
         break;
     case CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE:
+        /* A value that is no handle at all is bad data, not a device we cannot follow. */
+        SetLastError(NO_ERROR);
+        if (GetFileType(filter->u.DeviceHandle.hTarget) == FILE_TYPE_UNKNOWN && GetLastError() == ERROR_INVALID_HANDLE)
+        {
+            WARN("%p is no handle\n", filter->u.DeviceHandle.hTarget);
+            free_track(track);
+            *ret = CR_INVALID_DATA;
+            return NULL;
+        }
         if (!(track->devname = handle_devname(filter->u.DeviceHandle.hTarget)))
         {
             free_track(track);
