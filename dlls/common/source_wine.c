@@ -82,6 +82,7 @@ static SOCKET conn = INVALID_SOCKET;
 static uint64_t change_seq;              /* changes applied so far */
 static struct wn_subscription *subs_head, *subs_tail;
 static DWORD reader_tid;
+static BOOL view_late;                   /* a caller waited READY_TIMEOUT_MS for the first view in vain */
 
 /* A change request waiting for the helper's reply. */
 struct request
@@ -351,7 +352,12 @@ static BOOL read_stream(SOCKET s, char *buf)
         dispatch();
         if (bad)
         {
-            ERR("malformed record from the helper (type %u): dropping it and starting a new one\n", rec.type);
+            uint16_t type = 0;
+
+            /* rec is not filled in when the header itself is bad: the type as sent, for the trace. */
+            if (have - off >= sizeof(struct wn_wire_header)) memcpy(&type, buf + off + 4, sizeof(type));
+            ERR("malformed record from the helper (type %u, %u bytes buffered): dropping the connection and starting "
+                "a new helper\n", type, (unsigned)(have - off));
             return worked;
         }
         memmove(buf, buf + off, have - off);
@@ -462,13 +468,16 @@ static enum wn_source_status start(void)
         }
     }
     deadline = GetTickCount64() + READY_TIMEOUT_MS;
-    while (phase == PHASE_STARTING)
+    /* Once a caller has waited in vain, the others fall back at once instead of each waiting as long again
+     * while the reader keeps retrying (a broken helper, loopback down: up to a minute). */
+    while (phase == PHASE_STARTING && !view_late)
     {
         ULONGLONG now = GetTickCount64();
 
         if (now >= deadline)
         {
-            WARN("no view from the helper after %u ms\n", READY_TIMEOUT_MS);
+            WARN("no view from the helper after %u ms: falling back until there is one\n", READY_TIMEOUT_MS);
+            view_late = TRUE;
             break;
         }
         SleepConditionVariableCS(&cond, &lock, (DWORD)(deadline - now));
