@@ -315,6 +315,10 @@ int main(void)
         trace("cannot open rtnetlink: %s\n", strerror(errno));
         return 1;
     }
+    /* For the fault tests (RELIABILITY.md): a tiny receive buffer makes the kernel drop events, so that the
+     * resync after an overflow can be tested end to end. */
+    if (getenv("WINENOTIFY_HOST_RCVBUF") && nl_set_rcvbuf(h.nl, atoi(getenv("WINENOTIFY_HOST_RCVBUF"))))
+        trace("cannot set the receive buffer: %s\n", strerror(errno));
     /* Without uevents devices are still listed at start and on request, only changes go unseen. */
     if ((h.uevent_fd = uevent_open()) < 0) trace("cannot open the uevent socket: %s\n", strerror(errno));
     /* Without it, software devices are refused (ACCESS_DENIED) and other processes' go unseen. */
