@@ -103,8 +103,8 @@ static void storm_start(unsigned int rounds)
     winetest_run_unix(NULL, cmd);
 }
 
-/* Stops the storm and waits (bounded) until the host is back to its starting state and we have heard so. */
-static BOOL storm_stop(DWORD wait_ms)
+/* Waits (bounded) for the storm's end: the host is back to its starting state and we have heard so. */
+static BOOL storm_wait(DWORD wait_ms)
 {
     char name[32], buf[32];
     HANDLE file;
@@ -112,7 +112,6 @@ static BOOL storm_stop(DWORD wait_ms)
     BOOL acked;
 
     if (!storming) return TRUE;
-    storm_write_file("stop", "");
     acked = WaitForSingleObject(storm_ack, wait_ms) == WAIT_OBJECT_0;
     ok(acked, "storm %u: no acknowledgement within %lu ms\n", storm_gen, wait_ms);
     snprintf(name, sizeof(name), "storm.%u.rounds", storm_gen);
@@ -125,6 +124,13 @@ static BOOL storm_stop(DWORD wait_ms)
         storm_rounds += strtoul(buf, NULL, 10);
     }
     return acked;
+}
+
+/* Stops the storm and waits for its end. */
+static BOOL storm_stop(DWORD wait_ms)
+{
+    if (storming) storm_write_file("stop", "");
+    return storm_wait(wait_ms);
 }
 
 #endif
