@@ -1118,9 +1118,7 @@ START_TEST(core)
     struct wn_subscription *sub = NULL;
     enum wn_source_status status;
     unsigned int links = 0;
-    char **argv, *cwd_unix;
-    char *(CDECL *to_unix)(const WCHAR *);
-    WCHAR cwd[MAX_PATH];
+    char **argv;
     ULONGLONG t0;
     int argc = winetest_get_mainargs(&argv);
 
@@ -1140,17 +1138,7 @@ START_TEST(core)
         return;
     }
 
-    /* Not winetest_unix_cwd(): with this frame's cwd[] gone, the named CreateEventW of
-     * test_helper_exits_with_process() fails with ERROR_PATH_NOT_FOUND, for a reason not yet found. */
-    to_unix = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
-    GetCurrentDirectoryW(MAX_PATH, cwd);
-    if (!to_unix || !(cwd_unix = to_unix(cwd)))
-    {
-        ok(0, "cannot map %ls to a Unix path\n", cwd);
-        return;
-    }
-    snprintf(unix_cwd, sizeof(unix_cwd), "%s", cwd_unix);
-    HeapFree(GetProcessHeap(), 0, cwd_unix);
+    if (!winetest_unix_cwd(unix_cwd, sizeof(unix_cwd))) return;
     load_system_iphlpapi();
     have_tun = GetEnvironmentVariableA("WINENOTIFY_TEST_TUN", NULL, 0) > 1;
     if (!have_tun) trace("no tun devices here: testing with veth pairs\n");

@@ -81,8 +81,12 @@ BOOL native_start(void)
         closesocket(listener);
         return FALSE;
     }
-    if (pi.hThread) CloseHandle(pi.hThread);
-    if (pi.hProcess) CloseHandle(pi.hProcess);
+    /* Wine 8 gives a Linux program no process handle and leaves garbage in hThread: close only real ones. */
+    if (pi.hProcess)
+    {
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+    }
 
     FD_ZERO(&set);
     FD_SET(listener, &set);

@@ -6,8 +6,8 @@
  * the listener is closed as soon as the helper is in.
  *
  * Measured under Wine 8: CreateProcess on the Windows path of a Linux ELF (Z:\...) runs it, with the
- * environment block we pass; hProcess and dwProcessId come back 0, so the helper cannot be waited for or
- * killed through Windows, and it reports its own pid in the HELLO.  A file without execute permission fails
+ * environment block we pass; hProcess comes back 0 and hThread and the ids as garbage, so the helper cannot be
+ * waited for or killed through Windows, and it reports its own pid in the HELLO.  A file without execute permission fails
  * with ERROR_BAD_EXE_FORMAT. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -187,8 +187,13 @@ static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, c
     HeapFree(GetProcessHeap(), 0, env);
     if (ok)
     {
-        if (pi.hThread) CloseHandle(pi.hThread);
-        if (pi.hProcess) CloseHandle(pi.hProcess);
+        /* Without a process handle (a Linux program under Wine 8) hThread is garbage from Wine's stack, not a
+         * handle: closing it closed a random handle of the program, once per helper start. */
+        if (pi.hProcess)
+        {
+            CloseHandle(pi.hThread);
+            CloseHandle(pi.hProcess);
+        }
         return WN_LAUNCH_OK;
     }
     switch (err)
