@@ -313,9 +313,9 @@ static void prepare_fake(const char *name, const char *kinds, char *path, size_t
     snprintf(script, sizeof(script), fake_script, unix_cwd, WN_WIRE_VERSION, WN_TABLE_ALL, WN_REASON_INITIAL,
              WN_TABLE_ALL, WN_REASON_INITIAL);
     snprintf(file, sizeof(file), "%s.sh", name);
-    ok(storm_write_file(file, script), "cannot write %s\n", file);
+    ok(winetest_write_file(file, script), "cannot write %s\n", file);
     snprintf(file, sizeof(file), "%s.kinds", name);
-    ok(storm_write_file(file, kinds), "cannot write %s\n", file);
+    ok(winetest_write_file(file, kinds), "cannot write %s\n", file);
     snprintf(cmd, sizeof(cmd), "chmod +x %s.sh", name);
     ok(run_marked(cmd, 2, 1 + storm_unix_runs % 250, WAIT_MS) >= 0, "%s\n", cmd);
     snprintf(path, size, "%s/%s.sh", unix_cwd, name);
@@ -473,12 +473,11 @@ static void child_main(const char *mode)
 
 START_TEST(faults)
 {
-    char **argv, *cwd_unix;
-    char *(CDECL *to_unix)(const WCHAR *);
+    char **argv;
     int argc = winetest_get_mainargs(&argv);
     unsigned int kills = argc >= 3 && !strcmp(argv[2], "long") ? 100 : 5;
     HMODULE sys;
-    WCHAR cwd[MAX_PATH], path[MAX_PATH + 32];
+    WCHAR path[MAX_PATH + 32];
     DWORD err;
 
     if (!winetest_platform_is_wine)
@@ -486,15 +485,7 @@ START_TEST(faults)
         skip("the fault tests break the helper, which exists under Wine only\n");
         return;
     }
-    to_unix = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
-    GetCurrentDirectoryW(MAX_PATH, cwd);
-    if (!to_unix || !(cwd_unix = to_unix(cwd)))
-    {
-        ok(0, "cannot map %ls to a Unix path\n", cwd);
-        return;
-    }
-    snprintf(unix_cwd, sizeof(unix_cwd), "%s", cwd_unix);
-    HeapFree(GetProcessHeap(), 0, cwd_unix);
+    if (!winetest_unix_cwd(unix_cwd, sizeof(unix_cwd))) return;
     GetSystemDirectoryW(path, MAX_PATH);
     wcscat(path, L"\\iphlpapi.dll");
     sys = LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);

@@ -58,17 +58,6 @@ static HANDLE storm_ack;               /* set when the acknowledgement address a
 static unsigned long storm_rounds;     /* rounds made by all storms so far */
 static unsigned int storm_unix_runs;
 
-static BOOL storm_write_file(const char *name, const char *text)
-{
-    HANDLE file = CreateFileA(name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    DWORD written = 0;
-
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    WriteFile(file, text, (DWORD)strlen(text), &written, NULL);
-    CloseHandle(file);
-    return written == strlen(text);
-}
-
 /* Whether a storm can be made (Wine, the runner's test interface); writes the script. */
 static BOOL storm_init(void)
 {
@@ -76,7 +65,7 @@ static BOOL storm_init(void)
     if (!winetest_platform_is_wine || GetEnvironmentVariableA("WINENOTIFY_TEST_IF", storm_if, sizeof(storm_if)) < 1 ||
         strspn(storm_if, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(storm_if))
         return FALSE;
-    storming = storm_write_file("storm.sh", storm_script);
+    storming = winetest_write_file("storm.sh", storm_script);
     ok(storming, "cannot write storm.sh\n");
     return storming;
 }
@@ -129,7 +118,7 @@ static BOOL storm_wait(DWORD wait_ms)
 /* Stops the storm and waits for its end. */
 static BOOL storm_stop(DWORD wait_ms)
 {
-    if (storming) storm_write_file("stop", "");
+    if (storming) winetest_write_file("stop", "");
     return storm_wait(wait_ms);
 }
 

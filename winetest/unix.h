@@ -36,12 +36,15 @@ static inline BOOL winetest_run_unix(const char *dir, const char *script)
     cmdline[n] = 0;
     memset(&si, 0, sizeof(si));
     si.cb = sizeof(si);
+    memset(&pi, 0, sizeof(pi));
     ret = CreateProcessW(L"Z:\\bin\\sh", cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
     ok(ret, "cannot start /bin/sh: %lu\n", GetLastError());
-    if (ret)
+    /* For a Linux program Wine 8 gives no process handle, and hThread is then whatever was on its stack
+     * (seen: 0x29, 0x21caf8): closing it would close some other handle of ours. */
+    if (ret && pi.hProcess)
     {
-        if (pi.hThread) CloseHandle(pi.hThread);
-        if (pi.hProcess) CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
     }
     return ret;
 }
