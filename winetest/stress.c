@@ -522,9 +522,10 @@ START_TEST(stress)
     trace("handles: %lu after the warm-up, %lu after phase 1, %lu after phase 2\n", h0, h1, h2);
     trace("heap in use: %lu bytes after the warm-up, %+ld after phase 1, %+ld after phase 2\n", (unsigned long)m0,
           (long)(m1 - m0), (long)(m2 - m0));
-    /* Wine 8 keeps one file handle for every Linux program it starts (one `true` takes the count from 18 to
-     * 19): ours are the storms' shells. */
-    ok(h1 - h0 == r1 - r0 && h2 - h0 == r2 - r0,
+    /* Wine 8 keeps up to one file handle for each Linux program it starts (one `true` took the count from 18
+     * to 19; not every time): ours are the storms' shells, one a phase.  A leak of ours would be one a
+     * registration, thousands. */
+    ok(h1 >= h0 && h1 - h0 <= r1 - r0 && h2 >= h0 && h2 - h0 <= r2 - r0,
        "handles: %lu after the warm-up, %lu and %lu after the phases, with %u and %u Linux programs started\n",
        h0, h1, h2, r1 - r0, r2 - r0);
     ok((SSIZE_T)(m1 - m0) <= HEAP_SLACK && (SSIZE_T)(m2 - m0) <= HEAP_SLACK,
