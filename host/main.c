@@ -35,17 +35,47 @@
 #include "uevent.h"
 
 static int debug;
+static unsigned int log_mask = WN_LOG_DEFAULT;
+static struct output *log_out;
 
-/* Wine does not connect our stdio, so traces are opt-in (WINENOTIFY_HOST_DEBUG) and go to stderr. */
-static void trace(const char *fmt, ...)
+/* Our messages go to the DLL as LOG records, which it writes into its debug channel (Wine's, where the user
+ * looks), of the classes it has on (WN_WIRE_ENV_DEBUG).  Before the connection exists, and for whoever runs us
+ * by hand, WINENOTIFY_HOST_DEBUG also sends them to stderr (Wine does not connect our stdio). */
+static void host_log(enum wn_wire_log_class cls, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void host_log(enum wn_wire_log_class cls, const char *fmt, ...)
 {
+    struct wn_wire_log rec;
     va_list args;
+    size_t n;
 
-    if (!debug) return;
+    if (debug)
+    {
+        va_start(args, fmt);
+        fprintf(stderr, "winenotify-host[%d]: ", (int)getpid());
+        vfprintf(stderr, fmt, args);
+        va_end(args);
+    }
+    if (!log_out || !((log_mask >> cls) & 1)) return;
+    memset(&rec, 0, sizeof(rec));
+    rec.cls = cls;
     va_start(args, fmt);
-    fprintf(stderr, "winenotify-host[%d]: ", (int)getpid());
-    vfprintf(stderr, fmt, args);
+    vsnprintf(rec.text, sizeof(rec.text), fmt, args);
     va_end(args);
+    if ((n = strlen(rec.text)) && rec.text[n - 1] == '\n') rec.text[n - 1] = 0;
+    /* A lost message is no reason to stop: the connection's own failure shows at the next flush. */
+    (void)output_record(log_out, WN_WIRE_LOG, WN_WIRE_OP_NONE, &rec, NULL, 0);
+}
+#define trace(...) host_log(WN_LOG_TRACE, __VA_ARGS__)
+
+static void read_log_mask(void)
+{
+    const char *text = getenv(WN_WIRE_ENV_DEBUG);
+    char *end;
+    unsigned long mask;
+
+    if (!text || !*text) return;
+    mask = strtoul(text, &end, 10);
+    if (!*end && mask <= 0xf) log_mask = (unsigned int)mask;
 }
 
 static int hex_digit(char c)
@@ -85,19 +115,34 @@ static int read_port(void)
     return *end || !port || port > 65535 ? -1 : (int)port;
 }
 
+/* Bounded: with the loopback interface down a SYN to 127.0.0.1 goes nowhere and a blocking connect would wait
+ * for TCP's own give-up (about two minutes), long after the DLL stopped waiting for us. */
+#define CONNECT_TIMEOUT_MS 5000
+
 static int connect_back(int port)
 {
     struct sockaddr_in sa;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    struct pollfd pfd;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, err = 0;
+    socklen_t len = sizeof(err);
 
     if (fd < 0) return -1;
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) && errno != EINPROGRESS) err = errno;
+    else
+    {
+        pfd.fd = fd;
+        pfd.events = POLLOUT;
+        if (poll(&pfd, 1, CONNECT_TIMEOUT_MS) != 1) err = ETIMEDOUT;
+        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)) err = errno;
+    }
+    if (err || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK))
     {
         close(fd);
+        errno = err ? err : errno;
         return -1;
     }
     /* We already write whole batches; Nagle would only hold a small one back until the DLL's delayed ACK. */
@@ -105,12 +150,16 @@ static int connect_back(int port)
     return fd;
 }
 
-/* Our fds must not land on 0-2: a stray write to stderr would go into the DLL's stream. */
+/* Our fds must not land on 0-2: a stray write to stderr would go into the DLL's stream.  Nor may we hold the
+ * program's own stdio (Wine passes its pipes on to us): a script reading the program's output would wait for
+ * us too.  stderr stays for WINENOTIFY_HOST_DEBUG. */
 static void reserve_stdio(void)
 {
-    int fd;
+    int fd = open("/dev/null", O_RDWR), i;
 
-    while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2) {}
+    if (fd < 0) return;
+    for (i = 0; i <= 2; i++)
+        if (i != 2 || !debug || fcntl(2, F_GETFD) < 0) dup2(fd, i);
     if (fd > 2) close(fd);
 }
 
@@ -288,6 +337,7 @@ int main(void)
     int port, status;
 
     debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
+    read_log_mask();
     reserve_stdio();
     signal(SIGPIPE, SIG_IGN);
 
@@ -309,10 +359,14 @@ int main(void)
     status = output_record(h.out, WN_WIRE_HELLO, WN_WIRE_OP_NONE, &hello, NULL, 0) || output_flush(h.out);
     memset(&hello, 0, sizeof(hello));
     if (status) return 0;
+    log_out = h.out;
+    trace("pid %d, protocol version %u, debug classes 0x%x\n", (int)getpid(), WN_WIRE_VERSION, log_mask);
 
     if (!(h.nl = nl_open()))
     {
-        trace("cannot open rtnetlink: %s\n", strerror(errno));
+        host_log(WN_LOG_ERR, "cannot open rtnetlink: %s: no network events (is this a Linux kernel with "
+                 "NETLINK_ROUTE?)\n", strerror(errno));
+        output_flush(h.out);
         return 1;
     }
     /* For the fault tests (RELIABILITY.md): a tiny receive buffer makes the kernel drop events, so that the
@@ -320,7 +374,9 @@ int main(void)
     if (getenv("WINENOTIFY_HOST_RCVBUF") && nl_set_rcvbuf(h.nl, atoi(getenv("WINENOTIFY_HOST_RCVBUF"))))
         trace("cannot set the receive buffer: %s\n", strerror(errno));
     /* Without uevents devices are still listed at start and on request, only changes go unseen. */
-    if ((h.uevent_fd = uevent_open()) < 0) trace("cannot open the uevent socket: %s\n", strerror(errno));
+    if ((h.uevent_fd = uevent_open()) < 0)
+        host_log(WN_LOG_WARN, "cannot open the uevent socket: %s: devices are listed, their changes go unseen\n",
+                 strerror(errno));
     /* Without it, software devices are refused (ACCESS_DENIED) and other processes' go unseen. */
     if (swd_default_dir(swd_dir, sizeof(swd_dir)) || !(h.swd = swd_open(swd_dir)))
         trace("cannot use the software-device directory %s: %s\n", swd_dir, strerror(errno));

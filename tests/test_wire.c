@@ -244,6 +244,34 @@ static void test_encode_refuses(void)
     CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_DEVICE, WN_WIRE_OP_ADD, &dev, big, sizeof(big)), 0);
 }
 
+/* The helper's messages: a class the DLL knows and one terminated line, nothing else. */
+static void test_log(void)
+{
+    struct wn_wire_log log;
+    struct wn_wire_record rec;
+    size_t n;
+
+    memset(&log, 0, sizeof(log));
+    log.cls = WN_LOG_ERR;
+    strcpy(log.text, "cannot open rtnetlink: Permission denied");
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_LOG, WN_WIRE_OP_NONE, &log, NULL, 0);
+    CU_ASSERT_EQUAL(n, sizeof(struct wn_wire_header) + sizeof(log));
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.type, WN_WIRE_LOG);
+    CU_ASSERT_EQUAL(rec.u.log.cls, WN_LOG_ERR);
+    CU_ASSERT_STRING_EQUAL(rec.u.log.text, log.text);
+
+    /* An op, a class past trace, or text without its NUL is a broken stream. */
+    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_LOG, WN_WIRE_OP_ADD, &log, NULL, 0), 0);
+    log.cls = WN_LOG_TRACE + 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_LOG, WN_WIRE_OP_NONE, &log, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    log.cls = WN_LOG_TRACE;
+    memset(log.text, 'x', sizeof(log.text));
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_LOG, WN_WIRE_OP_NONE, &log, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+}
+
 void register_wire_tests(void)
 {
     static const CU_TestInfo tests[] =
@@ -255,6 +283,7 @@ void register_wire_tests(void)
         { "a stream cut anywhere asks for more", test_every_cut_needs_more },
         { "malformed records are refused", test_malformed },
         { "the encoder refuses what does not fit", test_encode_refuses },
+        { "the helper's log records", test_log },
         CU_TEST_INFO_NULL,
     };
     unit_add_suite("wire", tests);

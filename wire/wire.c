@@ -21,6 +21,7 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_SW_CREATE:
     case WN_WIRE_SW_INTERFACE:
     case WN_WIRE_SW_CLOSE: return sizeof(struct wn_wire_sw);
+    case WN_WIRE_LOG: return sizeof(struct wn_wire_log);
     }
     return 0;
 }
@@ -151,6 +152,9 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         break;
     case WN_WIRE_DUMP:
         if (!rec->u.dump.tables || (rec->u.dump.tables & ~WN_TABLE_ALL)) return -1;
+        break;
+    case WN_WIRE_LOG:
+        if (rec->u.log.cls > WN_LOG_TRACE || !name_terminated(rec->u.log.text, sizeof(rec->u.log.text))) return -1;
         break;
     }
     return (long)hdr.length;

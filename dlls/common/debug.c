@@ -123,3 +123,28 @@ void wn_debug_log(enum wn_debug_class cls, const char *function, const char *for
     }
     SetLastError(saved_error);
 }
+
+BOOL wn_debug_first(const char *key)
+{
+    char name[96];
+    HANDLE event;
+
+    snprintf(name, sizeof(name), "Local\\winenotify-said-%lu-%s", GetCurrentProcessId(), key);
+    if (!(event = CreateEventA(NULL, TRUE, FALSE, name))) return TRUE;
+    if (GetLastError() == ERROR_ALREADY_EXISTS)
+    {
+        CloseHandle(event);
+        return FALSE;
+    }
+    /* Left open: the mark lasts as long as the process. */
+    return TRUE;
+}
+
+unsigned int wn_debug_mask(void)
+{
+    unsigned int mask = 0, cls;
+
+    for (cls = WN_DBG_FIXME; cls <= WN_DBG_TRACE; cls++)
+        if (wn_debug_on(cls)) mask |= 1u << cls;
+    return mask;
+}

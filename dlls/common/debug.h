@@ -22,6 +22,15 @@ void wn_debug_log(enum wn_debug_class cls, const char *function, const char *for
 #define FIXME(...) WN_LOG_(WN_DBG_FIXME, __VA_ARGS__)
 #define ERR(...)   WN_LOG_(WN_DBG_ERR, __VA_ARGS__)
 
+/* TRUE the first time `key` is asked for in this process, by either of our DLLs (a named event per process
+ * marks it).  An error the user must act on (no helper, no loopback) is said once, not once per DLL or retry. */
+BOOL wn_debug_first(const char *key);
+#define ERR_ONCE(key, ...) \
+    do { if (wn_debug_on(WN_DBG_ERR) && wn_debug_first(key)) wn_debug_log(WN_DBG_ERR, __func__, __VA_ARGS__); } while (0)
+
+/* The classes that are on, as a bit mask of enum wn_debug_class (for the helper: WN_WIRE_ENV_DEBUG). */
+unsigned int wn_debug_mask(void);
+
 /* True when running under Wine (ntdll exports wine_get_version). */
 BOOL wn_running_on_wine(void);
 

@@ -13,6 +13,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <ntsecapi.h>
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -64,7 +65,7 @@ static BOOL find_helper(WCHAR *path, DWORD size, const WCHAR **how)
 
     if ((n = GetEnvironmentVariableW(HELPER_VAR, value, ARRAYSIZE(value))) && n < ARRAYSIZE(value))
     {
-        *how = L"WINENOTIFY_HOST";
+        *how = HELPER_VAR;
         if (value[0] == '/') return unix_to_dos(value, path, size);
         if (n >= size) return FALSE;
         wcscpy(path, value);
@@ -93,11 +94,22 @@ static WCHAR *append(WCHAR *out, const WCHAR *text)
 
 static BOOL is_our_variable(const WCHAR *entry)
 {
-    return !_wcsnicmp(entry, L"WINENOTIFY_TOKEN=", 17) || !_wcsnicmp(entry, L"WINENOTIFY_PORT=", 16);
+    return !_wcsnicmp(entry, L"WINENOTIFY_TOKEN=", 17) || !_wcsnicmp(entry, L"WINENOTIFY_PORT=", 16) ||
+           !_wcsnicmp(entry, L"WINENOTIFY_DEBUG=", 17);
 }
 
-/* Our environment plus the token and the port (replacing any inherited ones), for CreateProcessW with
- * CREATE_UNICODE_ENVIRONMENT.  The caller wipes and frees it. */
+/* Decimal digits of value, NUL-terminated, at the end of number[8]; returns the first digit. */
+static WCHAR *decimal(WCHAR *number, unsigned int value)
+{
+    int i = 7;
+
+    number[i] = 0;
+    do number[--i] = (WCHAR)('0' + value % 10); while ((value /= 10) && i);
+    return number + i;
+}
+
+/* Our environment plus the token, the port and our debug classes (replacing any inherited ones), for
+ * CreateProcessW with CREATE_UNICODE_ENVIRONMENT.  The caller wipes and frees it. */
 static WCHAR *helper_environment(const uint8_t *token, unsigned short port, size_t *chars)
 {
     WCHAR *parent = GetEnvironmentStringsW(), *block, *out, number[8];
@@ -108,7 +120,7 @@ static WCHAR *helper_environment(const uint8_t *token, unsigned short port, size
     if (!parent) return NULL;
     for (p = parent; *p; p += wcslen(p) + 1) ;
     len = p - parent;
-    *chars = len + 64 + 2 * WN_WIRE_TOKEN_SIZE;
+    *chars = len + 128 + 2 * WN_WIRE_TOKEN_SIZE;
     if (!(block = HeapAlloc(GetProcessHeap(), 0, *chars * sizeof(WCHAR))))
     {
         FreeEnvironmentStringsW(parent);
@@ -132,10 +144,11 @@ static WCHAR *helper_environment(const uint8_t *token, unsigned short port, size
     }
     *out++ = 0;
     out = append(out, L"WINENOTIFY_PORT=");
-    i = ARRAYSIZE(number);
-    number[--i] = 0;
-    do number[--i] = (WCHAR)('0' + port % 10); while ((port /= 10));
-    out = append(out, number + i);
+    out = append(out, decimal(number, port));
+    *out++ = 0;
+    /* The helper's messages come back as LOG records of these classes only (see wire.h). */
+    out = append(out, L"WINENOTIFY_DEBUG=");
+    out = append(out, decimal(number, wn_debug_mask()));
     *out++ = 0;
     *out = 0;
     return block;
@@ -163,6 +176,39 @@ static SOCKET listen_loopback(unsigned short *port)
     return s;
 }
 
+/* The Unix path of a Windows one, for messages that tell the user what to do with the file (Wine only); the
+ * Windows path itself when there is none. */
+static const char *unix_name(const WCHAR *path, char *buf, size_t size)
+{
+    char *(CDECL *to_unix)(const WCHAR *);
+    char *name;
+
+    snprintf(buf, size, "%ls", path);
+    to_unix = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
+    if (to_unix && (name = to_unix(path)))
+    {
+        snprintf(buf, size, "%s", name);
+        HeapFree(GetProcessHeap(), 0, name);
+    }
+    return buf;
+}
+
+static void missing_helper(const WCHAR *path, const WCHAR *how)
+{
+    WCHAR value[PATH_SIZE];
+    char name[PATH_SIZE];
+    DWORD n;
+
+    /* What the user wrote, when it came from the variable: a missing file has no Unix name to show. */
+    if (!wcscmp(how, HELPER_VAR) && (n = GetEnvironmentVariableW(HELPER_VAR, value, ARRAYSIZE(value))) &&
+        n < ARRAYSIZE(value))
+        snprintf(name, sizeof(name), "%ls", value);
+    else unix_name(path, name, sizeof(name));
+    ERR_ONCE("missing", "no helper at %s (%ls): put winenotify-host beside iphlpapi.dll and cfgmgr32.dll "
+             "(winenotify-setup install does), or set WINENOTIFY_HOST to its path; no network or device "
+             "notifications, falling back to the system's functions\n", name, how);
+}
+
 static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, const uint8_t *token,
                                           unsigned short port)
 {
@@ -171,6 +217,7 @@ static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, c
     WCHAR cmdline[PATH_SIZE + 3], *env;
     size_t env_chars = 0;
     DWORD err = 0;
+    char name[PATH_SIZE];
     BOOL ok;
 
     memset(&si, 0, sizeof(si));
@@ -200,16 +247,16 @@ static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, c
     {
     case ERROR_FILE_NOT_FOUND:
     case ERROR_PATH_NOT_FOUND:
-        ERR("no helper at %ls (%ls): put winenotify-host beside iphlpapi.dll and cfgmgr32.dll, or set "
-            "WINENOTIFY_HOST to its path; falling back to the system's functions\n", path, how);
+        missing_helper(path, how);
         return WN_LAUNCH_UNUSABLE;
     case ERROR_BAD_EXE_FORMAT:
     case ERROR_ACCESS_DENIED:
-        ERR("cannot run the helper %ls (error %lu): it must be the winenotify-host built for this machine, with "
-            "execute permission (chmod +x); falling back to the system's functions\n", path, err);
+        ERR_ONCE("exec", "cannot run the helper %s (error %lu): it must be the winenotify-host built for this "
+                 "machine, with execute permission (chmod +x %s); no network or device notifications, falling "
+                 "back to the system's functions\n", unix_name(path, name, sizeof(name)), err, name);
         return WN_LAUNCH_UNUSABLE;
     }
-    ERR("cannot start the helper %ls (error %lu)\n", path, err);
+    ERR_ONCE("start", "cannot start the helper %ls (error %lu)\n", path, err);
     return WN_LAUNCH_FAILED;
 }
 
@@ -253,6 +300,38 @@ static void drop_oldest(struct candidate *c, int *count)
         if (c[i].order < c[oldest].order) oldest = i;
     WARN("%d connections waiting to prove themselves: dropping the oldest\n", *count);
     drop(c, count, oldest);
+}
+
+/* Whether a connection to our own listener gets through, when the helper's did not: with the loopback interface
+ * down (a fresh network namespace) 127.0.0.1 is unreachable although listening on it works. */
+static BOOL loopback_works(SOCKET listener)
+{
+    struct sockaddr_in addr;
+    int len = sizeof(addr), err = 0, err_len = sizeof(err);
+    u_long nonblocking = 1;
+    struct timeval tv = { 1, 0 };
+    fd_set writable, failed;
+    SOCKET s;
+    BOOL works = FALSE;
+
+    if (getsockname(listener, (struct sockaddr *)&addr, &len)) return TRUE;
+    if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) return TRUE;
+    ioctlsocket(s, FIONBIO, &nonblocking);
+    if (!connect(s, (struct sockaddr *)&addr, sizeof(addr))) works = TRUE;
+    else if (WSAGetLastError() == WSAEWOULDBLOCK)
+    {
+        FD_ZERO(&writable);
+        FD_ZERO(&failed);
+        FD_SET(s, &writable);
+        FD_SET(s, &failed);
+        if (select(0, NULL, &writable, &failed, &tv) > 0 && FD_ISSET(s, &writable) &&
+            !getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &err_len) && !err)
+            works = TRUE;
+    }
+    if (!works && !err) err = WSAGetLastError();
+    TRACE("loopback probe: %s (error %d)\n", works ? "reachable" : "unreachable", err);
+    closesocket(s);
+    return works;
 }
 
 /* Accepts connections until one says HELLO with our token, or the deadline passes. */
@@ -312,8 +391,9 @@ static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token,
             }
             if (check == HELLO_VERSION)
             {
-                ERR("the helper speaks another protocol version than this DLL (%u): install the winenotify-host "
-                    "that came with it; falling back to the system's functions\n", WN_WIRE_VERSION);
+                ERR_ONCE("version", "the helper speaks another protocol version than this DLL (%u): install the "
+                         "winenotify-host that came with it; falling back to the system's functions\n",
+                         WN_WIRE_VERSION);
                 result = WN_LAUNCH_UNUSABLE;
                 goto done;
             }
@@ -333,7 +413,18 @@ static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token,
             count++;
         }
     }
-    if (result != WN_LAUNCH_OK) ERR("the helper did not connect within %lu ms\n", timeout_ms);
+    if (result != WN_LAUNCH_OK)
+    {
+        if (!loopback_works(listener))
+        {
+            ERR_ONCE("loopback", "the helper cannot connect to this program: 127.0.0.1 is unreachable here (the "
+                     "loopback interface is down in this network namespace; bring it up: ip link set lo up); "
+                     "no network or device notifications, falling back to the system's functions\n");
+            result = WN_LAUNCH_UNUSABLE;
+        }
+        else ERR_ONCE("connect", "the helper did not connect within %lu ms (retrying; WINEDEBUG=+winenotify "
+                      "shows why)\n", timeout_ms);
+    }
 done:
     while (count) drop(cand, &count, count - 1);
     return result;
@@ -353,15 +444,14 @@ enum wn_launch_result wn_helper_launch(struct wn_launch *out, DWORD timeout_ms)
     out->helper_pid = 0;
     if (!find_helper(path, ARRAYSIZE(path), &how))
     {
-        ERR("cannot make the helper's path (%ls): set WINENOTIFY_HOST to the full path of winenotify-host; "
-            "falling back to the system's functions\n", how);
+        ERR_ONCE("path", "cannot make the helper's path (%ls): set WINENOTIFY_HOST to the full path of "
+                 "winenotify-host; falling back to the system's functions\n", how);
         return WN_LAUNCH_UNUSABLE;
     }
     attrs = GetFileAttributesW(path);
     if (attrs == INVALID_FILE_ATTRIBUTES || (attrs & FILE_ATTRIBUTE_DIRECTORY))
     {
-        ERR("no helper at %ls (%ls): put winenotify-host beside iphlpapi.dll and cfgmgr32.dll, or set "
-            "WINENOTIFY_HOST to its path; falling back to the system's functions\n", path, how);
+        missing_helper(path, how);
         return WN_LAUNCH_UNUSABLE;
     }
     if (!RtlGenRandom(token, sizeof(token)))
@@ -371,7 +461,8 @@ enum wn_launch_result wn_helper_launch(struct wn_launch *out, DWORD timeout_ms)
     }
     if ((listener = listen_loopback(&port)) == INVALID_SOCKET)
     {
-        ERR("cannot listen on 127.0.0.1: %d\n", WSAGetLastError());
+        ERR_ONCE("listen", "cannot listen on 127.0.0.1 (error %d): the helper connects to this program over the "
+                 "loopback interface (ip link set lo up); retrying\n", WSAGetLastError());
         SecureZeroMemory(token, sizeof(token));
         return WN_LAUNCH_FAILED;
     }

@@ -26,6 +26,10 @@
 
 extern IMAGE_DOS_HEADER __ImageBase;
 
+_Static_assert((int)WN_LOG_FIXME == (int)WN_DBG_FIXME && (int)WN_LOG_ERR == (int)WN_DBG_ERR &&
+               (int)WN_LOG_WARN == (int)WN_DBG_WARN && (int)WN_LOG_TRACE == (int)WN_DBG_TRACE,
+               "the helper's log classes are our debug classes");
+
 #define HELLO_TIMEOUT_MS 5000        /* from starting the helper to its HELLO (it takes 3-5 ms) */
 #define READY_TIMEOUT_MS 10000       /* the first user's wait for the first complete view */
 #define CHUNK (64 * 1024)
@@ -324,6 +328,13 @@ static BOOL read_stream(SOCKET s, char *buf)
             int ret = WN_STATE_OK;
 
             if (!used) break;
+            if (used > 0 && rec.type == WN_WIRE_LOG)
+            {
+                /* The helper's own message, into our channel as if it were ours. */
+                if (wn_debug_on(rec.u.log.cls)) wn_debug_log(rec.u.log.cls, "winenotify-host", "%s\n", rec.u.log.text);
+                off += used;
+                continue;
+            }
             if (used > 0 && rec.type == WN_WIRE_REPLY)
             {
                 /* Its change's records came first and are applied: the view holds the change. */
@@ -409,7 +420,8 @@ static DWORD WINAPI reader_main(void *module)
         if (worked) failures = 0;
         else if (++failures > ARRAYSIZE(backoff_ms))
         {
-            ERR("the helper failed %u times in a row: no more network or device events\n", failures - 1);
+            ERR_ONCE("gave-up", "the helper failed %u times in a row: no more network or device events "
+                     "(WINEDEBUG=+winenotify shows why)\n", failures - 1);
             break;
         }
         if (failures) Sleep(backoff_ms[failures - 1]);

@@ -16,6 +16,8 @@
  *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE records
  *   DLL -> helper  SW_CREATE/SW_INTERFACE/SW_CLOSE(id) software devices (SwDeviceCreate & co., below)
  *   helper -> DLL  REPLY(id, result)                  after the change's own DEVICE records
+ *   helper -> DLL  LOG(class, text)                   a message of the helper's, at any time after HELLO, of the
+ *                                                     debug classes the DLL enabled (WN_WIRE_ENV_DEBUG)
  * A snapshot is the complete truth for its tables: the DLL replaces its view with it and derives the exact
  * changes by diffing (initial load, resync after a netlink overflow, a restarted helper alike). */
 #ifndef WINENOTIFY_WIRE_H
@@ -29,6 +31,9 @@
 /* Environment variables the DLL gives the helper: never the command line, which other users can read. */
 #define WN_WIRE_ENV_TOKEN "WINENOTIFY_TOKEN"
 #define WN_WIRE_ENV_PORT  "WINENOTIFY_PORT"
+/* The debug classes the DLL's channel has on, as a decimal bit mask of enum wn_wire_log_class: the helper sends
+ * LOG records of those classes only, so that a helper whose user asked for nothing says nothing. */
+#define WN_WIRE_ENV_DEBUG "WINENOTIFY_DEBUG"
 /* No record is larger: a device's properties are cut to fit (a uevent is at most 2 KiB in the kernel). */
 #define WN_WIRE_MAX_RECORD 4096
 
@@ -42,6 +47,7 @@ enum wn_wire_type
     WN_WIRE_ROUTE = 6,
     WN_WIRE_DEVICE = 7,
     WN_WIRE_REPLY = 8,
+    WN_WIRE_LOG = 9,
     WN_WIRE_DUMP = 32,
     WN_WIRE_SET_ADDR = 33,
     WN_WIRE_SET_ROUTE = 34,
@@ -114,6 +120,24 @@ struct wn_wire_reply
 {
     uint32_t id;             /* the request's */
     uint32_t result;         /* enum wn_wire_result */
+};
+
+/* A message of the helper's, which the DLL writes into its debug channel (Wine's, or OutputDebugString) as if it
+ * were its own: the classes are the DLL's debug classes, in Wine's order. */
+enum wn_wire_log_class
+{
+    WN_LOG_FIXME = 0,
+    WN_LOG_ERR = 1,
+    WN_LOG_WARN = 2,
+    WN_LOG_TRACE = 3,
+};
+#define WN_LOG_DEFAULT ((1u << WN_LOG_FIXME) | (1u << WN_LOG_ERR))   /* as Wine's channels: errors say themselves */
+#define WN_LOG_TEXT 248
+
+struct wn_wire_log
+{
+    uint32_t cls;            /* enum wn_wire_log_class */
+    char     text[WN_LOG_TEXT];  /* NUL-terminated, one line without its newline; longer messages are cut */
 };
 
 /* A network interface (rtnetlink RTM_NEWLINK/RTM_DELLINK); key: ifindex. */
@@ -243,6 +267,7 @@ struct wn_wire_record
         struct wn_wire_set_addr set_addr;
         struct wn_wire_set_route set_route;
         struct wn_wire_sw sw;
+        struct wn_wire_log log;
     } u;
     const char *props;       /* device only: points into the decoded buffer, props_len bytes */
 };
@@ -273,5 +298,6 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
 
 #endif
