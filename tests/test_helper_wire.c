@@ -5,9 +5,10 @@
  * checks the HELLO and reads the initial snapshot.  Then:
  *   - secrets: the token is on no command line, not left in the helper's environment once it has read it, and
  *     /proc/PID/environ is readable by nobody but its owner;
- *   - every field of SET_ADDR and SET_ROUTE broken one at a time, for ADD and DEL: the next record is REPLY
- *     INVALID with the request's id, with no object record before it (the helper sends a change's own events
- *     before its reply, so a kernel change would show), and the connection goes on;
+ *   - every field of SET_ADDR and SET_ROUTE broken one at a time, for ADD and DEL, and every rule of the
+ *     software-device requests: the next record is REPLY INVALID (NOT_FOUND for a device the connection did not
+ *     make) with the request's id, with no object record before it (the helper sends a change's own events
+ *     before its reply, so a change would show), and the connection goes on;
  *   - what wire.h calls a malformed stream (unknown types, records of the helper's own direction, wrong
  *     lengths, wrong ops, families, prefix lengths or DUMP tables, a record cut short by the end of the
  *     connection): no REPLY, the connection closed, and the helper exits by itself, never by a signal;
@@ -293,11 +294,18 @@ static int request(struct helper *h, uint16_t type, uint16_t op, const void *bod
 {
     struct wn_wire_set_addr sa;
     struct wn_wire_set_route sr;
+    struct wn_wire_sw sw;
     struct wn_wire_record rec;
     uint32_t id = ++next_id;
 
     *events = 0;
-    if (type == WN_WIRE_SET_ADDR)
+    if (type == WN_WIRE_SW_CREATE || type == WN_WIRE_SW_INTERFACE || type == WN_WIRE_SW_CLOSE)
+    {
+        memcpy(&sw, body, sizeof(sw));
+        sw.id = id;
+        if (send_record(h, type, op, &sw, sizeof(sw))) return -1;
+    }
+    else if (type == WN_WIRE_SET_ADDR)
     {
         sa.id = id;
         memcpy(&sa.addr, body, sizeof(sa.addr));
@@ -408,6 +416,118 @@ static void route_fields(struct helper *h)
     }
 }
 
+/* ---- software devices ---------------------------------------------------------------------------------------- */
+
+static const uint8_t disk_guid[16] = { 0x07, 0x63, 0xf5, 0x53, 0xbf, 0xb6, 0xd0, 0x11,
+                                       0x94, 0xf2, 0x00, 0xa0, 0xc9, 0x1e, 0xfb, 0x8b };
+
+static struct wn_wire_sw good_sw(void)
+{
+    struct wn_wire_sw sw;
+
+    memset(&sw, 0, sizeof(sw));
+    strcpy(sw.enumerator, "WNTEST");
+    strcpy(sw.instance, "dev0");
+    return sw;
+}
+
+static void expect_sw(struct helper *h, uint16_t type, uint16_t op, const struct wn_wire_sw *sw, int want,
+                      const char *what)
+{
+    unsigned int events;
+    int r = request(h, type, op, sw, &events);
+
+    CHECK(r == want && !events, "%s: result %d after %u records, expected %d", what, r, events, want);
+    refused++;
+}
+
+/* Every rule wire.h gives software-device requests, broken one at a time: INVALID (or NOT_FOUND for a device
+ * this connection did not make) and nothing made, in a directory of the test's own. */
+static void sw_fields(struct helper *h)
+{
+    static const char *bad_ids[] = { "", "A\\B", "A,B", "A B", "A\x7f", "A\x01", "\xc3\xa9" };
+    struct wn_wire_sw sw;
+    unsigned int i, events;
+    int res;
+
+    for (i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++)
+    {
+        sw = good_sw();
+        memset(sw.enumerator, 0, sizeof(sw.enumerator));
+        strcpy(sw.enumerator, bad_ids[i]);
+        expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: bad enumerator");
+        sw = good_sw();
+        memset(sw.instance, 0, sizeof(sw.instance));
+        strcpy(sw.instance, bad_ids[i]);
+        expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: bad instance");
+        if (!*bad_ids[i]) continue;   /* an empty reference string is allowed */
+        sw = good_sw();
+        strcpy(sw.refstring, bad_ids[i]);
+        expect_sw(h, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "interface: bad refstring");
+    }
+    sw = good_sw(); sw.enumerator[40] = 'x';
+    expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: a byte past the enumerator");
+    sw = good_sw(); sw.instance[199] = 'x';
+    expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: a byte past the instance");
+    sw = good_sw(); sw.refstring[63] = 'x';
+    expect_sw(h, WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, &sw, WN_RESULT_INVALID, "close: a byte past the refstring");
+    sw = good_sw(); strcpy(sw.refstring, "ref");
+    expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: a refstring");
+    sw = good_sw(); memcpy(sw.guid, disk_guid, 16);
+    expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: a guid");
+    sw = good_sw(); memcpy(sw.guid, disk_guid, 16);
+    expect_sw(h, WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, &sw, WN_RESULT_INVALID, "close: a guid");
+    sw = good_sw();
+    expect_sw(h, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "interface: no guid");
+    /* "SWD\" enumerator "\" instance past 200 characters; the interface's name past 250. */
+    sw = good_sw(); memset(sw.enumerator, 'E', 63); memset(sw.instance, 'I', 150);
+    expect_sw(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "create: device ID too long");
+    sw = good_sw(); memset(sw.enumerator, 'E', 60); memset(sw.instance, 'I', 130); memset(sw.refstring, 'R', 63);
+    memcpy(sw.guid, disk_guid, 16);
+    expect_sw(h, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, &sw, WN_RESULT_INVALID, "interface: name too long");
+    /* Well formed, but not a device of this connection. */
+    sw = good_sw(); memcpy(sw.guid, disk_guid, 16);
+    expect_sw(h, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, &sw, WN_RESULT_NOT_FOUND, "interface on no device");
+    sw = good_sw();
+    expect_sw(h, WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, &sw, WN_RESULT_NOT_FOUND, "close of no device");
+
+    /* The valid path: made, an interface enabled and disabled, closed; each reported before its reply. */
+    sw = good_sw();
+    CHECK((res = request(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, &events)) == WN_RESULT_OK && events >= 1,
+          "create: result %d, %u events", res, events);
+    memcpy(sw.guid, disk_guid, 16);
+    CHECK((res = request(h, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, &sw, &events)) == WN_RESULT_OK && events >= 1,
+          "enable: result %d, %u events", res, events);
+    CHECK((res = request(h, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_DEL, &sw, &events)) == WN_RESULT_OK && events >= 1,
+          "disable: result %d, %u events", res, events);
+    memset(sw.guid, 0, 16);
+    CHECK((res = request(h, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, &events)) == WN_RESULT_EXISTS && !events,
+          "create twice: result %d, %u events", res, events);
+    CHECK((res = request(h, WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, &sw, &events)) == WN_RESULT_OK && events >= 1,
+          "close: result %d, %u events", res, events);
+    accepted += 5;
+}
+
+/* How many software devices and interfaces a dump of the device table holds. */
+static int sw_devices(struct helper *h)
+{
+    struct wn_wire_dump d = { WN_TABLE_DEVICE };
+    struct wn_wire_record rec;
+    int n = 0;
+
+    if (send_record(h, WN_WIRE_DUMP, WN_WIRE_OP_NONE, &d, sizeof(d))) return -1;
+    while (next_record(h, &rec, NULL, NULL) == 1)
+    {
+        const char *sub;
+
+        if (rec.type == WN_WIRE_SNAPSHOT_END) return n;
+        if (rec.type != WN_WIRE_DEVICE) continue;
+        sub = wn_wire_prop(rec.props, rec.u.device.props_len, "SUBSYSTEM");
+        if (sub && !strncmp(sub, "winenotify_swd", 14)) n++;
+    }
+    return -1;
+}
+
 /* Valid requests on the same connection: the path really reaches the kernel, and reports its events first. */
 static void valid_requests(struct helper *h)
 {
@@ -494,7 +614,13 @@ static void fill_device(uint8_t *b)
 static void fill_route_body(uint8_t *b) { struct wn_wire_route r = good_route(); memcpy(b, &r, sizeof(r)); }
 static void fill_addr_body(uint8_t *b) { struct wn_wire_addr a = good_addr(); memcpy(b, &a, sizeof(a)); }
 
+static void fill_sw(uint8_t *b) { struct wn_wire_sw sw = good_sw(); memcpy(b, &sw, sizeof(sw)); }
+static void fill_sw_enum_open(uint8_t *b) { fill_sw(b); memset(((struct wn_wire_sw *)b)->enumerator, 'A', 64); }
+static void fill_sw_inst_open(uint8_t *b) { fill_sw(b); memset(((struct wn_wire_sw *)b)->instance, 'A', 200); }
+static void fill_sw_ref_open(uint8_t *b) { fill_sw(b); memset(((struct wn_wire_sw *)b)->refstring, 'A', 64); }
+
 #define DEF (-1)
+#define SWS sizeof(struct wn_wire_sw)
 #define SA sizeof(struct wn_wire_set_addr)
 #define SR sizeof(struct wn_wire_set_route)
 #define HDR sizeof(struct wn_wire_header)
@@ -538,6 +664,15 @@ static const struct raw_case raw_cases[] = {
     { "SET_ROUTE family 10 (AF_INET6, not 6)", DEF, WN_WIRE_SET_ROUTE, WN_WIRE_OP_ADD, SR, fill_route_family10, 0 },
     { "SET_ROUTE IPv4 dst_len 33", DEF, WN_WIRE_SET_ROUTE, WN_WIRE_OP_ADD, SR, fill_route_len33, 0 },
     { "SET_ROUTE IPv6 dst_len 255", DEF, WN_WIRE_SET_ROUTE, WN_WIRE_OP_DEL, SR, fill_route_len129, 0 },
+    /* Software devices: ops and unterminated strings. */
+    { "SW_CREATE op NONE", DEF, WN_WIRE_SW_CREATE, WN_WIRE_OP_NONE, SWS, fill_sw, 0 },
+    { "SW_CREATE op DEL", DEF, WN_WIRE_SW_CREATE, WN_WIRE_OP_DEL, SWS, fill_sw, 0 },
+    { "SW_CLOSE op ADD", DEF, WN_WIRE_SW_CLOSE, WN_WIRE_OP_ADD, SWS, fill_sw, 0 },
+    { "SW_INTERFACE op CHANGE", DEF, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_CHANGE, SWS, fill_sw, 0 },
+    { "SW_CREATE enumerator unterminated", DEF, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, SWS, fill_sw_enum_open, 0 },
+    { "SW_CREATE instance unterminated", DEF, WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, SWS, fill_sw_inst_open, 0 },
+    { "SW_INTERFACE refstring unterminated", DEF, WN_WIRE_SW_INTERFACE, WN_WIRE_OP_ADD, SWS, fill_sw_ref_open, 0 },
+    { "SW_CLOSE length one short", HDR + SWS - 1, WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, SWS, fill_sw, 0 },
     /* DUMP tables. */
     { "DUMP tables 0", DEF, WN_WIRE_DUMP, 0, 4, fill_dump0, 0 },
     { "DUMP tables 0x10", DEF, WN_WIRE_DUMP, 0, 4, fill_dump16, 0 },
@@ -615,6 +750,8 @@ static int run_child(void)
     unsigned int events;
     struct wn_wire_addr a;
 
+    char swd_dir[] = "/tmp/wn-helper-wire-XXXXXX";
+
     if (unshare(CLONE_NEWNET)) return UNIT_SKIP;
     if (access(helper_path(), X_OK))
     {
@@ -623,12 +760,17 @@ static int run_child(void)
     }
     signal(SIGPIPE, SIG_IGN);
     CHECK(!loopback_up(), "lo up: %s", strerror(errno));
+    /* Software devices in a directory of our own, not the user's shared one. */
+    CHECK(mkdtemp(swd_dir) != NULL, "mkdtemp: %s", strerror(errno));
+    setenv("WINENOTIFY_SWD_DIR", swd_dir, 1);
     if (failures || helper_start(&h, snap, sizeof(snap), &snap_len)) return 1;
 
     check_secrets(&h);
     valid_requests(&h);
     addr_fields(&h);
     route_fields(&h);
+    sw_fields(&h);
+    CHECK(sw_devices(&h) == 0, "software devices left behind");
     /* A request split across writes is put together again. */
     {
         struct wn_wire_set_addr sa = { ++next_id, good_addr() };
@@ -657,8 +799,8 @@ static int run_child(void)
     CHECK(helper_reap(&h) == 0, "the helper did not exit cleanly when its connection closed");
 
     for (i = 0; i < sizeof(raw_cases) / sizeof(raw_cases[0]); i++) raw_case(&raw_cases[i], snap, snap_len);
-    printf("(%u requests answered INVALID, %u malformed streams closed, %u valid requests) ", refused, closed,
-           accepted);
+    rmdir(swd_dir);
+    printf("(%u bad requests refused, %u malformed streams closed, %u valid requests) ", refused, closed, accepted);
     return failures ? 1 : 0;
 }
 
