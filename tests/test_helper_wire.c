@@ -611,6 +611,15 @@ static void fill_device(uint8_t *b)
     memcpy(b, &d, sizeof(d));
     memcpy(b + sizeof(d), props, sizeof(props));
 }
+static void fill_log(uint8_t *b)
+{
+    struct wn_wire_log l;
+
+    memset(&l, 0, sizeof(l));
+    l.cls = WN_LOG_ERR;
+    strcpy(l.text, "not from the DLL");
+    memcpy(b, &l, sizeof(l));
+}
 static void fill_route_body(uint8_t *b) { struct wn_wire_route r = good_route(); memcpy(b, &r, sizeof(r)); }
 static void fill_addr_body(uint8_t *b) { struct wn_wire_addr a = good_addr(); memcpy(b, &a, sizeof(a)); }
 
@@ -641,6 +650,7 @@ static const struct raw_case raw_cases[] = {
     { "ROUTE", DEF, WN_WIRE_ROUTE, WN_WIRE_OP_DEL, sizeof(struct wn_wire_route), fill_route_body, 0 },
     { "DEVICE", DEF, WN_WIRE_DEVICE, WN_WIRE_OP_ADD, sizeof(struct wn_wire_device) + 19, fill_device, 0 },
     { "REPLY", DEF, WN_WIRE_REPLY, 0, sizeof(struct wn_wire_reply), NULL, 0 },
+    { "LOG", DEF, WN_WIRE_LOG, 0, sizeof(struct wn_wire_log), fill_log, 0 },
     /* Lengths. */
     { "length 0", 0, WN_WIRE_DUMP, 0, 4, fill_dump_ok, 0 },
     { "length shorter than the header", 4, WN_WIRE_DUMP, 0, 4, fill_dump_ok, 0 },
