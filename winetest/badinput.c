@@ -720,6 +720,69 @@ static void test_sw(void)
     ok(calls == 0, "%ld creation callbacks\n", calls);
 }
 
+struct sw_created
+{
+    HANDLE event;
+    HRESULT hr;
+    LONG calls;
+};
+
+static void WINAPI sw_created_cb(HSWDEVICE handle, HRESULT result, void *context, PCWSTR id)
+{
+    struct sw_created *c = context;
+
+    (void)handle; (void)id;
+    c->hr = result;
+    InterlockedIncrement(&c->calls);
+    SetEvent(c->event);
+}
+
+/* A real software device given bad interface arguments, then used after it was closed.  Wine only (a closed
+ * device's handle is freed memory on Windows). */
+static void test_sw_device(void)
+{
+    static const GUID guid = { 0x53f56307, 0xb6bf, 0x11d0, { 0x94, 0xf2, 0x00, 0xa0, 0xc9, 0x1e, 0xfb, 0x8b } };
+    struct sw_created c = { 0 };
+    SW_DEVICE_CREATE_INFO info;
+    HSWDEVICE dev = NULL;
+    PWSTR link = NULL;
+    HRESULT hr;
+
+    if (!winetest_platform_is_wine || !pSwDeviceCreate) return;
+    c.event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    memset(&info, 0, sizeof(info));
+    info.cbSize = sizeof(info);
+    info.pszInstanceId = L"wnbad1";
+    hr = pSwDeviceCreate(L"WNBADINPUT", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_created_cb, &c, &dev);
+    if (hr != S_OK)
+    {
+        skip("no software device here: %#lx\n", hr);
+        CloseHandle(c.event);
+        return;
+    }
+    ok(WaitForSingleObject(c.event, WAIT_MS) == WAIT_OBJECT_0 && c.hr == S_OK, "creation: %#lx\n", c.hr);
+
+    hr = pSwDeviceInterfaceRegister(dev, &guid, L"a\\b", 0, NULL, TRUE, &link);
+    ok(hr == E_INVALIDARG, "a refstring with a backslash: %#lx\n", hr);
+    hr = pSwDeviceInterfaceRegister(dev, &guid, NULL, 2, NULL, TRUE, &link);
+    ok(hr == E_INVALIDARG, "2 properties at NULL: %#lx\n", hr);
+    hr = pSwDeviceInterfaceSetState(dev, NULL, TRUE);
+    ok(hr == E_INVALIDARG, "set state without a link: %#lx\n", hr);
+    hr = pSwDeviceInterfaceSetState(dev, L"\\\\?\\SWD#WNBADINPUT#wnbad1#{00000000-0000-0000-0000-000000000000}", TRUE);
+    ok(hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "set state of an interface never registered: %#lx\n", hr);
+    cases += 4;
+
+    pSwDeviceClose(dev);
+    hr = pSwDeviceInterfaceRegister(dev, &guid, NULL, 0, NULL, TRUE, &link);
+    ok(hr == E_INVALIDARG, "register after close: %#lx\n", hr);
+    hr = pSwDeviceInterfaceSetState(dev, L"\\\\?\\SWD#WNBADINPUT#wnbad1#{x}", FALSE);
+    ok(hr == E_INVALIDARG, "set state after close: %#lx\n", hr);
+    pSwDeviceClose(dev);
+    cases += 3;
+    ok(c.calls == 1, "%ld creation callbacks\n", c.calls);
+    CloseHandle(c.event);
+}
+
 static void load_cfgmgr32(void)
 {
     HMODULE cfgmgr32 = LoadLibraryA("cfgmgr32.dll");
@@ -788,5 +851,6 @@ START_TEST(badinput)
     }
     else win_skip("no CM_Register_Notification (before Windows 8)\n");
     test_sw();
+    test_sw_device();
     trace("%u bad inputs tried\n", cases);
 }
