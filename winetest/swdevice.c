@@ -495,6 +495,117 @@ done:
     DeleteCriticalSection(&s.lock);
 }
 
+/* Sw* calls made from inside CM_Register_Notification callbacks: on its device's start the device registers an
+ * interface, on that interface's arrival it disables it, on its removal it closes the device.  Each call must
+ * return its real result (not wait for an answer that can never come) and cause its events, and the device
+ * closed from a callback must really go, not stay until the process exits. */
+struct inside
+{
+    struct seen s;           /* first: on_notify() records into it */
+    HSWDEVICE handle;        /* set by SwDeviceCreate before it starts the creation */
+    WCHAR id[MAX_DEVICE_ID_LEN], prefix[MAX_DEVICE_ID_LEN + 64];
+    LONG step;
+    HANDLE registered;       /* SwDeviceInterfaceRegister returned */
+    HRESULT register_hr, disable_hr;
+    PWSTR link;
+    BOOL closed;
+};
+
+static DWORD CALLBACK on_notify_inside(HCMNOTIFICATION notify, void *context, CM_NOTIFY_ACTION action,
+                                       CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    struct inside *in = context;
+    const WCHAR *what = data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE
+                        ? data->u.DeviceInterface.SymbolicLink : data->u.DeviceInstance.InstanceId;
+
+    /* The interface and instance registrations may call back on two threads at once: each step is taken once,
+     * and only after the one before it returned. */
+    if (action == CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED && !lstrcmpiW(what, in->id)
+        && !InterlockedCompareExchange(&in->step, 1, 0))
+    {
+        in->register_hr = pSwDeviceInterfaceRegister(in->handle, &test_class, NULL, 0, NULL, TRUE, &in->link);
+        InterlockedExchange(&in->step, 2);
+        SetEvent(in->registered);
+    }
+    else if (action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL && !_wcsnicmp(what, in->prefix, wcslen(in->prefix)))
+    {
+        /* The arrival may come before SwDeviceInterfaceRegister returns on the other thread. */
+        ok(!WaitForSingleObject(in->registered, WAIT_MS), "SwDeviceInterfaceRegister did not return\n");
+        if (InterlockedCompareExchange(&in->step, 3, 2) == 2)
+        {
+            in->disable_hr = in->link ? pSwDeviceInterfaceSetState(in->handle, in->link, FALSE) : E_POINTER;
+            InterlockedExchange(&in->step, 4);
+        }
+    }
+    else if (action == CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL && !_wcsnicmp(what, in->prefix, wcslen(in->prefix))
+             && InterlockedCompareExchange(&in->step, 5, 4) == 4)
+    {
+        pSwDeviceClose(in->handle);
+        in->closed = TRUE;
+    }
+    return on_notify(notify, &in->s, action, data, size);
+}
+
+static void test_inside_callback(void)
+{
+    HCMNOTIFICATION iface_notify = NULL, instance_notify = NULL;
+    CM_NOTIFY_FILTER filter;
+    WCHAR instance[64];
+    struct inside in;
+    struct created c;
+    CONFIGRET cr;
+
+    if (!pCM_Register_Notification)
+    {
+        win_skip("no CM_Register_Notification\n");
+        return;
+    }
+    memset(&in, 0, sizeof(in));
+    InitializeCriticalSection(&in.s.lock);
+    in.s.changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    in.registered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    unique_instance(instance, ARRAYSIZE(instance), "Inside");
+    swprintf(in.id, ARRAYSIZE(in.id), L"SWD\\%ls\\%ls", enumerator, instance);
+    swprintf(in.prefix, ARRAYSIZE(in.prefix), L"\\\\?\\SWD#%ls#%ls#", enumerator, instance);
+
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.u.DeviceInterface.ClassGuid = test_class;
+    cr = pCM_Register_Notification(&filter, &in, on_notify_inside, &iface_notify);
+    if (cr == CR_CALL_NOT_IMPLEMENTED)
+    {
+        skip("CM_Register_Notification is not implemented\n");
+        goto done;
+    }
+    ok(cr == CR_SUCCESS, "CM_Register_Notification (interface): %#lx\n", cr);
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES;
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE;
+    cr = pCM_Register_Notification(&filter, &in, on_notify_inside, &instance_notify);
+    ok(cr == CR_SUCCESS, "CM_Register_Notification (instances): %#lx\n", cr);
+    if (cr != CR_SUCCESS || !create(instance, &c, &in.handle)) goto done;
+
+    ok(wait_seen(&in.s, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, in.id) >= 0, "no INSTANCEREMOVED for %ls (step %ld)\n",
+       in.id, in.step);
+    ok(in.register_hr == S_OK, "SwDeviceInterfaceRegister in a callback: %#lx\n", in.register_hr);
+    ok(in.disable_hr == S_OK, "SwDeviceInterfaceSetState in a callback: %#lx\n", in.disable_hr);
+    ok(in.closed, "SwDeviceClose in a callback did not return\n");
+    ok(wait_seen(&in.s, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, in.prefix) >= 0, "no INTERFACEARRIVAL\n");
+    ok(wait_seen(&in.s, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, in.prefix) >= 0, "no INTERFACEREMOVAL\n");
+    /* Gone for good, not only announced: the ID is free again. */
+    if (in.closed) check_taken(instance, FALSE);
+    if (in.link) pSwMemFree(in.link);
+    CloseHandle(c.event);
+done:
+    if (iface_notify) pCM_Unregister_Notification(iface_notify);
+    if (instance_notify) pCM_Unregister_Notification(instance_notify);
+    CloseHandle(in.registered);
+    CloseHandle(in.s.changed);
+    DeleteCriticalSection(&in.s.lock);
+}
+
 START_TEST(swdevice)
 {
     HMODULE cfgmgr32 = LoadLibraryA("cfgmgr32.dll");
@@ -522,6 +633,7 @@ START_TEST(swdevice)
     test_device();
     test_close();
     test_same_process();
+    test_inside_callback();
     test_other_process(FALSE);
     test_other_process(TRUE);
 }

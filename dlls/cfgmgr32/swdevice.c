@@ -154,6 +154,11 @@ static void release(struct sw_device *dev)
     HeapFree(GetProcessHeap(), 0, dev);
 }
 
+/* Waits for the helper's answer.  That works from every callback an application gets from us: CM_Register_Notification
+ * callbacks run on dispatch.c's workers and creation callbacks on the thread pool, never on the source's reader
+ * thread (the one thread that could not wait: the answer comes through it), so SwDeviceInterfaceRegister,
+ * SetState and Close called from inside them are carried out like any other (winetest/swdevice.c,
+ * test_inside_callback). */
 static uint32_t request(uint16_t type, uint16_t op, const struct wn_wire_sw *body)
 {
     uint32_t result;
