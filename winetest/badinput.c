@@ -667,6 +667,47 @@ static void test_cm_unregister(void)
     CloseHandle(event);
 }
 
+/* The two DLLs' handles never share a number: a cfgmgr32 handle given to CancelMibChangeNotify2 (or the reverse)
+ * is no registration of that DLL, even when an iphlpapi registration is live.  Registers and unregisters device
+ * notifications until cfgmgr32's numbering has passed iphlpapi's live handle.  Wine only. */
+static void test_cross_dll_handles(void)
+{
+    CM_NOTIFY_FILTER filter;
+    struct counter c = { 0 };
+    HANDLE mib_handle = NULL;
+    HCMNOTIFICATION handle;
+    unsigned int i, same = 0, wrong = 0;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine) return;
+    if (NotifyIpInterfaceChange(AF_UNSPEC, (PIPINTERFACE_CHANGE_CALLBACK)count_cb, &c, FALSE, &mib_handle))
+        return;
+    memset(&filter, 0, sizeof(filter));
+    filter.cbSize = sizeof(filter);
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    for (i = 0; i < 256; i++)
+    {
+        handle = NULL;
+        if (pCM_Register_Notification(&filter, NULL, cm_cb, &handle) != CR_SUCCESS) break;
+        same += (HANDLE)handle == mib_handle;
+        ret = CancelMibChangeNotify2((HANDLE)handle);
+        wrong += ret != ERROR_INVALID_HANDLE;
+        if (ret == NO_ERROR)
+        {
+            /* It cancelled the interface registration; the device one is still there. */
+            pCM_Unregister_Notification(handle);
+            break;
+        }
+        if (pCM_Unregister_Notification((HCMNOTIFICATION)mib_handle) != CR_INVALID_DATA) wrong++;
+        if (pCM_Unregister_Notification(handle) != CR_SUCCESS) wrong++;
+    }
+    ok(i == 256, "stopped after %u registrations\n", i);
+    ok(!same, "a cfgmgr32 handle had the number of a live iphlpapi one\n");
+    ok(!wrong, "%u cancels of the other DLL's handle were not refused, or of its own not done\n", wrong);
+    ok(CancelMibChangeNotify2(mib_handle) == NO_ERROR, "the iphlpapi registration did not live on\n");
+    cases += 2;
+}
+
 /* The Sw* functions given NULLs swdevice.c does not try, and handles that are no software device.  Wine only. */
 static void test_sw(void)
 {
@@ -848,6 +889,7 @@ START_TEST(badinput)
     {
         test_cm_filters();
         test_cm_unregister();
+        test_cross_dll_handles();
     }
     else win_skip("no CM_Register_Notification (before Windows 8)\n");
     test_sw();

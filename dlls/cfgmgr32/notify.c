@@ -243,7 +243,7 @@ static void cm_destroy(struct wn_reg *reg)
     free_track(reg->track);
 }
 
-static const struct wn_reg_ops cm_ops = { cm_deliver, cm_destroy };
+static const struct wn_reg_ops cm_ops = { cm_deliver, cm_destroy, WN_REG_SPACE_CFGMGR32 };
 
 /* ---- the exports ------------------------------------------------------------------------------------------- */
 

@@ -12,7 +12,7 @@ extern IMAGE_DOS_HEADER __ImageBase;
 #define MAX_WORKERS 4
 
 #define HANDLE_BASE  0x40000000u
-#define HANDLE_STEP  4u
+#define HANDLE_STEP  8u          /* the two handle spaces 4 apart: every handle a multiple of 4, as Windows ones */
 #define HANDLE_COUNT (0x40000000u / HANDLE_STEP)
 
 static SRWLOCK lock = SRWLOCK_INIT;
@@ -97,7 +97,8 @@ HANDLE wn_reg_publish(struct wn_reg *reg)
     AcquireSRWLockExclusive(&lock);
     do
     {
-        reg->handle = HANDLE_BASE + (ULONG_PTR)(next_handle++ % HANDLE_COUNT) * HANDLE_STEP;
+        reg->handle = HANDLE_BASE + (ULONG_PTR)(next_handle++ % HANDLE_COUNT) * HANDLE_STEP
+                      + (reg->ops->handle_space ? HANDLE_STEP / 2 : 0);
     } while (find(reg->handle));
     reg->next = registry;
     registry = reg;

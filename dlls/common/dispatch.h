@@ -17,9 +17,11 @@
  * Handles are numbers in [0x40000000, 0x80000000), not pointers.  A kernel handle is an index into the
  * process's handle table times 4, and that table holds at most 2^24 entries, so no kernel handle reaches this
  * range and CloseHandle fails on ours; the pseudo-handles sit at the top of the address range, far above.
- * Numbers are not reused until 2^28 registrations later (and never while live), so a cancelled handle stays
+ * Numbers are not reused until 2^27 registrations later (and never while live), so a cancelled handle stays
  * unknown instead of naming a newer registration, as a freed and reused pointer would.  A handle is looked up
- * in the registry of live registrations; an unknown value is never dereferenced. */
+ * in the registry of live registrations; an unknown value is never dereferenced.  Each DLL has its own registry
+ * (this file is linked into both): their handles are told apart by their handle space, so that one DLL's handle
+ * given to the other's cancel function is unknown there instead of naming an unrelated registration. */
 #ifndef WN_COMMON_DISPATCH_H
 #define WN_COMMON_DISPATCH_H
 
@@ -48,7 +50,12 @@ struct wn_reg_ops
     void (*deliver)(struct wn_reg *reg, struct wn_note *note);
     /* Frees what the kind added; the subscription has ended and no callback runs. */
     void (*destroy)(struct wn_reg *reg);
+    /* WN_REG_SPACE_*: the DLL whose handles these are. */
+    unsigned int handle_space;
 };
+
+#define WN_REG_SPACE_IPHLPAPI 0
+#define WN_REG_SPACE_CFGMGR32 1
 
 struct wn_reg
 {

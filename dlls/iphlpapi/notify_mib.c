@@ -62,7 +62,7 @@ static void mib_destroy(struct wn_reg *reg)
     wn_mib_track_free(reg->track);
 }
 
-static const struct wn_reg_ops mib_ops = { mib_deliver, mib_destroy };
+static const struct wn_reg_ops mib_ops = { mib_deliver, mib_destroy, WN_REG_SPACE_IPHLPAPI };
 
 static void initial_notification(enum wn_mib_kind kind, union mib_callback callback, void *context)
 {

@@ -151,7 +151,7 @@ static void stable_destroy(struct wn_reg *reg)
     free(reg->track);
 }
 
-static const struct wn_reg_ops stable_ops = { stable_deliver, stable_destroy };
+static const struct wn_reg_ops stable_ops = { stable_deliver, stable_destroy, WN_REG_SPACE_IPHLPAPI };
 
 /* ---- the export ------------------------------------------------------------------------------------------- */
 
