@@ -399,10 +399,14 @@ static void test_removed(void)
  * answer within the DLL's bound.  Run last: this process's own connection goes through lo too. */
 static void test_loopback_down(void)
 {
+    LONG ms;
+
     winetest_push_context("loopback down");
     /* The marker on lo is heard once lo is up again: the parent's connection is over lo. */
     run_child("lodown", NULL, FALLBACK_MS + 2 * WAIT_MS);
-    ok(run_marked("ip link set lo up", 2, 252, 6 * WAIT_MS) >= 0, "nothing heard after lo came back up\n");
+    ms = run_marked("ip link set lo up", 2, 252, 6 * WAIT_MS);
+    ok(ms >= 0, "nothing heard after lo came back up\n");
+    trace("from lo up to the notification of a change made then: %ld ms\n", ms);
     track_compare("after loopback came back");
     winetest_pop_context();
 }
