@@ -417,10 +417,10 @@ static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token,
     {
         if (!loopback_works(listener))
         {
+            /* Not given up: lo may come up, and the reader retries a few times (said once all the same). */
             ERR_ONCE("loopback", "the helper cannot connect to this program: 127.0.0.1 is unreachable here (the "
                      "loopback interface is down in this network namespace; bring it up: ip link set lo up); "
-                     "no network or device notifications, falling back to the system's functions\n");
-            result = WN_LAUNCH_UNUSABLE;
+                     "until it connects, no network or device notifications: the system's functions answer\n");
         }
         else ERR_ONCE("connect", "the helper did not connect within %lu ms (retrying; WINEDEBUG=+winenotify "
                       "shows why)\n", timeout_ms);
