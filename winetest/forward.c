@@ -57,15 +57,15 @@ static void test_modules(void)
 }
 
 static IP_ADAPTER_ADDRESSES *get_adapters(ULONG (WINAPI *fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *),
-                                          ULONG *ret)
+                                          ULONG family, ULONG *ret)
 {
     ULONG size = 0;
     IP_ADAPTER_ADDRESSES *buf = NULL;
 
-    *ret = fn(AF_UNSPEC, GAA_FLAG_INCLUDE_PREFIX, NULL, NULL, &size);
+    *ret = fn(family, GAA_FLAG_INCLUDE_PREFIX, NULL, NULL, &size);
     if (*ret != ERROR_BUFFER_OVERFLOW) return NULL;
     buf = malloc(size);
-    *ret = fn(AF_UNSPEC, GAA_FLAG_INCLUDE_PREFIX, NULL, buf, &size);
+    *ret = fn(family, GAA_FLAG_INCLUDE_PREFIX, NULL, buf, &size);
     return buf;
 }
 
@@ -77,14 +77,18 @@ static unsigned int count_unicast(const IP_ADAPTER_ADDRESSES *a)
     return n;
 }
 
-static void test_GetAdaptersAddresses(void)
+static void test_GetAdaptersAddresses_family(ULONG family)
 {
     IP_ADAPTER_ADDRESSES *mine, *theirs, *a, *b;
     ULONG ret_mine, ret_theirs;
 
-    mine = get_adapters(GetAdaptersAddresses, &ret_mine);
-    theirs = get_adapters(SYS(iphlpapi, GetAdaptersAddresses), &ret_theirs);
+    winetest_push_context("family %lu", family);
+    mine = get_adapters(GetAdaptersAddresses, family, &ret_mine);
+    theirs = get_adapters(SYS(iphlpapi, GetAdaptersAddresses), family, &ret_theirs);
     ok(ret_mine == ret_theirs, "returned %lu, system %lu\n", ret_mine, ret_theirs);
+    /* Wine 10 fails the IPv6 side with GAA_FLAG_INCLUDE_PREFIX (ERROR_INVALID_DATA, seen in a network namespace
+     * with only loopback too); forwarded, we answer the same, checked above. */
+    todo_wine_if(family != AF_INET && ret_theirs == ERROR_INVALID_DATA)
     ok(ret_mine == NO_ERROR, "returned %lu\n", ret_mine);
     if (ret_mine || ret_theirs) goto done;
 
@@ -107,6 +111,14 @@ static void test_GetAdaptersAddresses(void)
 done:
     free(mine);
     free(theirs);
+    winetest_pop_context();
+}
+
+static void test_GetAdaptersAddresses(void)
+{
+    test_GetAdaptersAddresses_family(AF_UNSPEC);
+    /* IPv4 alone: the adapters compared field by field wherever the system answers that. */
+    test_GetAdaptersAddresses_family(AF_INET);
 }
 
 static void test_GetIfTable2(void)

@@ -402,27 +402,6 @@ static void test_sync(enum kind kind)
 
 /* ---- the test --------------------------------------------------------------------------------------------- */
 
-static BOOL find_interface(void)
-{
-    const char *alias = getenv("WINENOTIFY_TEST_IF");
-    WCHAR walias[256];
-    NET_LUID luid;
-    DWORD ret;
-
-    if (!alias || !*alias)
-    {
-        skip("WINENOTIFY_TEST_IF is not set: no interface to change\n");
-        return FALSE;
-    }
-    MultiByteToWideChar(CP_ACP, 0, alias, -1, walias, ARRAY_SIZE(walias));
-    ret = ConvertInterfaceAliasToLuid(walias, &luid);
-    ok(!ret, "no interface %s: %lu\n", alias, ret);
-    if (!ret) ret = ConvertInterfaceLuidToIndex(&luid, &test_index);
-    ok(!ret, "no index for %s: %lu\n", alias, ret);
-    if (!ret) trace("changing %s (index %lu)\n", alias, test_index);
-    return !ret;
-}
-
 START_TEST(ipchange)
 {
     if (netchange_start()) return;
@@ -430,7 +409,7 @@ START_TEST(ipchange)
     test_cancel_unknown();
     test_pending_and_cancel(KIND_ADDR);
     test_pending_and_cancel(KIND_ROUTE);
-    if (!find_interface() || !watch_start()) return;
+    if (!netchange_test_interface(&test_index) || !watch_start()) return;
 
     /* Routes first: an IPv4 address change changes a route too. */
     test_changes(KIND_ROUTE);

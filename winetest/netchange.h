@@ -20,7 +20,7 @@
 #define NETCHANGE_WAIT_MS 10000
 #endif
 
-static BOOL same_address(const SOCKADDR_INET *a, const SOCKADDR_INET *b)
+static inline BOOL same_address(const SOCKADDR_INET *a, const SOCKADDR_INET *b)
 {
     if (a->si_family != b->si_family) return FALSE;
     if (a->si_family == AF_INET) return a->Ipv4.sin_addr.s_addr == b->Ipv4.sin_addr.s_addr;
@@ -120,6 +120,29 @@ static DWORD run_write(const char *what, const char *op, int family, const char 
         code = ERROR_NOT_SUPPORTED;
     }
     return code;
+}
+
+/* The index of the interface whose alias is in WINENOTIFY_TEST_IF (tools/wine-test-run makes a veth pair, both
+ * ends up, in a private network namespace), for the changes; FALSE (with a skip) when there is none. */
+static inline BOOL netchange_test_interface(NET_IFINDEX *index)
+{
+    const char *alias = getenv("WINENOTIFY_TEST_IF");
+    WCHAR walias[256];
+    NET_LUID luid;
+    DWORD ret;
+
+    if (!alias || !*alias)
+    {
+        skip("WINENOTIFY_TEST_IF is not set: no interface to change\n");
+        return FALSE;
+    }
+    MultiByteToWideChar(CP_ACP, 0, alias, -1, walias, ARRAY_SIZE(walias));
+    ret = ConvertInterfaceAliasToLuid(walias, &luid);
+    ok(!ret, "no interface %s: %lu\n", alias, ret);
+    if (!ret) ret = ConvertInterfaceLuidToIndex(&luid, index);
+    ok(!ret, "no index for %s: %lu\n", alias, ret);
+    if (!ret) trace("changing %s (index %lu)\n", alias, *index);
+    return !ret;
 }
 
 /* For START_TEST: starts Winsock, and in the child ("<test>.exe <test> write ...") makes the change and exits.

@@ -1,0 +1,228 @@
+/* Our DLLs in front of a system DLL that has implementations of its own.
+ *
+ * Wine 10's iphlpapi has a working NotifyAddrChange and its cfgmgr32 exports CM_Register_Notification; on
+ * Windows the system has everything.  With our DLLs imported and WINENOTIFY_EXPECT=ours under Wine, what
+ * winenotify implements must be answered by our code, the system's own copy (loaded by full path, as our
+ * forwarder loads it) must go on working beside ours without either seeing the other's requests, and what we
+ * forward must reach the system's code, including exports that only newer systems have.  Against the system DLLs
+ * (a run on Windows) both sides are one module and every check still holds.
+ *
+ * Changes are made the Windows way, by a child process (netchange.h), on the interface named by
+ * WINENOTIFY_TEST_IF. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <cfgmgr32.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "netchange.h"
+
+#define WAIT_MS 10000
+
+static HMODULE ours_iphlpapi, ours_cfgmgr32, sys_iphlpapi, sys_cfgmgr32;
+static NET_IFINDEX test_index;
+
+static HMODULE system_copy(const WCHAR *name)
+{
+    WCHAR path[MAX_PATH + 32];
+    UINT len = GetSystemDirectoryW(path, MAX_PATH);
+
+    path[len++] = '\\';
+    lstrcpyW(path + len, name);
+    return LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+}
+
+static BOOL expect_ours(void)
+{
+    char value[16];
+    return GetEnvironmentVariableA("WINENOTIFY_EXPECT", value, sizeof(value)) && !strcmp(value, "ours");
+}
+
+/* Under Wine with our DLLs: the requests made through the system's copy are Wine's own, apart from ours. */
+static BOOL two_implementations(void)
+{
+    return winetest_platform_is_wine && expect_ours() && ours_iphlpapi != sys_iphlpapi;
+}
+
+/* Wine's major version, 0 elsewhere. */
+static int wine_major(void)
+{
+    const char *(CDECL *get_version)(void) = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version");
+    return get_version ? atoi(get_version()) : 0;
+}
+
+/* ---- forwarded exports reach the system's code -------------------------------------------------------------- */
+
+/* Exports Wine 8 lacks and Wine 10 has: where the system has one, ours gives the system's answers (the
+ * forwarder found it at run time); where it lacks one, ours gives the spec's documented value. */
+static void test_forwarded_newer_exports(void)
+{
+    static const CONFIGRET codes[] = { CR_SUCCESS, CR_OUT_OF_MEMORY, CR_INVALID_POINTER, CR_NO_SUCH_DEVNODE,
+                                       CR_ACCESS_DENIED, CR_BUFFER_SMALL, 0x4242 };
+    DWORD (WINAPI *ours_map)(CONFIGRET, DWORD) = (void *)GetProcAddress(ours_cfgmgr32, "CM_MapCrToWin32Err");
+    DWORD (WINAPI *sys_map)(CONFIGRET, DWORD) = (void *)GetProcAddress(sys_cfgmgr32, "CM_MapCrToWin32Err");
+    ULONG (WINAPI *ours_compartment)(void) = (void *)GetProcAddress(ours_iphlpapi, "GetCurrentThreadCompartmentId");
+    ULONG (WINAPI *sys_compartment)(void) = (void *)GetProcAddress(sys_iphlpapi, "GetCurrentThreadCompartmentId");
+    unsigned int i;
+
+    ok(ours_map != NULL, "our cfgmgr32 lacks CM_MapCrToWin32Err\n");
+    ok(ours_compartment != NULL, "our iphlpapi lacks GetCurrentThreadCompartmentId\n");
+    if (!ours_map || !ours_compartment) return;
+
+    if (sys_map)
+    {
+        trace("the system has CM_MapCrToWin32Err: forwarded\n");
+        for (i = 0; i < ARRAY_SIZE(codes); i++)
+        {
+            DWORD mine = ours_map(codes[i], 0xdead), theirs = sys_map(codes[i], 0xdead);
+            ok(mine == theirs, "CM_MapCrToWin32Err(%#lx): %lu, system %lu\n", codes[i], mine, theirs);
+        }
+        ok(ours_map(CR_SUCCESS, 0xdead) == ERROR_SUCCESS, "CR_SUCCESS maps to %lu\n", ours_map(CR_SUCCESS, 0xdead));
+        ok(ours_map(CR_OUT_OF_MEMORY, 0xdead) == ERROR_NOT_ENOUGH_MEMORY, "CR_OUT_OF_MEMORY maps to %lu\n",
+           ours_map(CR_OUT_OF_MEMORY, 0xdead));
+    }
+    else
+    {
+        trace("the system lacks CM_MapCrToWin32Err\n");
+        ok(ours_map(CR_SUCCESS, 0xdead) == ERROR_NOT_SUPPORTED, "without the system's: %lu\n",
+           ours_map(CR_SUCCESS, 0xdead));
+    }
+
+    if (sys_compartment)
+    {
+        trace("the system has GetCurrentThreadCompartmentId: forwarded\n");
+        ok(ours_compartment() == sys_compartment(), "compartment %lu, system %lu\n", ours_compartment(),
+           sys_compartment());
+    }
+    else trace("the system lacks GetCurrentThreadCompartmentId\n");
+    /* DEFAULT_COMPARTMENT_ID, from the system or from our spec alike. */
+    ok(ours_compartment() == 1, "compartment %lu\n", ours_compartment());
+}
+
+/* ---- what we implement is answered by our code -------------------------------------------------------------- */
+
+struct request
+{
+    const char *who;
+    HANDLE handle;
+    OVERLAPPED ovl;
+    DWORD ret;
+};
+
+static void request_start(struct request *req, const char *who, DWORD (WINAPI *fn)(HANDLE *, OVERLAPPED *))
+{
+    memset(req, 0, sizeof(*req));
+    req->who = who;
+    req->ovl.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    req->ret = fn ? fn(&req->handle, &req->ovl) : ERROR_PROC_NOT_FOUND;
+}
+
+static void request_end(struct request *req, BOOL (WINAPI *cancel)(OVERLAPPED *))
+{
+    if (req->ret == ERROR_IO_PENDING && WaitForSingleObject(req->ovl.hEvent, 0) != WAIT_OBJECT_0 && cancel)
+        cancel(&req->ovl);
+    CloseHandle(req->ovl.hEvent);
+}
+
+/* A route change reaches our NotifyRouteChange, which Wine's own lacks (Wine 10 answers ERROR_NOT_SUPPORTED);
+ * a request made through the system's copy at the same time is the system's business, not ours. */
+static void test_route_change(void)
+{
+    DWORD (WINAPI *sys_notify)(HANDLE *, OVERLAPPED *) = (void *)GetProcAddress(sys_iphlpapi, "NotifyRouteChange");
+    BOOL (WINAPI *sys_cancel)(OVERLAPPED *) = (void *)GetProcAddress(sys_iphlpapi, "CancelIPChangeNotify");
+    struct request ours, sys;
+    DWORD err;
+
+    request_start(&ours, "ours", NotifyRouteChange);
+    request_start(&sys, "system", two_implementations() ? sys_notify : NULL);
+    ok(ours.ret == ERROR_IO_PENDING, "NotifyRouteChange returned %lu\n", ours.ret);
+    ok(ours.handle != NULL, "no handle\n");
+    if (two_implementations())
+    {
+        trace("the system's own NotifyRouteChange answered %lu\n", sys.ret);
+        if (sys.ret == ERROR_IO_PENDING) ok(sys.handle != ours.handle, "the same handle from both\n");
+    }
+
+    err = run_write("route", "add", 4, "10.86.0.0", 16, test_index);
+    if (err == ERROR_ACCESS_DENIED || err == ERROR_NOT_SUPPORTED)
+    {
+        skip("cannot add a route (%lu)\n", err);
+        goto done;
+    }
+    ok(!err, "adding a route failed: %lu\n", err);
+    ok(WaitForSingleObject(ours.ovl.hEvent, WAIT_MS) == WAIT_OBJECT_0, "our request did not complete\n");
+    ok(ours.ovl.Internal == 0, "completed with status %#lx\n", (unsigned long)ours.ovl.Internal);
+    ok(!run_write("route", "del", 4, "10.86.0.0", 16, test_index), "deleting the route failed\n");
+done:
+    request_end(&ours, CancelIPChangeNotify);
+    request_end(&sys, sys_cancel);
+}
+
+/* An address change: our NotifyAddrChange completes, and Wine 10's own, armed at the same time through the
+ * system's copy, completes too; neither takes the other's change. */
+static void test_address_change(void)
+{
+    DWORD (WINAPI *sys_notify)(HANDLE *, OVERLAPPED *) = (void *)GetProcAddress(sys_iphlpapi, "NotifyAddrChange");
+    BOOL (WINAPI *sys_cancel)(OVERLAPPED *) = (void *)GetProcAddress(sys_iphlpapi, "CancelIPChangeNotify");
+    struct request ours, sys;
+    DWORD err;
+
+    request_start(&ours, "ours", NotifyAddrChange);
+    request_start(&sys, "system", two_implementations() ? sys_notify : NULL);
+    ok(ours.ret == ERROR_IO_PENDING, "NotifyAddrChange returned %lu\n", ours.ret);
+    if (two_implementations())
+    {
+        trace("the system's own NotifyAddrChange answered %lu\n", sys.ret);
+        if (sys.ret == ERROR_IO_PENDING) ok(sys.handle != ours.handle, "the same handle from both\n");
+    }
+
+    err = run_write("addr", "add", 4, "10.87.0.1", 24, test_index);
+    if (err == ERROR_ACCESS_DENIED || err == ERROR_NOT_SUPPORTED)
+    {
+        skip("cannot add an address (%lu)\n", err);
+        goto done;
+    }
+    ok(!err, "adding an address failed: %lu\n", err);
+    ok(WaitForSingleObject(ours.ovl.hEvent, WAIT_MS) == WAIT_OBJECT_0, "our request did not complete\n");
+    ok(ours.ovl.Internal == 0, "ours completed with status %#lx\n", (unsigned long)ours.ovl.Internal);
+    /* Wine 8's own pends for ever (a stub), Wine 10's completes (both seen); 9 was not tried. */
+    if (sys.ret == ERROR_IO_PENDING && wine_major() < 10)
+        trace("Wine %d's own NotifyAddrChange never completes: not waited for\n", wine_major());
+    else if (sys.ret == ERROR_IO_PENDING)
+    {
+        ok(WaitForSingleObject(sys.ovl.hEvent, WAIT_MS) == WAIT_OBJECT_0, "the system's request did not complete\n");
+        ok(sys.ovl.Internal == 0, "the system's completed with status %#lx\n", (unsigned long)sys.ovl.Internal);
+    }
+    ok(!run_write("addr", "del", 4, "10.87.0.1", 24, test_index), "deleting the address failed\n");
+done:
+    request_end(&ours, CancelIPChangeNotify);
+    request_end(&sys, sys_cancel);
+}
+
+START_TEST(takeover)
+{
+    if (netchange_start()) return;
+
+    ours_iphlpapi = GetModuleHandleW(L"iphlpapi.dll");
+    ours_cfgmgr32 = LoadLibraryW(L"cfgmgr32.dll");
+    sys_iphlpapi = system_copy(L"iphlpapi.dll");
+    sys_cfgmgr32 = system_copy(L"cfgmgr32.dll");
+    ok(ours_iphlpapi && ours_cfgmgr32, "our DLLs are not loaded\n");
+    ok(sys_iphlpapi && sys_cfgmgr32, "cannot load the system DLLs: %lu\n", GetLastError());
+    if (!ours_iphlpapi || !ours_cfgmgr32 || !sys_iphlpapi || !sys_cfgmgr32) return;
+    if (winetest_platform_is_wine && expect_ours())
+    {
+        ok(ours_iphlpapi != sys_iphlpapi, "the system's iphlpapi answers, not ours\n");
+        ok(ours_cfgmgr32 != sys_cfgmgr32, "the system's cfgmgr32 answers, not ours\n");
+    }
+
+    test_forwarded_newer_exports();
+    if (!netchange_test_interface(&test_index)) return;
+    test_route_change();
+    test_address_change();
+}
