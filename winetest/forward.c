@@ -12,16 +12,7 @@
 #include <string.h>
 
 #include "test.h"
-
-static HMODULE system_copy(const WCHAR *name)
-{
-    WCHAR path[MAX_PATH + 32];
-    UINT len = GetSystemDirectoryW(path, MAX_PATH);
-
-    path[len++] = '\\';
-    lstrcpyW(path + len, name);
-    return LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
-}
+#include "sysdir.h"
 
 static HMODULE sys_iphlpapi, sys_cfgmgr32;
 
@@ -284,8 +275,8 @@ static void test_missing_in_system(void)
 
 START_TEST(forward)
 {
-    sys_iphlpapi = system_copy(L"iphlpapi.dll");
-    sys_cfgmgr32 = system_copy(L"cfgmgr32.dll");
+    sys_iphlpapi = load_system_copy(L"iphlpapi.dll");
+    sys_cfgmgr32 = load_system_copy(L"cfgmgr32.dll");
     test_modules();
     if (!sys_iphlpapi || !sys_cfgmgr32) return;
 
