@@ -832,8 +832,18 @@ static void child_no_helper(void)
     ret = pCM_Register_Notification(&filter, NULL, quiet_callback, &handle);
     if (system_has)
     {
-        ok(ret == CR_SUCCESS, "the system's function: %#lx\n", ret);
+        /* Forwarded: the system's own answer, whatever it is (Wine 10's is CR_CALL_NOT_IMPLEMENTED for this
+         * filter, Windows' CR_SUCCESS). */
+        CONFIGRET (WINAPI *sys_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
+            (void *)GetProcAddress(system, "CM_Register_Notification");
+        CONFIGRET (WINAPI *sys_unregister)(HCMNOTIFICATION) =
+            (void *)GetProcAddress(system, "CM_Unregister_Notification");
+        HCMNOTIFICATION sys_handle = NULL;
+        CONFIGRET sys_ret = sys_register(&filter, NULL, quiet_callback, &sys_handle);
+
+        ok(ret == sys_ret, "the system's function: %#lx, called directly %#lx\n", ret, sys_ret);
         if (!ret) unregister(handle);
+        if (!sys_ret && sys_unregister) sys_unregister(sys_handle);
     }
     else
     {
