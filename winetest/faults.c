@@ -246,7 +246,8 @@ static void run_child(const char *mode, const char *host, DWORD wait_ms)
 static void test_kill_during_storm(unsigned int kills)
 {
     LONG *recover = calloc(kills, sizeof(LONG)), *floor_ms = calloc(kills, sizeof(LONG));
-    unsigned int k, n_recover = 0, n_floor = 0;
+    unsigned int k, n_recover = 0, n_floor = 0, helpers = 0, zombies = 0;
+    char *text;
 
     winetest_push_context("kill");
     storm_start(0);
@@ -265,6 +266,14 @@ static void test_kill_during_storm(unsigned int kills)
     report_times("kill -9 to the notification of a change made while no helper ran", recover, n_recover);
     report_times("the same without a kill", floor_ms, n_floor);
     track_compare("after the kills");
+    /* Restarts leave nothing behind: one helper runs, and no killed one lingers as a zombie. */
+    DeleteFileA("helpers.txt");
+    ok(run_marked("ps -e -o stat=,comm= | grep -c ' winenotify-host$' > helpers.txt; "
+                  "ps -e -o stat=,comm= | grep -c '^Z' >> helpers.txt", 0, 251, WAIT_MS) >= 0, "ps\n");
+    text = winetest_read_file("helpers.txt", NULL);
+    ok(text && sscanf(text, "%u %u", &helpers, &zombies) == 2 && helpers == 1 && !zombies,
+       "after the kills: helpers and zombies: %s\n", text ? text : "?");
+    free(text);
     free(recover);
     free(floor_ms);
     winetest_pop_context();

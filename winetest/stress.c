@@ -35,8 +35,9 @@
 #define LONG_CYCLES 20000
 #define WARMUP_CYCLES 40
 #define WAIT_MS 10000
-/* A thread that has not finished one cycle in this long is stuck (a cycle takes well under a millisecond). */
-#define STALL_MS 60000
+/* A thread that has not finished one cycle in this long is stuck (a cycle takes well under a millisecond, a few
+ * under heavy load).  Reported between STALL_MS and twice that after it stopped. */
+#define STALL_MS 30000
 /* What may stay allocated after a phase without being a leak: the event source's queue of changes waiting for
  * dispatch grows to the largest burst and is kept (one entry is a few hundred bytes; a 64 KiB read of small
  * records can hold a few hundred changes), and the hash tables of the view keep their size.  A leak of even
@@ -300,7 +301,7 @@ static DWORD WINAPI watchdog_main(void *arg)
     unsigned int i, stuck;
 
     (void)arg;
-    for (i = 0; i < THREADS; i++) seen[i] = -1;
+    for (i = 0; i < THREADS; i++) seen[i] = workers[i].progress;
     while (!watchdog_stop)
     {
         if (WaitForSingleObject(phase_done, STALL_MS) == WAIT_OBJECT_0) continue;
@@ -321,6 +322,7 @@ static DWORD WINAPI watchdog_main(void *arg)
         if (stuck)
         {
             ok(0, "%u threads hung: stopping the run\n", stuck);
+            if (storming) winetest_write_file("stop", "");
             ExitProcess(winetest_finish());
         }
     }
@@ -420,7 +422,6 @@ static void run_phase(const char *name, unsigned int cycles)
     storm_start(0);
     ResetEvent(phase_done);
     watchdog_stop = 0;
-    watchdog = CreateThread(NULL, 0, watchdog_main, NULL, 0, NULL);
     for (i = 0; i < THREADS; i++)
     {
         struct worker *w = &workers[i];
@@ -434,6 +435,7 @@ static void run_phase(const char *name, unsigned int cycles)
         w->thread = CreateThread(NULL, 0, worker_main, w, 0, NULL);
         ok(w->thread != NULL, "cannot start thread %u: %lu\n", i, GetLastError());
     }
+    watchdog = CreateThread(NULL, 0, watchdog_main, NULL, 0, NULL);
     for (i = 0; i < THREADS; i++)
     {
         struct worker *w = &workers[i];
