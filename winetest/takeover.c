@@ -15,6 +15,7 @@
 #include <iphlpapi.h>
 #include <netioapi.h>
 #include <cfgmgr32.h>
+#include <wchar.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,9 @@
 #include "test.h"
 #include "sysdir.h"
 #include "netchange.h"
+#include "unix.h"
+#include "winenotify/cfgmgr32_notify.h"
+#include "winenotify/devguids.h"
 
 #define WAIT_MS 10000
 
@@ -180,6 +184,83 @@ done:
     winetest_pop_context();
 }
 
+/* ---- CM_Register_Notification: ours, beside the system's export ------------------------------------------- */
+
+struct arrival
+{
+    HANDLE event;
+    const WCHAR *name;       /* part of the symbolic link waited for */
+};
+
+static DWORD CALLBACK on_arrival(HCMNOTIFICATION handle, void *context, CM_NOTIFY_ACTION action,
+                                 CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    struct arrival *a = context;
+    WCHAR link[256];
+
+    (void)handle; (void)size;
+    if (action != CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ||
+        !IsEqualGUID(&data->u.DeviceInterface.ClassGuid, &WINENOTIFY_GUID_DEVINTERFACE_NET))
+        return ERROR_SUCCESS;
+    /* The link's case is Windows' (SPEC §6), not the interface name's. */
+    lstrcpynW(link, data->u.DeviceInterface.SymbolicLink, ARRAY_SIZE(link));
+    if (wcsstr(_wcslwr(link), a->name)) SetEvent(a->event);
+    return ERROR_SUCCESS;
+}
+
+/* Wine 10 exports a CM_Register_Notification of its own (Wine 8 none).  Ours registers for network interfaces
+ * and hears a veth pair arrive; the system's, called with the same filter, answers what it answers (traced) and
+ * its registration, if any, is its own.  Wine only: the host command makes the device. */
+static void test_cm_notification(void)
+{
+    CONFIGRET (WINAPI *ours_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
+        (void *)GetProcAddress(ours_cfgmgr32, "CM_Register_Notification");
+    CONFIGRET (WINAPI *ours_unregister)(HCMNOTIFICATION) =
+        (void *)GetProcAddress(ours_cfgmgr32, "CM_Unregister_Notification");
+    CONFIGRET (WINAPI *sys_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
+        (void *)GetProcAddress(sys_cfgmgr32, "CM_Register_Notification");
+    CONFIGRET (WINAPI *sys_unregister)(HCMNOTIFICATION) =
+        (void *)GetProcAddress(sys_cfgmgr32, "CM_Unregister_Notification");
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    struct arrival ours = { .name = L"wntake0" }, sys = { .name = L"wntake0" };
+    HCMNOTIFICATION hours = NULL, hsys = NULL;
+    CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
+
+    if (!two_implementations())
+    {
+        skip("our CM_Register_Notification beside the system's: Wine with our DLLs only\n");
+        return;
+    }
+    ok(ours_register && ours_unregister, "our cfgmgr32 lacks the notification functions\n");
+    if (!ours_register || !ours_unregister) return;
+    ours.event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    sys.event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.u.DeviceInterface.ClassGuid = WINENOTIFY_GUID_DEVINTERFACE_NET;
+
+    ret = ours_register(&filter, &ours, on_arrival, &hours);
+    ok(ret == CR_SUCCESS, "ours: %#lx\n", ret);
+    if (sys_register)
+    {
+        sys_ret = sys_register(&filter, &sys, on_arrival, &hsys);
+        trace("the system's own CM_Register_Notification answered %#lx\n", sys_ret);
+        if (!sys_ret) ok(hsys != hours, "the same registration handle from both\n");
+    }
+    else trace("the system has no CM_Register_Notification\n");
+    if (ret) goto done;
+
+    winetest_run_unix(NULL, "ip link add wntake0 type veth peer name wntake0p");
+    ok(WaitForSingleObject(ours.event, WAIT_MS) == WAIT_OBJECT_0, "no arrival of wntake0 through ours\n");
+    trace("the system's registration %s the arrival\n",
+          sys_ret ? "does not exist for" : WaitForSingleObject(sys.event, 0) == WAIT_OBJECT_0 ? "saw" : "did not see");
+    winetest_run_unix(NULL, "ip link del wntake0");
+done:
+    if (hours) ok(ours_unregister(hours) == CR_SUCCESS, "unregistering ours failed\n");
+    if (!sys_ret && sys_unregister) sys_unregister(hsys);
+    CloseHandle(ours.event);
+    CloseHandle(sys.event);
+}
+
 START_TEST(takeover)
 {
     if (netchange_start()) return;
@@ -198,6 +279,7 @@ START_TEST(takeover)
     }
 
     test_forwarded_newer_exports();
+    test_cm_notification();
     if (!netchange_test_interface(&test_index)) return;
     /* The route first: an IPv4 address change changes a route too. */
     test_change(0);
