@@ -31,9 +31,17 @@ static HMODULE load_system_copy(const char *dll)
 {
     char path[MAX_PATH + 32];
     UINT len = GetSystemDirectoryA(path, MAX_PATH);
+    HMODULE module, kept;
 
     snprintf(path + len, sizeof(path) - len, "\\%s", dll);
-    return LoadLibraryExA(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+    module = LoadLibraryExA(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+    /* In a prefix set up by winenotify-setup that is ours, and Wine's own is in winenotify\ beside it. */
+    if (module && module == GetModuleHandleA(dll))
+    {
+        snprintf(path + len, sizeof(path) - len, "\\winenotify\\%s", dll);
+        if ((kept = LoadLibraryExA(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH))) module = kept;
+    }
+    return module;
 }
 
 /* The functions winenotify exists for. */
