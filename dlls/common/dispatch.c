@@ -42,11 +42,9 @@ static void free_notes(struct wn_note *note)
 
 static void destroy(struct wn_reg *reg)
 {
-    unsigned int i;
-
     if (reg->ops && reg->ops->destroy) reg->ops->destroy(reg);
     free_notes(reg->queue_head);
-    for (i = 0; i < WN_REG_RING_ROWS; i++) free(reg->ring[i]);
+    free_notes(reg->kept_head);
     free(reg);
 }
 
@@ -170,15 +168,20 @@ static void unlink_ready(struct wn_reg *reg)
     reg->ready = FALSE;
 }
 
-/* Keeps a delivered note as the row the callback may still be reading (lock held). */
+/* Keeps a delivered note as the row the callback may still be reading, letting go of the oldest past
+ * WN_REG_KEPT_ROWS (lock held). */
 static void keep_row(struct wn_reg *reg, struct wn_note *note)
 {
-    struct wn_note **slot = &reg->ring[reg->ring_pos];
-
-    free(*slot);
-    *slot = note;
     note->next = NULL;
-    reg->ring_pos = (reg->ring_pos + 1) % WN_REG_RING_ROWS;
+    if (reg->kept_tail) reg->kept_tail->next = note;
+    else reg->kept_head = note;
+    reg->kept_tail = note;
+    if (++reg->kept_count <= WN_REG_KEPT_ROWS) return;
+
+    note = reg->kept_head;
+    reg->kept_head = note->next;
+    reg->kept_count--;
+    free(note);
 }
 
 /* The registration ends by itself after its last callback (wn_reg_finish): lock held on entry, released. */

@@ -9,10 +9,13 @@
  * so one slow callback delays only its own registration.  Idle workers wait without a timeout.
  *
  * Notes are the kind's: a struct that starts with a struct wn_note, allocated with malloc, freed here.
- * Row memory: a note holds the row the callback is given.  After delivery it is kept in the registration's ring
- * of the last WN_REG_RING_ROWS notes, so the row stays valid after the callback returns (GLib reads the
+ * Row memory: a note holds the row the callback is given.  After delivery it is kept among the registration's
+ * last WN_REG_KEPT_ROWS delivered notes, so the row stays valid after the callback returns (GLib reads the
  * MIB_IPFORWARD_ROW2 later, from an idle handler) until that many newer notes of the same registration have
- * been delivered, or the registration is cancelled.
+ * been delivered, or the registration is cancelled.  The kept notes are chained through their own next link
+ * (idle once delivered), oldest first, instead of in an array of WN_REG_KEPT_ROWS slots: a registration pays
+ * three fields plus the notes it has actually had (at most WN_REG_KEPT_ROWS), and keeping a note allocates
+ * nothing, so running out of memory can never cut the promise short.
  *
  * Handles are numbers in [0x40000000, 0x80000000), not pointers.  A kernel handle is an index into the
  * process's handle table times 4, and that table holds at most 2^24 entries, so no kernel handle reaches this
@@ -30,7 +33,7 @@
 
 #include "source.h"
 
-#define WN_REG_RING_ROWS 256
+#define WN_REG_KEPT_ROWS 256
 
 /* One callback to make: the head of the kind's own note. */
 struct wn_note
@@ -71,8 +74,8 @@ struct wn_reg
     struct wn_reg *next;          /* registry */
     struct wn_reg *ready_next;
     struct wn_note *queue_head, *queue_tail;
-    struct wn_note *ring[WN_REG_RING_ROWS];
-    unsigned int ring_pos;
+    struct wn_note *kept_head, *kept_tail;  /* delivered notes whose rows may still be read, oldest first */
+    unsigned int kept_count;
     DWORD running_tid;            /* thread making a callback (or holding it, see wn_reg_create) */
     BOOL running, ready, cancelled, free_when_done, finished;
 };
