@@ -316,7 +316,8 @@ static int wait_seen(struct seen *s, CM_NOTIFY_ACTION action, const WCHAR *prefi
 }
 
 /* Registers for the test class's interfaces and for all instances; FALSE (after a skip) where that cannot be. */
-static BOOL watch_start(struct seen *s, HCMNOTIFICATION *iface_notify, HCMNOTIFICATION *instance_notify)
+static BOOL watch_start(void *context, PCM_NOTIFY_CALLBACK callback, HCMNOTIFICATION *iface_notify,
+                        HCMNOTIFICATION *instance_notify)
 {
     CM_NOTIFY_FILTER filter;
     CONFIGRET cr;
@@ -331,7 +332,7 @@ static BOOL watch_start(struct seen *s, HCMNOTIFICATION *iface_notify, HCMNOTIFI
     filter.cbSize = sizeof(filter);
     filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
     filter.u.DeviceInterface.ClassGuid = test_class;
-    cr = pCM_Register_Notification(&filter, s, on_notify, iface_notify);
+    cr = pCM_Register_Notification(&filter, context, callback, iface_notify);
     if (cr == CR_CALL_NOT_IMPLEMENTED)
     {
         /* Wine 8's cfgmgr32 lacks it, and so does ours until it implements it: the device's presence in the
@@ -344,7 +345,7 @@ static BOOL watch_start(struct seen *s, HCMNOTIFICATION *iface_notify, HCMNOTIFI
     filter.cbSize = sizeof(filter);
     filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES;
     filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE;
-    cr = pCM_Register_Notification(&filter, s, on_notify, instance_notify);
+    cr = pCM_Register_Notification(&filter, context, callback, instance_notify);
     ok(cr == CR_SUCCESS, "CM_Register_Notification (instances): %#lx\n", cr);
     return cr == CR_SUCCESS;
 }
@@ -388,7 +389,7 @@ static void test_other_process(BOOL terminate)
     memset(&s, 0, sizeof(s));
     InitializeCriticalSection(&s.lock);
     s.changed = CreateEventW(NULL, FALSE, FALSE, NULL);
-    watching = watch_start(&s, &iface_notify, &instance_notify);
+    watching = watch_start(&s, on_notify, &iface_notify, &instance_notify);
 
     snprintf(instance_a, sizeof(instance_a), "%s_%lu", terminate ? "Killed" : "Child", GetCurrentProcessId());
     widen(instance, ARRAYSIZE(instance), instance_a);
@@ -457,7 +458,7 @@ static void test_same_process(void)
     memset(&s, 0, sizeof(s));
     InitializeCriticalSection(&s.lock);
     s.changed = CreateEventW(NULL, FALSE, FALSE, NULL);
-    if (!watch_start(&s, &iface_notify, &instance_notify)) goto done;
+    if (!watch_start(&s, on_notify, &iface_notify, &instance_notify)) goto done;
     unique_instance(instance, ARRAYSIZE(instance), "Watched");
     swprintf(id, ARRAYSIZE(id), L"SWD\\%ls\\%ls", enumerator, instance);
     if (!create(instance, &c, &handle)) goto done;
@@ -554,18 +555,11 @@ static DWORD CALLBACK on_notify_inside(HCMNOTIFICATION notify, void *context, CM
 
 static void test_inside_callback(void)
 {
-    HCMNOTIFICATION iface_notify = NULL, instance_notify = NULL;
-    CM_NOTIFY_FILTER filter;
+    HCMNOTIFICATION iface_notify, instance_notify;
     WCHAR instance[64];
     struct inside in;
     struct created c;
-    CONFIGRET cr;
 
-    if (!pCM_Register_Notification)
-    {
-        win_skip("no CM_Register_Notification\n");
-        return;
-    }
     memset(&in, 0, sizeof(in));
     InitializeCriticalSection(&in.s.lock);
     in.s.changed = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -575,25 +569,9 @@ static void test_inside_callback(void)
     swprintf(in.id, ARRAYSIZE(in.id), L"SWD\\%ls\\%ls", enumerator, instance);
     swprintf(in.prefix, ARRAYSIZE(in.prefix), L"\\\\?\\SWD#%ls#%ls#", enumerator, instance);
 
-    memset(&filter, 0, sizeof(filter));
-    filter.cbSize = sizeof(filter);
-    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
-    filter.u.DeviceInterface.ClassGuid = test_class;
-    cr = pCM_Register_Notification(&filter, &in, on_notify_inside, &iface_notify);
-    if (cr == CR_CALL_NOT_IMPLEMENTED)
-    {
-        skip("CM_Register_Notification is not implemented\n");
-        goto done;
-    }
-    ok(cr == CR_SUCCESS, "CM_Register_Notification (interface): %#lx\n", cr);
-    memset(&filter, 0, sizeof(filter));
-    filter.cbSize = sizeof(filter);
-    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES;
-    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE;
-    cr = pCM_Register_Notification(&filter, &in, on_notify_inside, &instance_notify);
-    ok(cr == CR_SUCCESS, "CM_Register_Notification (instances): %#lx\n", cr);
+    if (!watch_start(&in, on_notify_inside, &iface_notify, &instance_notify)) goto done;
     in.created = &c;
-    if (cr != CR_SUCCESS || !create(instance, &c, &in.handle)) goto done;
+    if (!create(instance, &c, &in.handle)) goto done;
 
     ok(wait_seen(&in.s, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, in.id) >= 0, "no INSTANCEREMOVED for %ls (step %ld)\n",
        in.id, in.step);
