@@ -540,8 +540,26 @@ static void snapshot_begin(struct wn_state *s, uint32_t tables)
     }
 }
 
+/* Whether a current route the snapshot lacks is reported gone after the additions rather than before.  Linux
+ * changes a route's metric by adding the route with the new metric before deleting the old one; a snapshot that
+ * spans both must keep that order, or a consumer keying routes without the metric (a Windows route row) hears
+ * the route vanish and come back.  A route stays first when its link is going (dependents before their link) or
+ * when another object takes its key (the old one must be gone before the new one is added). */
+static int route_del_last(const struct wn_state *s, unsigned int mask, const struct entry *c)
+{
+    union body key;
+    const struct entry *link;
+
+    if (table_find(&s->pending[T_ROUTE], T_ROUTE, &c->body, c->hash)) return 0;
+    key.link.wire.ifindex = c->body.route.wire.oif;
+    if (!key.link.wire.ifindex) return 0;
+    link = table_find(&s->current[T_LINK], T_LINK, &key, key_hash(T_LINK, &key));
+    return link && (!(mask & (1u << T_LINK)) || link->match);
+}
+
 /* Replaces the current view of the tables in mask (bits 1 << T_*) with the pending one and reports the
- * difference: deletions dependents first, then additions and changes links first. */
+ * difference: deletions dependents first, then additions and changes links first, then the deletions of routes
+ * that route_del_last() keeps for the end. */
 static void snapshot_commit(struct wn_state *s, unsigned int mask)
 {
     static const int del_order[T_COUNT] = { T_DEVICE, T_ROUTE, T_ADDR, T_LINK };
@@ -567,7 +585,7 @@ static void snapshot_commit(struct wn_state *s, unsigned int mask)
         if (!(mask & (1u << t))) continue;
         for (c = s->current[t].head; c; c = c->next)
         {
-            if (c->match) continue;
+            if (c->match || (t == T_ROUTE && route_del_last(s, mask, c))) continue;
             if (t == T_LINK) purge_link(s, c->body.link.wire.ifindex, mask);
             emit(s, t, WN_WIRE_OP_DEL, c, NULL);
         }
@@ -582,6 +600,9 @@ static void snapshot_commit(struct wn_state *s, unsigned int mask)
             else if (!body_equal(t, &e->match->body, &e->body)) emit(s, t, WN_WIRE_OP_CHANGE, e->match, e);
         }
     }
+    if (mask & (1u << T_ROUTE))
+        for (c = s->current[T_ROUTE].head; c; c = c->next)
+            if (!c->match && route_del_last(s, mask, c)) emit(s, T_ROUTE, WN_WIRE_OP_DEL, c, NULL);
 
     for (t = 0; t < T_COUNT; t++)
     {

@@ -13,7 +13,9 @@
  * A snapshot (SNAPSHOT_BEGIN(tables) ... SNAPSHOT_END(tables)) is the complete truth for its tables: its records
  * build a pending table and at the end the pending table replaces the current one; the events are the diff,
  * deletions first (routes, addresses, then links) and then additions and changes (links first), so that a
- * consumer never hears of an address on a link it does not know.  The first snapshot after creation loads
+ * consumer never hears of an address on a link it does not know.  Routes whose link stays and whose key nobody
+ * takes are the exception: their deletions come last, as Linux orders a metric change (add the new route, then
+ * delete the old), so a consumer that keys routes without the metric sees one route change, not a gap.  The first snapshot after creation loads
  * silently and makes the state ready; any later one (a resync, a restarted helper, a dump request) is diffed.
  * A snapshot that never ends is thrown away with wn_state_abort_snapshot().
  *
