@@ -391,6 +391,18 @@ static void test_overflow(void)
     winetest_pop_context();
 }
 
+/* A route's metric changed while events are lost: the helper resyncs, its dump has the new route and not the old
+ * one, and the program must still hear one route whose parameter changed, never a deletion (as notify.c's metric
+ * change under load once did). */
+static void test_metric_overflow(void)
+{
+    winetest_push_context("metric");
+    SetEnvironmentVariableA("WINENOTIFY_HOST_RCVBUF", "1");
+    run_child("metric", NULL, 6 * WAIT_MS);
+    SetEnvironmentVariableA("WINENOTIFY_HOST_RCVBUF", NULL);
+    winetest_pop_context();
+}
+
 /* The helper binary removed while it runs, then the helper killed: no new one can start.  The DLL gives up with
  * its ERR trace; new registrations get the system's answer; the old one can still be cancelled. */
 static void test_removed(void)
@@ -422,6 +434,91 @@ static void test_loopback_down(void)
 
 /* ---- the children ----------------------------------------------------------------------------------------- */
 
+static CRITICAL_SECTION route_cs;
+static HANDLE route_signal;
+static struct { MIB_NOTIFICATION_TYPE type; ULONG metric; } route_notes[64];
+static unsigned int n_route_notes;
+
+/* Routes to 10.92.0.0/16, the one the metric child changes. */
+static void WINAPI route_cb(void *context, MIB_IPFORWARD_ROW2 *row, MIB_NOTIFICATION_TYPE type)
+{
+    (void)context;
+    if (!row || row->DestinationPrefix.Prefix.si_family != AF_INET || row->DestinationPrefix.PrefixLength != 16 ||
+        row->DestinationPrefix.Prefix.Ipv4.sin_addr.s_addr != htonl(0x0a5c0000))
+        return;
+    EnterCriticalSection(&route_cs);
+    if (n_route_notes < ARRAY_SIZE(route_notes))
+    {
+        route_notes[n_route_notes].type = type;
+        route_notes[n_route_notes].metric = row->Metric;
+        n_route_notes++;
+    }
+    LeaveCriticalSection(&route_cs);
+    SetEvent(route_signal);
+}
+
+/* Waits (bounded) for a notification of the route with that metric from note number from on; its number or -1. */
+static int wait_route(unsigned int from, ULONG metric)
+{
+    ULONGLONG t0 = GetTickCount64();
+
+    for (;;)
+    {
+        unsigned int i, n;
+
+        EnterCriticalSection(&route_cs);
+        for (i = from, n = n_route_notes; i < n; i++)
+            if (route_notes[i].metric == metric) break;
+        LeaveCriticalSection(&route_cs);
+        if (i < n) return (int)i;
+        if (GetTickCount64() - t0 >= WAIT_MS) return -1;
+        WaitForSingleObject(route_signal, (DWORD)(WAIT_MS - (GetTickCount64() - t0)));
+    }
+}
+
+/* The helper (this child's, with the smallest receive buffer, and the parent's) is stopped while a burst of
+ * address changes overflows its netlink queue and the route's metric goes from 10 to 20 (Linux: add the new
+ * route, delete the old).  Continued, it reads the overflow, drops what was queued and dumps: the dump has the
+ * route with metric 20 only. */
+static void child_metric(void)
+{
+    char cmd[1024];
+    HANDLE handle = NULL;
+    unsigned int i;
+    int add, first;
+    DWORD err;
+
+    InitializeCriticalSection(&route_cs);
+    route_signal = CreateEventA(NULL, FALSE, FALSE, NULL);
+    err = NotifyRouteChange2(AF_INET, route_cb, NULL, FALSE, &handle);
+    ok(!err, "NotifyRouteChange2: %lu\n", err);
+    if (err) return;
+    snprintf(cmd, sizeof(cmd), "ip route add 10.92.0.0/16 dev %s metric 10", storm_if);
+    winetest_run_unix(unix_cwd, cmd);
+    add = wait_route(0, 10);
+    ok(add >= 0 && route_notes[add].type == MibAddInstance, "no add notification for the route\n");
+    if (add >= 0)
+    {
+        snprintf(cmd, sizeof(cmd), "pkill -STOP -x winenotify-host; "
+                 "for i in $(seq 1 60); do echo addr add 10.93.0.$i/32 dev lo; done | ip -batch -; "
+                 "for i in $(seq 1 60); do echo addr del 10.93.0.$i/32 dev lo; done | ip -batch -; "
+                 "ip route add 10.92.0.0/16 dev %s metric 20; ip route del 10.92.0.0/16 dev %s metric 10; "
+                 "pkill -CONT -x winenotify-host", storm_if, storm_if);
+        winetest_run_unix(unix_cwd, cmd);
+        first = wait_route(add + 1, 20);
+        ok(first >= 0, "no notification of the route with metric 20\n");
+        if (first >= 0)
+            ok(route_notes[first].type == MibParameterNotification, "the metric change was notified as %d\n",
+               route_notes[first].type);
+        for (i = add + 1; first >= 0 && i < (unsigned int)first; i++)
+            ok(route_notes[i].type != MibDeleteInstance, "the metric change was reported as a delete\n");
+    }
+    snprintf(cmd, sizeof(cmd), "pkill -CONT -x winenotify-host; ip route del 10.92.0.0/16 dev %s 2>/dev/null; "
+             "ip route del 10.92.0.0/16 dev %s 2>/dev/null", storm_if, storm_if);
+    winetest_run_unix(unix_cwd, cmd);
+    ok(CancelMibChangeNotify2(handle) == NO_ERROR, "cancel\n");
+}
+
 static void child_main(const char *mode)
 {
     ULONGLONG t0 = GetTickCount64();
@@ -434,6 +531,11 @@ static void child_main(const char *mode)
     if (!strcmp(mode, "fallback"))
     {
         child_fallback();
+        return;
+    }
+    if (!strcmp(mode, "metric"))
+    {
+        child_metric();
         return;
     }
     if (!strcmp(mode, "lodown"))
@@ -525,6 +627,7 @@ START_TEST(faults)
     test_corrupt();
     test_always_bad();
     test_overflow();
+    test_metric_overflow();
     test_removed();
     test_loopback_down();
     ok(CancelMibChangeNotify2(tracker) == NO_ERROR, "cancel\n");
