@@ -282,19 +282,28 @@ static DWORD CALLBACK on_arrival(HCMNOTIFICATION handle, void *context, CM_NOTIF
     return ERROR_SUCCESS;
 }
 
+/* A DLL's CM_Register_Notification and CM_Unregister_Notification, either NULL where it lacks them. */
+struct cm_api
+{
+    CONFIGRET (WINAPI *reg)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *);
+    CONFIGRET (WINAPI *unreg)(HCMNOTIFICATION);
+};
+
+static struct cm_api cm_api(HMODULE module)
+{
+    struct cm_api api;
+
+    api.reg = (void *)GetProcAddress(module, "CM_Register_Notification");
+    api.unreg = (void *)GetProcAddress(module, "CM_Unregister_Notification");
+    return api;
+}
+
 /* Wine 10 exports a CM_Register_Notification of its own (Wine 8 none).  Ours registers for network interfaces
  * and hears a veth pair arrive; the system's, called with the same filter, answers what it answers (traced) and
  * its registration, if any, is its own.  Wine only: the host command makes the device. */
 static void test_cm_notification(void)
 {
-    CONFIGRET (WINAPI *ours_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Register_Notification");
-    CONFIGRET (WINAPI *ours_unregister)(HCMNOTIFICATION) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Unregister_Notification");
-    CONFIGRET (WINAPI *sys_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Register_Notification");
-    CONFIGRET (WINAPI *sys_unregister)(HCMNOTIFICATION) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Unregister_Notification");
+    struct cm_api ours_cm = cm_api(ours_cfgmgr32), sys_cm = cm_api(sys_cfgmgr32);
     CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
     struct arrival ours = { .name = L"wntake0" }, sys = { .name = L"wntake0" };
     HCMNOTIFICATION hours = NULL, hsys = NULL;
@@ -305,18 +314,18 @@ static void test_cm_notification(void)
         skip("our CM_Register_Notification beside the system's: Wine with our DLLs only\n");
         return;
     }
-    ok(ours_register && ours_unregister, "our cfgmgr32 lacks the notification functions\n");
-    if (!ours_register || !ours_unregister) return;
+    ok(ours_cm.reg && ours_cm.unreg, "our cfgmgr32 lacks the notification functions\n");
+    if (!ours_cm.reg || !ours_cm.unreg) return;
     ours.event = CreateEventW(NULL, TRUE, FALSE, NULL);
     sys.event = CreateEventW(NULL, TRUE, FALSE, NULL);
     filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
     filter.u.DeviceInterface.ClassGuid = WINENOTIFY_GUID_DEVINTERFACE_NET;
 
-    ret = ours_register(&filter, &ours, on_arrival, &hours);
+    ret = ours_cm.reg(&filter, &ours, on_arrival, &hours);
     ok(ret == CR_SUCCESS, "ours: %#lx\n", ret);
-    if (sys_register)
+    if (sys_cm.reg)
     {
-        sys_ret = sys_register(&filter, &sys, on_arrival, &hsys);
+        sys_ret = sys_cm.reg(&filter, &sys, on_arrival, &hsys);
         trace("the system's own CM_Register_Notification answered %#lx\n", sys_ret);
         if (!sys_ret) ok(hsys != hours, "the same registration handle from both\n");
     }
@@ -329,8 +338,8 @@ static void test_cm_notification(void)
           sys_ret ? "does not exist for" : WaitForSingleObject(sys.event, 0) == WAIT_OBJECT_0 ? "saw" : "did not see");
     winetest_run_unix(NULL, "ip link del wntake0");
 done:
-    if (hours) ok(ours_unregister(hours) == CR_SUCCESS, "unregistering ours failed\n");
-    if (!sys_ret && sys_unregister) sys_unregister(hsys);
+    if (hours) ok(ours_cm.unreg(hours) == CR_SUCCESS, "unregistering ours failed\n");
+    if (!sys_ret && sys_cm.unreg) sys_cm.unreg(hsys);
     CloseHandle(ours.event);
     CloseHandle(sys.event);
 }
@@ -368,20 +377,13 @@ static DWORD CALLBACK record_event(HCMNOTIFICATION handle, void *context, CM_NOT
 
 static void test_cm_superset(void)
 {
-    CONFIGRET (WINAPI *ours_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Register_Notification");
-    CONFIGRET (WINAPI *ours_unregister)(HCMNOTIFICATION) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Unregister_Notification");
-    CONFIGRET (WINAPI *sys_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Register_Notification");
-    CONFIGRET (WINAPI *sys_unregister)(HCMNOTIFICATION) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Unregister_Notification");
+    struct cm_api ours_cm = cm_api(ours_cfgmgr32), sys_cm = cm_api(sys_cfgmgr32);
     CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
     static struct heard_events ours, sys;
     HCMNOTIFICATION hours = NULL, hsys = NULL;
     unsigned int i, j;
 
-    if (!two_implementations() || !sys_register || !sys_unregister || !ours_register || !ours_unregister)
+    if (!two_implementations() || !sys_cm.reg || !sys_cm.unreg || !ours_cm.reg || !ours_cm.unreg)
     {
         skip("ours as a superset of the system's CM_Register_Notification: Wine 10.4 or later, with our DLLs\n");
         return;
@@ -390,8 +392,8 @@ static void test_cm_superset(void)
     InitializeCriticalSection(&sys.lock);
     filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
     filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
-    ok(ours_register(&filter, &ours, record_event, &hours) == CR_SUCCESS, "ours: no registration\n");
-    if (sys_register(&filter, &sys, record_event, &hsys) != CR_SUCCESS)
+    ok(ours_cm.reg(&filter, &ours, record_event, &hours) == CR_SUCCESS, "ours: no registration\n");
+    if (sys_cm.reg(&filter, &sys, record_event, &hsys) != CR_SUCCESS)
     {
         trace("the system's CM_Register_Notification has no registration for all interface classes\n");
         hsys = NULL;
@@ -400,8 +402,8 @@ static void test_cm_superset(void)
     /* Two arrivals and two removals through ours; then as long again for the system's to have its say. */
     for (i = 0; i < WAIT_MS / 50 && ours.count < 4; i++) Sleep(50);
     Sleep(i * 50 + 500);
-    if (hours) ok(ours_unregister(hours) == CR_SUCCESS, "unregistering ours failed\n");
-    if (hsys) sys_unregister(hsys);
+    if (hours) ok(ours_cm.unreg(hours) == CR_SUCCESS, "unregistering ours failed\n");
+    if (hsys) sys_cm.unreg(hsys);
     ok(ours.count >= 4, "ours heard %u events of the veth pair\n", ours.count);
     trace("the system's registration heard %u events, ours %u\n", sys.count, ours.count);
     for (i = 0; i < sys.count; i++)
