@@ -42,7 +42,7 @@ static LONG WINAPI child_crashed(EXCEPTION_POINTERS *info)
     ExitProcess(info->ExceptionRecord->ExceptionCode);
 }
 
-/* <test>.exe <test> write addr|route add|del <4|6> <address> <prefix length> <interface index>: the child's side. */
+/* <test>.exe <test> write addr|route|iroute add|del <4|6> <address> <prefix length> <interface index>: the child's side. */
 static void child_write(int argc, char **argv)
 {
     ADDRESS_FAMILY family;
@@ -86,6 +86,23 @@ static void child_write(int argc, char **argv)
         row.Protocol = RouteProtocolNetMgmt;
         row.Immortal = TRUE;
         row.Origin = NlroManual;
+        err = add ? CreateIpForwardEntry2(&row) : DeleteIpForwardEntry2(&row);
+    }
+    else if (!strcmp(argv[3], "iroute"))
+    {
+        /* As WireGuard's winipcfg adds a route: InitializeIpForwardEntry, then the keys and nothing else (the
+         * metric, site prefix length and protocol stay as it left them).  Looked up by name: a Wine without it
+         * must not keep the program from loading. */
+        void (WINAPI *init)(MIB_IPFORWARD_ROW2 *) =
+            (void *)GetProcAddress(GetModuleHandleA("iphlpapi.dll"), "InitializeIpForwardEntry");
+        MIB_IPFORWARD_ROW2 row;
+
+        if (!init) ExitProcess(ERROR_NOT_SUPPORTED);
+        init(&row);
+        row.InterfaceLuid = luid;
+        make_address(&row.DestinationPrefix.Prefix, family, argv[6]);
+        row.DestinationPrefix.PrefixLength = atoi(argv[7]);
+        row.NextHop.si_family = family;  /* on-link */
         err = add ? CreateIpForwardEntry2(&row) : DeleteIpForwardEntry2(&row);
     }
     ExitProcess(err);

@@ -5,6 +5,8 @@
 #include <netioapi.h>
 #include <string.h>
 
+#include "debug.h"
+#include "forward.h"
 #include "rows.h"
 
 /* linux/rtnetlink.h, linux/if_arp.h */
@@ -20,6 +22,30 @@ BOOL wn_family_covers(ADDRESS_FAMILY family, unsigned int wire_family)
 {
     if (family == AF_UNSPEC) return wire_family == 4 || wire_family == 6;
     return family == (wire_family == 4 ? AF_INET : wire_family == 6 ? AF_INET6 : AF_UNSPEC);
+}
+
+unsigned int wn_wire_family(ADDRESS_FAMILY family)
+{
+    return family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0;
+}
+
+void wn_wire_address(uint8_t out[16], const SOCKADDR_INET *in)
+{
+    memset(out, 0, 16);
+    if (in->si_family == AF_INET) memcpy(out, &in->Ipv4.sin_addr, 4);
+    else memcpy(out, &in->Ipv6.sin6_addr, 16);
+}
+
+DWORD wn_row_system_call(const char *name, const void *row)
+{
+    DWORD (WINAPI *fn)(const void *) = (DWORD (WINAPI *)(const void *))wn_forward_lookup(name);
+
+    if (!fn)
+    {
+        FIXME("the system DLL lacks %s\n", name);
+        return ERROR_NOT_SUPPORTED;
+    }
+    return fn(row);
 }
 
 NL_DAD_STATE wn_dad_state(const struct wn_wire_addr *addr)

@@ -25,6 +25,15 @@
 #define WN_IFA_F_TENTATIVE    0x40u
 #define WN_IFA_F_PERMANENT    0x80u
 
+/* The "illegal values" Microsoft documents that the Initialize* functions leave in a row, meaning "not given"
+ * to the Create* functions that take it (the default applies).  The documentation names no number; all bits
+ * set is the one value no field of its width can mean (a prefix of 255 bits, a protocol no NL_ROUTE_PROTOCOL
+ * names, the highest metric), and it is what write.c reads as "not given". */
+#define WN_ONLINK_PREFIX_UNSET 0xff          /* MIB_UNICASTIPADDRESS_ROW.OnLinkPrefixLength */
+#define WN_SITE_PREFIX_UNSET   0xff          /* MIB_IPFORWARD_ROW2.SitePrefixLength */
+#define WN_ROUTE_METRIC_UNSET  0xffffffffu   /* MIB_IPFORWARD_ROW2.Metric */
+#define WN_ROUTE_PROTOCOL_UNSET 0xffffffffu  /* MIB_IPFORWARD_ROW2.Protocol */
+
 /* AF_UNSPEC, AF_INET or AF_INET6: the families a registration may ask for. */
 BOOL wn_family_valid(ADDRESS_FAMILY family);
 /* Whether a registration for family covers an object of wire family 4 or 6. */
@@ -40,6 +49,15 @@ BOOL wn_dad_pending(const struct wn_wire_addr *addr);
 void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link);
 void wn_row_unicast(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_state_addr *addr);
 void wn_row_route(MIB_IPFORWARD_ROW2 *row, const struct wn_state_route *route);
+
+/* 4 for AF_INET, 6 for AF_INET6, 0 for anything else. */
+unsigned int wn_wire_family(ADDRESS_FAMILY family);
+/* An address as the wire carries it: IPv4 in the first 4 bytes, the rest zero. */
+void wn_wire_address(uint8_t out[16], const SOCKADDR_INET *in);
+
+/* The system DLL's own function of that name, called with row: on Windows, or under Wine without a helper.
+ * ERROR_NOT_SUPPORTED (with a FIXME) when the system DLL lacks it. */
+DWORD wn_row_system_call(const char *name, const void *row);
 
 /* Whether a system table's address is this view address (family, address, interface index). */
 BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struct wn_wire_addr *addr);

@@ -17,17 +17,10 @@
 
 #include "winenotify/wire.h"
 #include "debug.h"
-#include "forward.h"
 #include "rows.h"
 #include "source.h"
 
 #define FOREVER 0xffffffffu
-/* OnLinkPrefixLength as InitializeUnicastIpAddressEntry leaves it ("an illegal value"): the default applies. */
-#define PREFIX_UNSET 0xff
-/* Metric as InitializeIpForwardEntry leaves it: the host's default route metric applies. */
-#define METRIC_UNSET 0xffffffffu
-
-typedef DWORD (WINAPI *row_fn)(const void *row);
 
 static DWORD windows_error(uint32_t result)
 {
@@ -41,32 +34,6 @@ static DWORD windows_error(uint32_t result)
     case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
     }
     return ERROR_GEN_FAILURE;
-}
-
-/* The system DLL's own function: on Windows, or under Wine without a helper. */
-static DWORD system_call(const char *name, const void *row)
-{
-    row_fn fn = (row_fn)wn_forward_lookup(name);
-
-    if (!fn)
-    {
-        FIXME("the system DLL lacks %s\n", name);
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(row);
-}
-
-static unsigned int wire_family(ADDRESS_FAMILY family)
-{
-    return family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0;
-}
-
-/* An address as the wire carries it: IPv4 in the first 4 bytes. */
-static void wire_address(uint8_t out[16], const SOCKADDR_INET *in)
-{
-    memset(out, 0, 16);
-    if (in->si_family == AF_INET) memcpy(out, &in->Ipv4.sin_addr, 4);
-    else memcpy(out, &in->Ipv6.sin6_addr, 16);
 }
 
 /* ---- finding things in the view --------------------------------------------------------------------------- */
@@ -134,7 +101,7 @@ static DWORD change(const char *name, const void *row, uint16_t type, uint16_t o
     if (status != WN_SOURCE_OK)
     {
         WARN("no host helper: %s is the system's\n", name);
-        return system_call(name, row);
+        return wn_row_system_call(name, row);
     }
     if (result != WN_RESULT_OK) TRACE("%s: the host answered %u\n", name, result);
     return windows_error(result);
@@ -161,11 +128,11 @@ static DWORD check_unicast_row(const MIB_UNICASTIPADDRESS_ROW *row, BOOL create,
 {
     unsigned int family;
 
-    if (!row || !(family = wire_family(row->Address.si_family))) return ERROR_INVALID_PARAMETER;
+    if (!row || !(family = wn_wire_family(row->Address.si_family))) return ERROR_INVALID_PARAMETER;
     if (!row->InterfaceLuid.Value && !row->InterfaceIndex) return ERROR_INVALID_PARAMETER;
     memset(wire, 0, sizeof(*wire));
     wire->family = (uint8_t)family;
-    wire_address(wire->addr, &row->Address);
+    wn_wire_address(wire->addr, &row->Address);
     if (!create) return NO_ERROR;
 
     if (row->ValidLifetime < row->PreferredLifetime) return ERROR_INVALID_PARAMETER;
@@ -175,7 +142,7 @@ static DWORD check_unicast_row(const MIB_UNICASTIPADDRESS_ROW *row, BOOL create,
         return ERROR_INVALID_PARAMETER;
     if (row->SuffixOrigin > IpSuffixOriginRandom && row->SuffixOrigin != IpSuffixOriginUnchanged)
         return ERROR_INVALID_PARAMETER;
-    if (row->OnLinkPrefixLength == PREFIX_UNSET)
+    if (row->OnLinkPrefixLength == WN_ONLINK_PREFIX_UNSET)
         wire->prefixlen = family == 4 ? 32 : 64;   /* no on-link prefix given: just the host, or an IPv6 /64 */
     else if (row->OnLinkPrefixLength > (family == 4 ? 32 : 128)) return ERROR_INVALID_PARAMETER;
     else wire->prefixlen = row->OnLinkPrefixLength;
@@ -191,7 +158,7 @@ static DWORD unicast_entry(const char *name, const MIB_UNICASTIPADDRESS_ROW *row
     BOOL fallback;
     DWORD err;
 
-    if (!wn_running_on_wine()) return system_call(name, row);
+    if (!wn_running_on_wine()) return wn_row_system_call(name, row);
     TRACE("%s(%p)\n", name, row);
     if ((err = check_unicast_row(row, create, &wire))) return err;
 
@@ -199,7 +166,7 @@ static DWORD unicast_entry(const char *name, const MIB_UNICASTIPADDRESS_ROW *row
     l.luid = row->InterfaceLuid.Value;
     l.index = row->InterfaceIndex;
     l.addr = &wire;
-    if ((err = find(name, &l, &fallback)) || fallback) return fallback ? system_call(name, row) : err;
+    if ((err = find(name, &l, &fallback)) || fallback) return fallback ? wn_row_system_call(name, row) : err;
     if (create && l.found) return ERROR_OBJECT_ALREADY_EXISTS;
     if (!create && !l.found) return ERROR_NOT_FOUND;
     wire.ifindex = l.ifindex;
@@ -227,20 +194,24 @@ static DWORD check_route_row(const MIB_IPFORWARD_ROW2 *row, BOOL create, struct 
 
     if (!row) return ERROR_INVALID_PARAMETER;
     dst = &row->DestinationPrefix.Prefix;
-    if (!(family = wire_family(dst->si_family))) return ERROR_INVALID_PARAMETER;
+    if (!(family = wn_wire_family(dst->si_family))) return ERROR_INVALID_PARAMETER;
     /* An unset next hop (AF_UNSPEC, all zero) means on-link; a set one must be of the destination's family. */
     if (row->NextHop.si_family != dst->si_family && row->NextHop.si_family != AF_UNSPEC)
         return ERROR_INVALID_PARAMETER;
     if (!row->InterfaceLuid.Value && !row->InterfaceIndex) return ERROR_INVALID_PARAMETER;
     if (row->DestinationPrefix.PrefixLength > (family == 4 ? 32 : 128)) return ERROR_INVALID_PARAMETER;
     if (create && row->ValidLifetime < row->PreferredLifetime) return ERROR_INVALID_PARAMETER;
-    if (create && row->SitePrefixLength > row->DestinationPrefix.PrefixLength) return ERROR_INVALID_PARAMETER;
+    /* The value InitializeIpForwardEntry leaves means "none given", as the metric's does: WireGuard's winipcfg
+     * creates its routes from such a row without touching SitePrefixLength. */
+    if (create && row->SitePrefixLength != WN_SITE_PREFIX_UNSET
+        && row->SitePrefixLength > row->DestinationPrefix.PrefixLength)
+        return ERROR_INVALID_PARAMETER;
 
     memset(wire, 0, sizeof(*wire));
     wire->family = (uint8_t)family;
     wire->dst_len = row->DestinationPrefix.PrefixLength;
-    wire_address(wire->dst, dst);
-    if (row->NextHop.si_family == dst->si_family) wire_address(wire->gateway, &row->NextHop);
+    wn_wire_address(wire->dst, dst);
+    if (row->NextHop.si_family == dst->si_family) wn_wire_address(wire->gateway, &row->NextHop);
     return NO_ERROR;
 }
 
@@ -251,7 +222,7 @@ static DWORD route_entry(const char *name, const MIB_IPFORWARD_ROW2 *row, BOOL c
     BOOL fallback;
     DWORD err;
 
-    if (!wn_running_on_wine()) return system_call(name, row);
+    if (!wn_running_on_wine()) return wn_row_system_call(name, row);
     TRACE("%s(%p)\n", name, row);
     if ((err = check_route_row(row, create, &wire))) return err;
 
@@ -259,7 +230,7 @@ static DWORD route_entry(const char *name, const MIB_IPFORWARD_ROW2 *row, BOOL c
     l.luid = row->InterfaceLuid.Value;
     l.index = row->InterfaceIndex;
     l.route = &wire;
-    if ((err = find(name, &l, &fallback)) || fallback) return fallback ? system_call(name, row) : err;
+    if ((err = find(name, &l, &fallback)) || fallback) return fallback ? wn_row_system_call(name, row) : err;
     if (create && l.found) return ERROR_OBJECT_ALREADY_EXISTS;
     if (!create && !l.found) return ERROR_NOT_FOUND;
     wire.oif = l.ifindex;
@@ -268,7 +239,7 @@ static DWORD route_entry(const char *name, const MIB_IPFORWARD_ROW2 *row, BOOL c
         if (row->ValidLifetime != FOREVER)
             FIXME("%s: a route lifetime of %lu s is not kept; the route stays\n", name, row->ValidLifetime);
         /* 0 asks the kernel for its default: 0 for IPv4, 1024 for IPv6. */
-        wire.metric = row->Metric == METRIC_UNSET ? 0 : row->Metric;
+        wire.metric = row->Metric == WN_ROUTE_METRIC_UNSET ? 0 : row->Metric;
     }
     else wire.metric = l.found_route.metric;   /* Linux tells routes apart by metric too: the one there is */
     return change(name, row, WN_WIRE_SET_ROUTE, create ? WN_WIRE_OP_ADD : WN_WIRE_OP_DEL, &wire);
