@@ -1,11 +1,14 @@
 /* Conformance test of what a program does right after a notification (SPEC.md §2, §10): build rows with
  * InitializeIpInterfaceEntry, InitializeIpForwardEntry and InitializeUnicastIpAddressEntry, and re-read the
- * notified route with GetIpForwardEntry2 and the notified row's keys, from inside the callback and after it.
+ * notified route or interface with GetIpForwardEntry2 or GetIpInterfaceEntry and the notified row's keys, from
+ * inside the callback and after it.
  *
  * The same program runs on Windows and under Wine.  Routes are added the way WireGuard's winipcfg adds them
  * (InitializeIpForwardEntry, the keys, CreateIpForwardEntry2) by a child process ("reread.exe reread write
- * iroute ...", netchange.h) on the interface whose alias is in WINENOTIFY_TEST_IF.  Under Wine each value read
- * back is also compared with the host's own view of the route (`ip route`). */
+ * iroute ...", netchange.h) on the interface whose alias is in WINENOTIFY_TEST_IF.  No Windows API adds a link or
+ * changes its MTU: the interface part uses the host's commands and runs under Wine only.  Under Wine each value
+ * read back is also compared with the host's own (`ip route`, /sys and /proc/sys), and with the system's own
+ * GetIpInterfaceEntry where it has one (Wine 11) for every interface both know. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <ws2ipdef.h>
@@ -18,6 +21,7 @@
 #include "test.h"
 #include "unix.h"
 #include "netchange.h"
+#include "sysdir.h"
 
 #define WAIT_MS 10000
 
@@ -25,6 +29,9 @@ static void (WINAPI *pInitializeIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
 static void (WINAPI *pInitializeIpForwardEntry)(MIB_IPFORWARD_ROW2 *);
 static void (WINAPI *pInitializeUnicastIpAddressEntry)(MIB_UNICASTIPADDRESS_ROW *);
 static DWORD (WINAPI *pGetIpForwardEntry2)(MIB_IPFORWARD_ROW2 *);
+static DWORD (WINAPI *pGetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
+/* The system's own copy's, where it is another module than ours and has one (Wine 11). */
+static DWORD (WINAPI *pSystemGetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
 
 /* Whether the size bytes at p are all zero. */
 static BOOL all_zero(const void *p, size_t size)
@@ -436,9 +443,375 @@ static void test_reread_routes(NET_IFINDEX index)
     check_route(AF_INET6, "fd00:81::", 48, index, luid);
 }
 
+/* ---- GetIpInterfaceEntry: bad input ----------------------------------------------------------------------- */
+
+/* Wine's conformance test, run on Windows: ERROR_INVALID_PARAMETER for a NULL row and for AF_UNSPEC; the LUID
+ * names the interface when it is not 0 (a wrong one with a right index: ERROR_NOT_FOUND), else the index. */
+static void test_interface_entry_parameters(NET_IFINDEX index)
+{
+    MIB_IPINTERFACE_ROW row;
+    NET_LUID luid = { 0 }, none;
+    DWORD ret;
+
+    ret = pGetIpInterfaceEntry(NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "NULL: %lu\n", ret);
+    if (!index || ConvertInterfaceIndexToLuid(index, &luid)) return;
+
+    memset(&row, 0, sizeof(row));
+    row.Family = AF_UNSPEC;
+    row.InterfaceLuid = luid;
+    ret = pGetIpInterfaceEntry(&row);
+    ok(ret == ERROR_INVALID_PARAMETER, "AF_UNSPEC: %lu\n", ret);
+    row.Family = 7;
+    ret = pGetIpInterfaceEntry(&row);
+    ok(ret == ERROR_INVALID_PARAMETER, "family 7: %lu\n", ret);
+
+    memset(&row, 0xcc, sizeof(row));
+    row.Family = AF_INET;
+    row.InterfaceIndex = index;
+    ret = pGetIpInterfaceEntry(&row);
+    ok(ret == ERROR_NOT_FOUND, "a garbage LUID with a real index: %lu\n", ret);
+
+    memset(&row, 0xcc, sizeof(row));
+    row.Family = AF_INET;
+    row.InterfaceLuid.Value = 0;
+    row.InterfaceIndex = index;
+    ret = pGetIpInterfaceEntry(&row);
+    ok(ret == NO_ERROR, "by index: %lu\n", ret);
+    ok(row.Family == AF_INET && row.InterfaceLuid.Value == luid.Value && row.InterfaceIndex == index,
+       "by index: family %u, LUID %#llx, index %lu\n", row.Family, (unsigned long long)row.InterfaceLuid.Value,
+       row.InterfaceIndex);
+
+    none.Value = 0;
+    none.Info.IfType = 6;
+    none.Info.NetLuidIndex = 0xfffff;
+    memset(&row, 0, sizeof(row));
+    row.Family = AF_INET;
+    row.InterfaceLuid = none;
+    ret = pGetIpInterfaceEntry(&row);
+    ok(ret == ERROR_NOT_FOUND, "an unknown LUID: %lu\n", ret);
+    memset(&row, 0, sizeof(row));
+    row.Family = AF_INET;
+    row.InterfaceIndex = 0x7ffffff0;
+    ret = pGetIpInterfaceEntry(&row);
+    ok(ret == ERROR_NOT_FOUND, "an unknown index: %lu\n", ret);
+}
+
+/* ---- GetIpInterfaceEntry against the system's own ------------------------------------------------------- */
+
+/* Where the system has GetIpInterfaceEntry (Wine 11) and knows an interface, ours knows it too, with the same
+ * values for every field both can know (SPEC.md's "never worse than the system DLL").  Ours knows more: an IPv4
+ * interface without an IPv4 address, which NotifyIpInterfaceChange announces and Wine 11 does not know. */
+static void test_interface_entry_system(void)
+{
+    MIB_IF_TABLE2 *ifs;
+    ULONG i;
+    int f, compared = 0;
+    static const ADDRESS_FAMILY families[] = { AF_INET, AF_INET6 };
+
+    if (!pSystemGetIpInterfaceEntry)
+    {
+        skip("the system has no GetIpInterfaceEntry of its own beside ours\n");
+        return;
+    }
+    if (GetIfTable2(&ifs))
+    {
+        ok(0, "GetIfTable2 failed\n");
+        return;
+    }
+    for (i = 0; i < ifs->NumEntries; i++)
+    {
+        for (f = 0; f < 2; f++)
+        {
+            MIB_IPINTERFACE_ROW mine, theirs;
+            DWORD a, b;
+
+            memset(&theirs, 0, sizeof(theirs));
+            theirs.Family = families[f];
+            theirs.InterfaceLuid = ifs->Table[i].InterfaceLuid;
+            mine = theirs;
+            if ((b = pSystemGetIpInterfaceEntry(&theirs))) continue;
+            a = pGetIpInterfaceEntry(&mine);
+            winetest_push_context("%ls family %u", ifs->Table[i].Alias, families[f]);
+            ok(a == NO_ERROR, "the system knows it, ours gives %lu\n", a);
+            if (!a)
+            {
+                compared++;
+#define SAME(field) ok(mine.field == theirs.field, #field " %lu, system %lu\n", (ULONG)mine.field, (ULONG)theirs.field)
+                SAME(Family);
+                SAME(InterfaceIndex);
+                ok(mine.InterfaceLuid.Value == theirs.InterfaceLuid.Value, "LUID\n");
+                SAME(NlMtu);
+                SAME(Connected);
+                SAME(SitePrefixLength);
+                SAME(Metric);
+                SAME(BaseReachableTime);
+                SAME(ReachableTime);
+                SAME(RetransmitTime);
+                SAME(DadTransmits);
+                SAME(PathMtuDiscoveryTimeout);
+                SAME(LinkLocalAddressBehavior);
+                SAME(LinkLocalAddressTimeout);
+                SAME(MinRouterAdvertisementInterval);
+                SAME(MaxRouterAdvertisementInterval);
+                SAME(UseAutomaticMetric);
+                SAME(UseNeighborUnreachabilityDetection);
+                SAME(SupportsNeighborDiscovery);
+                SAME(SupportsRouterDiscovery);
+#undef SAME
+            }
+            winetest_pop_context();
+        }
+    }
+    FreeMibTable(ifs);
+    ok(compared > 0, "no interface both know\n");
+    trace("%d interface rows compared with the system's\n", compared);
+}
+
+/* ---- GetIpInterfaceEntry with a notified row's keys (Wine only) ------------------------------------------- */
+
+struct iface_event
+{
+    MIB_NOTIFICATION_TYPE type;
+    MIB_IPINTERFACE_ROW notified;
+    MIB_IPINTERFACE_ROW read;  /* GetIpInterfaceEntry with its keys, inside the callback */
+    DWORD ret;
+};
+
+struct iface_reread
+{
+    CRITICAL_SECTION cs;
+    HANDLE signal;
+    struct iface_event events[128];
+    unsigned int count;
+};
+
+static void WINAPI iface_callback(void *context, MIB_IPINTERFACE_ROW *row, MIB_NOTIFICATION_TYPE type)
+{
+    struct iface_reread *r = context;
+    struct iface_event e;
+
+    if (!row) return;
+    e.type = type;
+    e.notified = *row;
+    memset(&e.read, 0xcc, sizeof(e.read));
+    e.read.Family = row->Family;
+    e.read.InterfaceLuid = row->InterfaceLuid;
+    e.read.InterfaceIndex = row->InterfaceIndex;
+    e.ret = pGetIpInterfaceEntry(&e.read);
+    EnterCriticalSection(&r->cs);
+    if (r->count < ARRAY_SIZE(r->events)) r->events[r->count++] = e;
+    LeaveCriticalSection(&r->cs);
+    SetEvent(r->signal);
+}
+
+/* The first event after number after (-1: from the start) of that type, family and interface for which test
+ * holds (NULL: any); its number, or -1 after the wait. */
+static int wait_iface(struct iface_reread *r, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY family, NET_IFINDEX index,
+                      int after, BOOL (*test)(const struct iface_event *))
+{
+    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+    unsigned int i = after + 1;
+
+    for (;;)
+    {
+        ULONGLONG now;
+
+        EnterCriticalSection(&r->cs);
+        for (; i < r->count; i++)
+        {
+            const struct iface_event *e = &r->events[i];
+
+            if (e->type != type || e->notified.Family != family || e->notified.InterfaceIndex != index) continue;
+            if (test && !test(e)) continue;
+            LeaveCriticalSection(&r->cs);
+            return i;
+        }
+        LeaveCriticalSection(&r->cs);
+        if ((now = GetTickCount64()) >= deadline) return -1;
+        WaitForSingleObject(r->signal, (DWORD)(deadline - now));
+    }
+}
+
+static BOOL read_connected(const struct iface_event *e) { return !e->ret && e->read.Connected; }
+static BOOL read_forwarding(const struct iface_event *e) { return !e->ret && e->read.ForwardingEnabled; }
+
+/* The host's values for wnrr0, one number a line, in the order of the script below. */
+enum { HOST_MTU, HOST_REACH4, HOST_REACH6, HOST_RETRANS4, HOST_RETRANS6, HOST_DAD6, HOST_FWD4, HOST_FWD6,
+       HOST_COUNT };
+
+static BOOL host_link(ULONG *values)
+{
+    static const char script[] =
+        "d=wnrr0; { cat /sys/class/net/$d/mtu /proc/sys/net/ipv4/neigh/$d/base_reachable_time_ms "
+        "/proc/sys/net/ipv6/neigh/$d/base_reachable_time_ms /proc/sys/net/ipv4/neigh/$d/retrans_time_ms "
+        "/proc/sys/net/ipv6/neigh/$d/retrans_time_ms /proc/sys/net/ipv6/conf/$d/dad_transmits "
+        "/proc/sys/net/ipv4/conf/$d/forwarding /proc/sys/net/ipv6/conf/$d/forwarding; } > link.tmp; "
+        "mv link.tmp link.txt";
+    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+    char *text = NULL, *p;
+    int i;
+
+    DeleteFileA("link.txt");
+    if (!winetest_run_unix(NULL, script)) return FALSE;
+    while (!(text = winetest_read_file("link.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
+    ok(text != NULL, "the host did not describe wnrr0\n");
+    if (!text) return FALSE;
+    DeleteFileA("link.txt");
+    for (i = 0, p = text; i < HOST_COUNT; i++)
+    {
+        char *end;
+
+        values[i] = strtoul(p, &end, 10);
+        if (end == p) break;
+        p = end;
+    }
+    ok(i == HOST_COUNT, "the host gave %d values: %s\n", i, text);
+    free(text);
+    return i == HOST_COUNT;
+}
+
+/* Every field of a row read back against the host (and the Windows defaults where Linux has no setting). */
+static void check_interface_row(const MIB_IPINTERFACE_ROW *row, NET_LUID luid, NET_IFINDEX index, const ULONG *host)
+{
+    BOOL v6 = row->Family == AF_INET6;
+
+    ok(row->InterfaceLuid.Value == luid.Value, "LUID %#llx\n", (unsigned long long)row->InterfaceLuid.Value);
+    ok(row->InterfaceIndex == index, "index %lu\n", row->InterfaceIndex);
+    ok(row->NlMtu == host[HOST_MTU], "NlMtu %lu, host %lu\n", row->NlMtu, host[HOST_MTU]);
+    ok(row->ForwardingEnabled == (host[v6 ? HOST_FWD6 : HOST_FWD4] != 0), "ForwardingEnabled %u\n",
+       row->ForwardingEnabled);
+    ok(row->BaseReachableTime == host[v6 ? HOST_REACH6 : HOST_REACH4], "BaseReachableTime %lu, host %lu\n",
+       row->BaseReachableTime, host[v6 ? HOST_REACH6 : HOST_REACH4]);
+    ok(row->ReachableTime == row->BaseReachableTime, "ReachableTime %lu\n", row->ReachableTime);
+    ok(row->RetransmitTime == host[v6 ? HOST_RETRANS6 : HOST_RETRANS4], "RetransmitTime %lu\n", row->RetransmitTime);
+    ok(row->DadTransmits == (v6 ? host[HOST_DAD6] : 3), "DadTransmits %lu\n", row->DadTransmits);
+    ok(row->ZoneIndices[ScopeLevelInterface] == index && row->ZoneIndices[ScopeLevelLink] == index,
+       "zone indices %lu %lu\n", row->ZoneIndices[ScopeLevelInterface], row->ZoneIndices[ScopeLevelLink]);
+    ok(row->Metric == 0 && row->UseAutomaticMetric, "Metric %lu, automatic %u\n", row->Metric,
+       row->UseAutomaticMetric);
+    ok(row->SitePrefixLength == 64, "SitePrefixLength %lu\n", row->SitePrefixLength);
+    ok(row->PathMtuDiscoveryTimeout == 600000, "PathMtuDiscoveryTimeout %lu\n", row->PathMtuDiscoveryTimeout);
+    ok(row->LinkLocalAddressBehavior == (v6 ? LinkLocalAlwaysOn : LinkLocalDelayed), "LinkLocalAddressBehavior %d\n",
+       row->LinkLocalAddressBehavior);
+}
+
+static void test_reread_interfaces(void)
+{
+    struct iface_reread r;
+    HANDLE handle = NULL;
+    NET_LUID luid;
+    NET_IFINDEX index = 0;
+    ULONG host[HOST_COUNT];
+    ULONGLONG deadline;
+    MIB_IPINTERFACE_ROW now;
+    int add, mtu, up, add6, conn, fwd6, del, del6;
+    DWORD ret;
+
+    if (!winetest_platform_is_wine)
+    {
+        skip("links are added and changed with host commands: Wine only\n");
+        return;
+    }
+    memset(&r, 0, sizeof(r));
+    InitializeCriticalSection(&r.cs);
+    r.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    ret = NotifyIpInterfaceChange(AF_UNSPEC, iface_callback, &r, FALSE, &handle);
+    ok(ret == NO_ERROR, "NotifyIpInterfaceChange: %lu\n", ret);
+
+    if (!winetest_run_unix(NULL, "ip link add wnrr0 type veth peer name wnrr0p")) goto done;
+    deadline = GetTickCount64() + WAIT_MS;
+    while (ConvertInterfaceAliasToLuid(L"wnrr0", &luid) && GetTickCount64() < deadline)
+        WaitForSingleObject(r.signal, 100);
+    ret = ConvertInterfaceAliasToLuid(L"wnrr0", &luid);
+    ok(!ret, "wnrr0 did not appear: %lu\n", ret);
+    if (ret || ConvertInterfaceLuidToIndex(&luid, &index)) goto done;
+
+    /* Added: the IPv4 interface, re-read inside the callback; no IPv6 yet (no IPv6 address while down). */
+    add = wait_iface(&r, MibAddInstance, AF_INET, index, -1, NULL);
+    ok(add >= 0, "no add notification\n");
+    if (add < 0) goto done;
+    ok(r.events[add].ret == NO_ERROR, "GetIpInterfaceEntry in the add callback: %lu\n", r.events[add].ret);
+    ok(!r.events[add].read.Connected, "connected while down\n");
+    memset(&now, 0, sizeof(now));
+    now.Family = AF_INET6;
+    now.InterfaceLuid = luid;
+    ret = pGetIpInterfaceEntry(&now);
+    ok(ret == ERROR_NOT_FOUND, "IPv6 before any IPv6 address: %lu\n", ret);
+
+    /* Host settings of its own, so that a default cannot pass for one read from the host. */
+    winetest_run_unix(NULL, "echo 12345 > /proc/sys/net/ipv4/neigh/wnrr0/base_reachable_time_ms; "
+                      "echo 23456 > /proc/sys/net/ipv6/neigh/wnrr0/base_reachable_time_ms; "
+                      "echo 2 > /proc/sys/net/ipv6/conf/wnrr0/dad_transmits; ip link set wnrr0 mtu 1400");
+    mtu = wait_iface(&r, MibParameterNotification, AF_INET, index, add, NULL);
+    ok(mtu >= 0, "no parameter notification for the MTU\n");
+    if (mtu >= 0)
+    {
+        ok(r.events[mtu].ret == NO_ERROR, "in the MTU callback: %lu\n", r.events[mtu].ret);
+        ok(r.events[mtu].read.NlMtu == 1400, "in the MTU callback: NlMtu %lu\n", r.events[mtu].read.NlMtu);
+        if (host_link(host)) check_interface_row(&r.events[mtu].read, luid, index, host);
+    }
+
+    /* Up with carrier: connected, and IPv6 with its link-local address. */
+    winetest_run_unix(NULL, "ip link set wnrr0p up; ip link set wnrr0 up");
+    up = wait_iface(&r, MibParameterNotification, AF_INET, index, mtu, NULL);
+    ok(up >= 0, "no parameter notification for up\n");
+    conn = wait_iface(&r, MibParameterNotification, AF_INET, index, mtu, read_connected);
+    ok(conn >= 0, "GetIpInterfaceEntry never read it connected in a parameter callback\n");
+    add6 = wait_iface(&r, MibAddInstance, AF_INET6, index, -1, NULL);
+    ok(add6 >= 0, "no IPv6 add notification\n");
+    if (add6 >= 0)
+    {
+        ok(r.events[add6].ret == NO_ERROR, "GetIpInterfaceEntry in the IPv6 add callback: %lu\n", r.events[add6].ret);
+        if (host_link(host)) check_interface_row(&r.events[add6].read, luid, index, host);
+        /* With its link-local address, the system's own GetIpInterfaceEntry (Wine 11) knows it too. */
+        test_interface_entry_system();
+    }
+
+    /* Forwarding, per family. */
+    winetest_run_unix(NULL, "echo 1 > /proc/sys/net/ipv6/conf/wnrr0/forwarding");
+    fwd6 = wait_iface(&r, MibParameterNotification, AF_INET6, index, add6, read_forwarding);
+    ok(fwd6 >= 0, "GetIpInterfaceEntry never read IPv6 forwarding in a parameter callback\n");
+    if (fwd6 >= 0 && host_link(host))
+    {
+        check_interface_row(&r.events[fwd6].read, luid, index, host);
+        memset(&now, 0, sizeof(now));
+        now.Family = AF_INET;
+        now.InterfaceIndex = index;
+        ret = pGetIpInterfaceEntry(&now);
+        ok(ret == NO_ERROR, "IPv4 after the callback: %lu\n", ret);
+        if (!ret) check_interface_row(&now, luid, index, host);
+    }
+
+    /* Deleted: nothing to read, inside the delete callback and after. */
+    winetest_run_unix(NULL, "ip link del wnrr0");
+    del = wait_iface(&r, MibDeleteInstance, AF_INET, index, add, NULL);
+    ok(del >= 0, "no delete notification\n");
+    if (del >= 0)
+    {
+        ok(r.events[del].notified.InterfaceLuid.Value == luid.Value, "the delete notification's LUID\n");
+        ok(r.events[del].ret == ERROR_NOT_FOUND, "GetIpInterfaceEntry in the delete callback: %lu\n",
+           r.events[del].ret);
+    }
+    del6 = wait_iface(&r, MibDeleteInstance, AF_INET6, index, add6, NULL);
+    ok(del6 >= 0, "no IPv6 delete notification\n");
+    if (del6 >= 0) ok(r.events[del6].ret == ERROR_NOT_FOUND, "in the IPv6 delete callback: %lu\n", r.events[del6].ret);
+    memset(&now, 0, sizeof(now));
+    now.Family = AF_INET;
+    now.InterfaceLuid = luid;
+    ret = pGetIpInterfaceEntry(&now);
+    ok(ret == ERROR_NOT_FOUND, "after the delete: %lu\n", ret);
+
+done:
+    winetest_run_unix(NULL, "ip link del wnrr0 2>/dev/null");
+    if (handle) ok(CancelMibChangeNotify2(handle) == NO_ERROR, "cancel\n");
+    CloseHandle(r.signal);
+    DeleteCriticalSection(&r.cs);
+}
+
 START_TEST(reread)
 {
-    HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll");
+    HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll"), system;
     NET_IFINDEX index = 0;
 
     if (netchange_start()) return;
@@ -447,13 +820,23 @@ START_TEST(reread)
     pInitializeUnicastIpAddressEntry = (void *)GetProcAddress(iphlpapi, "InitializeUnicastIpAddressEntry");
     pGetIpForwardEntry2 = (void *)GetProcAddress(iphlpapi, "GetIpForwardEntry2");
 
+    pGetIpInterfaceEntry = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceEntry");
+    if ((system = load_system_copy(L"iphlpapi.dll")) && system != iphlpapi)
+        pSystemGetIpInterfaceEntry = (void *)GetProcAddress(system, "GetIpInterfaceEntry");
+
     test_initialize();
-    if (!pGetIpForwardEntry2)
-    {
-        win_skip("GetIpForwardEntry2 is missing\n");
-        return;
-    }
     if (!netchange_test_interface(&index)) index = 0;
-    test_forward_entry_parameters(index);
-    if (index) test_reread_routes(index);
+    if (pGetIpForwardEntry2)
+    {
+        test_forward_entry_parameters(index);
+        if (index) test_reread_routes(index);
+    }
+    else win_skip("GetIpForwardEntry2 is missing\n");
+    if (pGetIpInterfaceEntry)
+    {
+        test_interface_entry_parameters(index);
+        test_interface_entry_system();
+        test_reread_interfaces();
+    }
+    else win_skip("GetIpInterfaceEntry is missing\n");
 }

@@ -1,15 +1,20 @@
 /* What a program calls right after a notification: InitializeIpInterfaceEntry, InitializeIpForwardEntry,
- * InitializeUnicastIpAddressEntry (to build a row) and GetIpForwardEntry2 (to re-read the notified route).
+ * InitializeUnicastIpAddressEntry (to build a row), GetIpForwardEntry2 and GetIpInterfaceEntry (to re-read the
+ * notified route or interface).
  *
  * No Wine release exports the three Initialize* functions or GetIpForwardEntry2 (Wine 8.0, 10.0 and 11.0
  * checked: they are commented out of Wine's iphlpapi.spec), so under Wine ours answer, and on Windows the
- * system's do.  GetIpForwardEntry2 answers from the same view as NotifyRouteChange2 (SPEC.md §2, §10): the
- * LUID, index and values a program re-reads with the notified row's keys are the ones the notification gave.
- * Under Wine without a helper it is the system's (which Wine lacks: ERROR_NOT_SUPPORTED with a FIXME). */
+ * system's do.  GetIpInterfaceEntry is missing in Wine 8.0 and 10.0; Wine 11.0 has one, which knows an interface
+ * of a family only while it has an address of that family.  The Get* functions answer from the same view as the
+ * notifications (SPEC.md §2, §10): the LUID, index and values a program re-reads with the notified row's keys are
+ * the ones the notification gave.  Under Wine without a helper they are the system's (ERROR_NOT_SUPPORTED with a
+ * FIXME where Wine lacks them). */
 #include <winsock2.h>
 #include <ws2ipdef.h>
 #include <iphlpapi.h>
 #include <netioapi.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "debug.h"
@@ -157,5 +162,157 @@ DWORD WINAPI GetIpForwardEntry2(MIB_IPFORWARD_ROW2 *row)
     }
     /* The same row NotifyRouteChange2 gives for it, every field filled. */
     wn_row_route(row, &q.route);
+    return NO_ERROR;
+}
+
+/* ---- GetIpInterfaceEntry ---------------------------------------------------------------------------------- */
+
+struct iface_query
+{
+    /* in */
+    uint64_t luid;               /* names the interface when not 0 */
+    NET_IFINDEX index;           /* otherwise this does */
+    unsigned int family;         /* 4 or 6 */
+    /* out */
+    BOOL found;                  /* the link exists */
+    BOOL has_family;             /* and has an interface of that family */
+    struct wn_state_link link;
+};
+
+static void find_interface(void *ctx, const struct wn_state *state)
+{
+    struct iface_query *q = ctx;
+    const struct wn_state_link *link;
+    const struct wn_state_addr *a;
+
+    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
+    {
+        if (q->luid ? link->luid != q->luid : link->wire.ifindex != q->index) continue;
+        q->found = TRUE;
+        q->link = *link;
+        break;
+    }
+    if (!q->found) return;
+    /* The interfaces NotifyIpInterfaceChange announces (mib_changes.h): IPv4 on every link, IPv6 on a link with
+     * an IPv6 address.  (A registration keeps an IPv6 interface it announced while its link is down and without
+     * addresses; this answers from the addresses there are now.) */
+    if (q->family == 4)
+    {
+        q->has_family = TRUE;
+        return;
+    }
+    for (a = wn_state_first(state, WN_TABLE_ADDR); a && !q->has_family; a = wn_state_next(state, WN_TABLE_ADDR, a))
+        q->has_family = a->wire.ifindex == q->link.wire.ifindex && a->wire.family == 6;
+}
+
+/* One number from a file under /proc/sys/net of this network namespace (the helper's, since it is our child);
+ * FALSE when there is no such file or Wine cannot map the path. */
+static BOOL read_sysctl(const char *path, ULONG *value)
+{
+    WCHAR *(CDECL *to_dos)(const char *);
+    WCHAR *dos;
+    HANDLE file;
+    char buf[32];
+    DWORD got = 0;
+    char *end;
+
+    to_dos = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
+    if (!to_dos || !(dos = to_dos(path))) return FALSE;
+    file = CreateFileW(dos, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    HeapFree(GetProcessHeap(), 0, dos);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    if (!ReadFile(file, buf, sizeof(buf) - 1, &got, NULL)) got = 0;
+    CloseHandle(file);
+    buf[got] = 0;
+    *value = strtoul(buf, &end, 10);
+    return end != buf;
+}
+
+/* A per-interface setting Linux keeps in /proc/sys/net/ipv<v>/<dir>/<interface>/<file>, or fallback where none
+ * can be read. */
+static ULONG link_sysctl(const struct wn_state_link *link, unsigned int v, const char *dir, const char *file,
+                         ULONG fallback)
+{
+    char path[160];
+    ULONG value;
+
+    snprintf(path, sizeof(path), "/proc/sys/net/ipv%u/%s/%s/%s", v, dir, link->wire.name, file);
+    return read_sysctl(path, &value) ? value : fallback;
+}
+
+/* Every field of an interface row: from the view, from the host's per-interface settings, or the Windows
+ * default where Linux has no such setting (Wine 11.0 reports the same defaults, so that a program sees no
+ * difference between its answer and ours where both know the interface). */
+static void fill_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link)
+{
+    unsigned int v = family == AF_INET ? 4 : 6;
+    BOOL loopback = (link->wire.flags & WN_IFF_LOOPBACK) != 0;
+    ULONG accept_ra;
+
+    /* The fields the notifications carry (rows.c): keys, NlMtu, Connected, ForwardingEnabled, zone indices,
+     * UseAutomaticMetric (Linux has no interface metric: Metric stays 0). */
+    wn_row_interface(row, family, link);
+
+    /* Linux's neighbour table of the interface: the base reachable time (ReachableTime is a random multiple of
+     * it that no sysctl shows: the base, as Wine 11 reports) and the retransmission timer; the defaults are
+     * RFC 4861's, which both systems use. */
+    row->BaseReachableTime = link_sysctl(link, v, "neigh", "base_reachable_time_ms", 30000);
+    row->ReachableTime = row->BaseReachableTime;
+    row->RetransmitTime = link_sysctl(link, v, "neigh", "retrans_time_ms", 1000);
+    /* Duplicate address detection: IPv6's count is a Linux setting; IPv4 has none in Linux (it probes only when
+     * asked, `arping -D`): Windows' default of 3 probes.  Loopback does none. */
+    if (loopback) row->DadTransmits = 0;
+    else if (v == 6) row->DadTransmits = link_sysctl(link, 6, "conf", "dad_transmits", 1);
+    else row->DadTransmits = 3;
+    /* IPv6 router discovery follows accept_ra (1: unless the interface forwards; 2: always); Linux has no IPv4
+     * router discovery. */
+    if (v == 6)
+    {
+        accept_ra = link_sysctl(link, 6, "conf", "accept_ra", 0);
+        if (accept_ra == 2 || (accept_ra == 1 && !row->ForwardingEnabled))
+            row->RouterDiscoveryBehavior = RouterDiscoveryEnabled;
+    }
+    /* Windows' defaults, with no Linux setting behind them: the path MTU is re-probed after 10 minutes (Linux's
+     * route/mtu_expires is the same, but not per interface), IPv4 link-local addresses come after a 6.5 s delay
+     * and IPv6 ones at once, sites are /64, router advertisements (which Linux sends only through a daemon)
+     * would go every 200 to 600 s. */
+    row->PathMtuDiscoveryTimeout = 600000;
+    row->LinkLocalAddressBehavior = v == 6 ? LinkLocalAlwaysOn : LinkLocalDelayed;
+    row->LinkLocalAddressTimeout = v == 6 ? 0 : 6500;
+    row->SitePrefixLength = 64;
+    row->MinRouterAdvertisementInterval = 200;
+    row->MaxRouterAdvertisementInterval = 600;
+    /* Linux does neighbour unreachability detection and neighbour discovery (ARP for IPv4) on every interface. */
+    row->UseNeighborUnreachabilityDetection = TRUE;
+    row->SupportsNeighborDiscovery = TRUE;
+    row->SupportsRouterDiscovery = TRUE;
+}
+
+/* Windows (Wine's conformance test, run on Windows): ERROR_INVALID_PARAMETER for a NULL row or a family other
+ * than AF_INET and AF_INET6; the LUID names the interface when it is not 0, else the index; ERROR_NOT_FOUND for
+ * a LUID or index no interface has, and for an interface without that family. */
+DWORD WINAPI GetIpInterfaceEntry(MIB_IPINTERFACE_ROW *row)
+{
+    struct iface_query q;
+
+    if (!wn_running_on_wine()) return wn_row_system_call("GetIpInterfaceEntry", row);
+    TRACE("(%p)\n", row);
+    if (!row || !wn_wire_family(row->Family)) return ERROR_INVALID_PARAMETER;
+
+    memset(&q, 0, sizeof(q));
+    q.luid = row->InterfaceLuid.Value;
+    q.index = row->InterfaceIndex;
+    q.family = wn_wire_family(row->Family);
+    if (wn_source_query(find_interface, &q) != WN_SOURCE_OK)
+    {
+        WARN("no host helper: GetIpInterfaceEntry is the system's\n");
+        return wn_row_system_call("GetIpInterfaceEntry", row);
+    }
+    if (!q.found || !q.has_family)
+    {
+        TRACE("no such %s\n", q.found ? "family on the interface" : "interface");
+        return ERROR_NOT_FOUND;
+    }
+    fill_interface(row, row->Family, &q.link);
     return NO_ERROR;
 }
