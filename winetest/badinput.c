@@ -7,7 +7,10 @@
  * handle of NotifyStableUnicastIpAddressTable, CancelMibChangeNotify2 of NULL, of garbage and twice for a route
  * registration), ipchange.c (CancelIPChangeNotify of NULL, of an OVERLAPPED never used and twice; a duplicate
  * request), write.c (NULL rows, no interface, AF_UNSPEC, prefix length 33, valid lifetime below preferred,
- * PrefixOrigin unchanged with SuffixOrigin manual, an interface index that does not exist).
+ * PrefixOrigin unchanged with SuffixOrigin manual, an interface index that does not exist), reread.c (NULL rows of
+ * the Initialize* functions, GetIpForwardEntry2 and GetIpInterfaceEntry; no destination family, no next hop, no
+ * interface, an unknown LUID or index, a garbage LUID with a real index, AF_UNSPEC and family 7 interfaces, a
+ * route or interface just deleted).
  *
  * Where Microsoft documents the error, the case runs on Windows too.  Where Windows documents nothing or does
  * worse than an error (CancelMibChangeNotify2 from inside the callback deadlocks there; its handles are
@@ -532,6 +535,56 @@ static void test_forward_rows(NET_LUID luid)
     check_row(DeleteIpForwardEntry2(&row), ERROR_NOT_FOUND, "delete on no interface (index)");
 }
 
+/* ---- Get*Entry rows --------------------------------------------------------------------------------------- */
+
+/* Looked up by name: Wine 8 and 10 lack both in the system DLL. */
+static DWORD (WINAPI *pGetIpForwardEntry2)(MIB_IPFORWARD_ROW2 *);
+static DWORD (WINAPI *pGetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
+
+/* Microsoft's lists: ERROR_INVALID_PARAMETER for a destination that is no address of a family, and for a family
+ * other than AF_INET and AF_INET6; a row of all ones is both.  Under Wine only, what we answer where Windows
+ * documents nothing: a next hop of another family than the destination, a prefix longer than its address. */
+static void test_get_rows(NET_LUID luid)
+{
+    MIB_IPFORWARD_ROW2 route;
+    MIB_IPINTERFACE_ROW iface;
+    HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll");
+
+    pGetIpForwardEntry2 = (void *)GetProcAddress(iphlpapi, "GetIpForwardEntry2");
+    pGetIpInterfaceEntry = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceEntry");
+    if (pGetIpForwardEntry2)
+    {
+        route_row(&route, AF_INET, "10.84.0.0", 16, luid);
+        route.DestinationPrefix.Prefix.si_family = 7;
+        route.NextHop.si_family = 7;
+        check_row(pGetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "get route, family 7");
+        memset(&route, 0xff, sizeof(route));
+        check_row(pGetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "get route, all ones");
+        if (winetest_platform_is_wine)
+        {
+            route_row(&route, AF_INET, "10.84.0.0", 16, luid);
+            make_address(&route.NextHop, AF_INET6, "fe80::1");
+            check_row(pGetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "get route, IPv6 next hop for IPv4");
+            route_row(&route, AF_INET, "10.84.0.0", 33, luid);
+            check_row(pGetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "get route, IPv4 prefix 33");
+            route_row(&route, AF_INET6, "fd84::", 129, luid);
+            check_row(pGetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "get route, IPv6 prefix 129");
+        }
+    }
+    else win_skip("GetIpForwardEntry2 is missing\n");
+
+    if (pGetIpInterfaceEntry)
+    {
+        memset(&iface, 0, sizeof(iface));
+        iface.Family = 0xffff;
+        iface.InterfaceLuid = luid;
+        check_row(pGetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "get interface, family 0xffff");
+        memset(&iface, 0xff, sizeof(iface));
+        check_row(pGetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "get interface, all ones");
+    }
+    else win_skip("GetIpInterfaceEntry is missing\n");
+}
+
 /* ---- cfgmgr32 --------------------------------------------------------------------------------------------- */
 
 static CONFIGRET (WINAPI *pCM_Register_Notification)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK,
@@ -882,6 +935,7 @@ START_TEST(badinput)
     {
         test_unicast_rows(luid);
         test_forward_rows(luid);
+        test_get_rows(luid);
     }
     else ok(0, "no loopback interface\n");
     load_cfgmgr32();
