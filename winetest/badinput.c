@@ -540,18 +540,21 @@ static void test_forward_rows(NET_LUID luid)
 /* Looked up by name: Wine 8 and 10 lack both in the system DLL. */
 static DWORD (WINAPI *pGetIpForwardEntry2)(MIB_IPFORWARD_ROW2 *);
 static DWORD (WINAPI *pGetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
+static DWORD (WINAPI *pGetIpInterfaceTable)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **);
 
-/* Microsoft's lists: ERROR_INVALID_PARAMETER for a destination that is no address of a family, and for a family
- * other than AF_INET and AF_INET6; a row of all ones is both.  Under Wine only, what we answer where Windows
+/* Microsoft's lists: ERROR_INVALID_PARAMETER for a destination or address that is no address of a family, and for
+ * a family other than AF_INET and AF_INET6 (AF_UNSPEC too for a table); a row of all ones is both.  Under Wine only, what we answer where Windows
  * documents nothing: a next hop of another family than the destination, a prefix longer than its address. */
 static void test_get_rows(NET_LUID luid)
 {
     MIB_IPFORWARD_ROW2 route;
     MIB_IPINTERFACE_ROW iface;
+    MIB_UNICASTIPADDRESS_ROW addr;
     HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll");
 
     pGetIpForwardEntry2 = (void *)GetProcAddress(iphlpapi, "GetIpForwardEntry2");
     pGetIpInterfaceEntry = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceEntry");
+    pGetIpInterfaceTable = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceTable");
     if (pGetIpForwardEntry2)
     {
         route_row(&route, AF_INET, "10.84.0.0", 16, luid);
@@ -583,6 +586,22 @@ static void test_get_rows(NET_LUID luid)
         check_row(pGetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "get interface, all ones");
     }
     else win_skip("GetIpInterfaceEntry is missing\n");
+
+    if (pGetIpInterfaceTable)
+    {
+        MIB_IPINTERFACE_TABLE *table = (void *)0xdeadbeef;
+
+        check_row(pGetIpInterfaceTable(0xffff, &table), ERROR_INVALID_PARAMETER, "interface table, family 0xffff");
+        check_row(pGetIpInterfaceTable(0xffff, NULL), ERROR_INVALID_PARAMETER, "interface table, both");
+    }
+    else win_skip("GetIpInterfaceTable is missing\n");
+
+    /* Wine's own answers these; ours adds the DAD state after it. */
+    memset(&addr, 0xff, sizeof(addr));
+    check_row(GetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "get address, all ones");
+    address_row(&addr, AF_INET, "10.84.0.1", 24, luid);
+    addr.Address.si_family = 7;
+    check_row(GetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "get address, family 7");
 }
 
 /* ---- cfgmgr32 --------------------------------------------------------------------------------------------- */

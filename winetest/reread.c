@@ -32,6 +32,8 @@ static DWORD (WINAPI *pGetIpForwardEntry2)(MIB_IPFORWARD_ROW2 *);
 static DWORD (WINAPI *pGetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
 /* The system's own copy's, where it is another module than ours and has one (Wine 11). */
 static DWORD (WINAPI *pSystemGetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
+static DWORD (WINAPI *pGetIpInterfaceTable)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **);
+static DWORD (WINAPI *pSystemGetIpInterfaceTable)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **);
 
 /* Whether the size bytes at p are all zero. */
 static BOOL all_zero(const void *p, size_t size)
@@ -289,20 +291,29 @@ static BOOL wait_seen(struct reread *r, const BOOL *flag)
     }
 }
 
+/* What a host command writes, or NULL (with a failure); the caller frees it.  Wine only. */
+static char *host_output(const char *command)
+{
+    char script[1024], *text = NULL;
+    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+
+    DeleteFileA("host.txt");
+    snprintf(script, sizeof(script), "{ %s; } > host.tmp; mv host.tmp host.txt", command);
+    if (!winetest_run_unix(NULL, script)) return NULL;
+    while (!(text = winetest_read_file("host.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
+    ok(text != NULL, "the host did not answer: %s\n", command);
+    DeleteFileA("host.txt");
+    return text;
+}
+
 /* The host's line for a route (`ip -o route show`), or NULL; the caller frees it.  Wine only. */
 static char *host_route(ADDRESS_FAMILY family, const char *prefix, UINT8 len, const char *dev)
 {
-    char script[512], *text = NULL;
-    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+    char command[256];
 
-    DeleteFileA("route.txt");
-    snprintf(script, sizeof(script), "ip -o -%d route show %s/%u dev %s table main > route.tmp; mv route.tmp route.txt",
-             family == AF_INET ? 4 : 6, prefix, len, dev);
-    if (!winetest_run_unix(NULL, script)) return NULL;
-    while (!(text = winetest_read_file("route.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
-    ok(text != NULL, "the host did not list %s/%u\n", prefix, len);
-    DeleteFileA("route.txt");
-    return text;
+    snprintf(command, sizeof(command), "ip -o -%d route show %s/%u dev %s table main", family == AF_INET ? 4 : 6,
+             prefix, len, dev);
+    return host_output(command);
 }
 
 /* The number after word in the host's line, or fallback when the word is absent. */
@@ -642,22 +653,15 @@ enum { HOST_MTU, HOST_REACH4, HOST_REACH6, HOST_RETRANS4, HOST_RETRANS6, HOST_DA
 
 static BOOL host_link(ULONG *values)
 {
-    static const char script[] =
-        "d=wnrr0; { cat /sys/class/net/$d/mtu /proc/sys/net/ipv4/neigh/$d/base_reachable_time_ms "
+    static const char command[] =
+        "d=wnrr0; cat /sys/class/net/$d/mtu /proc/sys/net/ipv4/neigh/$d/base_reachable_time_ms "
         "/proc/sys/net/ipv6/neigh/$d/base_reachable_time_ms /proc/sys/net/ipv4/neigh/$d/retrans_time_ms "
         "/proc/sys/net/ipv6/neigh/$d/retrans_time_ms /proc/sys/net/ipv6/conf/$d/dad_transmits "
-        "/proc/sys/net/ipv4/conf/$d/forwarding /proc/sys/net/ipv6/conf/$d/forwarding; } > link.tmp; "
-        "mv link.tmp link.txt";
-    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
-    char *text = NULL, *p;
+        "/proc/sys/net/ipv4/conf/$d/forwarding /proc/sys/net/ipv6/conf/$d/forwarding";
+    char *text = host_output(command), *p;
     int i;
 
-    DeleteFileA("link.txt");
-    if (!winetest_run_unix(NULL, script)) return FALSE;
-    while (!(text = winetest_read_file("link.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
-    ok(text != NULL, "the host did not describe wnrr0\n");
     if (!text) return FALSE;
-    DeleteFileA("link.txt");
     for (i = 0, p = text; i < HOST_COUNT; i++)
     {
         char *end;
@@ -809,6 +813,206 @@ done:
     DeleteCriticalSection(&r.cs);
 }
 
+/* ---- GetIpInterfaceTable --------------------------------------------------------------------------------- */
+
+static BOOL same_interface_row(const MIB_IPINTERFACE_ROW *a, const MIB_IPINTERFACE_ROW *b)
+{
+    return a->Family == b->Family && a->InterfaceLuid.Value == b->InterfaceLuid.Value
+        && a->InterfaceIndex == b->InterfaceIndex && a->NlMtu == b->NlMtu && a->Connected == b->Connected
+        && a->ForwardingEnabled == b->ForwardingEnabled && a->SitePrefixLength == b->SitePrefixLength
+        && a->Metric == b->Metric && a->BaseReachableTime == b->BaseReachableTime
+        && a->RetransmitTime == b->RetransmitTime && a->DadTransmits == b->DadTransmits
+        && a->UseAutomaticMetric == b->UseAutomaticMetric;
+}
+
+/* Microsoft's page: ERROR_INVALID_PARAMETER for a NULL table or another family.  Each row is the one
+ * GetIpInterfaceEntry gives for its keys; every row of the system's own table (Wine 11) is in ours, the same. */
+static void test_interface_table(void)
+{
+    MIB_IPINTERFACE_TABLE *table, *v4, *theirs;
+    char *links;
+    ULONG i, j, n4 = 0;
+    DWORD ret;
+
+    ret = pGetIpInterfaceTable(AF_UNSPEC, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "NULL table: %lu\n", ret);
+    table = (void *)0xdeadbeef;
+    ret = pGetIpInterfaceTable(7, &table);
+    ok(ret == ERROR_INVALID_PARAMETER, "family 7: %lu\n", ret);
+
+    ret = pGetIpInterfaceTable(AF_UNSPEC, &table);
+    ok(ret == NO_ERROR, "AF_UNSPEC: %lu\n", ret);
+    if (ret) return;
+    ok(table->NumEntries > 0, "an empty table\n");
+    for (i = 0; i < table->NumEntries; i++)
+    {
+        MIB_IPINTERFACE_ROW entry;
+
+        winetest_push_context("row %lu (index %lu, family %u)", i, table->Table[i].InterfaceIndex,
+                              table->Table[i].Family);
+        ok(table->Table[i].Family == AF_INET || table->Table[i].Family == AF_INET6, "family\n");
+        if (table->Table[i].Family == AF_INET) n4++;
+        memset(&entry, 0, sizeof(entry));
+        entry.Family = table->Table[i].Family;
+        entry.InterfaceLuid = table->Table[i].InterfaceLuid;
+        ret = pGetIpInterfaceEntry(&entry);
+        ok(ret == NO_ERROR, "GetIpInterfaceEntry: %lu\n", ret);
+        ok(!ret && same_interface_row(&entry, &table->Table[i]), "GetIpInterfaceEntry gives another row\n");
+        winetest_pop_context();
+    }
+
+    ret = pGetIpInterfaceTable(AF_INET, &v4);
+    ok(ret == NO_ERROR, "AF_INET: %lu\n", ret);
+    if (!ret)
+    {
+        ok(v4->NumEntries == n4, "%lu IPv4 rows, %lu in the AF_UNSPEC table\n", v4->NumEntries, n4);
+        for (i = 0; i < v4->NumEntries; i++) ok(v4->Table[i].Family == AF_INET, "family %u\n", v4->Table[i].Family);
+        /* Linux gives every link IPv4, and NotifyIpInterfaceChange announces an IPv4 interface for each. */
+        if (winetest_platform_is_wine && (links = host_output("ip -o link show | wc -l")))
+        {
+            ok(v4->NumEntries == strtoul(links, NULL, 10), "%lu IPv4 rows for %s links\n", v4->NumEntries, links);
+            free(links);
+        }
+        FreeMibTable(v4);
+    }
+
+    if (pSystemGetIpInterfaceTable && !pSystemGetIpInterfaceTable(AF_UNSPEC, &theirs))
+    {
+        for (j = 0; j < theirs->NumEntries; j++)
+        {
+            BOOL found = FALSE;
+
+            for (i = 0; i < table->NumEntries && !found; i++)
+                found = table->Table[i].Family == theirs->Table[j].Family
+                        && table->Table[i].InterfaceLuid.Value == theirs->Table[j].InterfaceLuid.Value;
+            ok(found, "the system's row for index %lu family %u is not in ours\n", theirs->Table[j].InterfaceIndex,
+               theirs->Table[j].Family);
+            if (found)
+            {
+                /* ForwardingEnabled: Wine 11 never reports it; ours does. */
+                MIB_IPINTERFACE_ROW mine = table->Table[i - 1];
+
+                mine.ForwardingEnabled = theirs->Table[j].ForwardingEnabled;
+                ok(same_interface_row(&mine, &theirs->Table[j]), "index %lu family %u: another row than the system's\n",
+                   theirs->Table[j].InterfaceIndex, theirs->Table[j].Family);
+            }
+        }
+        trace("the system's table has %lu rows, ours %lu\n", theirs->NumEntries, table->NumEntries);
+        FreeMibTable(theirs);
+    }
+    FreeMibTable(table);
+}
+
+/* ---- GetUnicastIpAddressEntry: the DAD state a notification announced ------------------------------------ */
+
+struct addr_reread
+{
+    CRITICAL_SECTION cs;
+    HANDLE signal;
+    SOCKADDR_INET address;
+    NET_IFINDEX index;
+    struct { MIB_NOTIFICATION_TYPE type; NL_DAD_STATE notified, read; DWORD ret; } events[32];
+    unsigned int count;
+};
+
+static void WINAPI addr_callback(void *context, MIB_UNICASTIPADDRESS_ROW *row, MIB_NOTIFICATION_TYPE type)
+{
+    struct addr_reread *r = context;
+    MIB_UNICASTIPADDRESS_ROW keys;
+    DWORD ret;
+
+    if (!row || row->InterfaceIndex != r->index || !same_address(&row->Address, &r->address)) return;
+    memset(&keys, 0, sizeof(keys));
+    keys.Address = row->Address;
+    keys.InterfaceLuid = row->InterfaceLuid;
+    ret = GetUnicastIpAddressEntry(&keys);
+    EnterCriticalSection(&r->cs);
+    if (r->count < ARRAY_SIZE(r->events))
+    {
+        r->events[r->count].type = type;
+        r->events[r->count].notified = row->DadState;
+        r->events[r->count].read = keys.DadState;
+        r->events[r->count++].ret = ret;
+    }
+    LeaveCriticalSection(&r->cs);
+    SetEvent(r->signal);
+}
+
+/* An IPv6 address is tentative until duplicate address detection ends, then preferred, each step notified
+ * (SPEC.md §9).  GetUnicastIpAddressEntry with the notified keys, inside each callback, tells the same state as
+ * the notification (Wine's own reports every address as preferred). */
+static void test_reread_address(NET_IFINDEX index)
+{
+    struct addr_reread r;
+    HANDLE handle = NULL;
+    MIB_UNICASTIPADDRESS_ROW now;
+    NET_LUID luid;
+    ULONGLONG deadline;
+    BOOL preferred = FALSE;
+    unsigned int i;
+    DWORD ret, err;
+
+    memset(&r, 0, sizeof(r));
+    InitializeCriticalSection(&r.cs);
+    r.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    r.index = index;
+    make_address(&r.address, AF_INET6, "fd00:82::1");
+    ret = NotifyUnicastIpAddressChange(AF_INET6, addr_callback, &r, FALSE, &handle);
+    ok(ret == NO_ERROR, "NotifyUnicastIpAddressChange: %lu\n", ret);
+
+    err = run_write("addr", "add", 6, "fd00:82::1", 64, index);
+    if (err == ERROR_ACCESS_DENIED || err == ERROR_NOT_SUPPORTED)
+    {
+        skip("cannot add an address here (error %lu)\n", err);
+        goto done;
+    }
+    ok(err == NO_ERROR, "adding fd00:82::1: %lu\n", err);
+    if (err) goto done;
+
+    /* Until a callback reads it preferred (DAD takes a second or two). */
+    deadline = GetTickCount64() + WAIT_MS;
+    while (!preferred && GetTickCount64() < deadline)
+    {
+        WaitForSingleObject(r.signal, 200);
+        EnterCriticalSection(&r.cs);
+        for (i = 0; i < r.count && !preferred; i++) preferred = !r.events[i].ret && r.events[i].read == IpDadStatePreferred;
+        LeaveCriticalSection(&r.cs);
+    }
+    ok(r.count > 0 && r.events[0].type == MibAddInstance, "no add notification first\n");
+    ok(preferred, "no callback read the address preferred\n");
+    for (i = 0; i < r.count; i++)
+    {
+        winetest_push_context("callback %u (type %d)", i, r.events[i].type);
+        ok(r.events[i].ret == NO_ERROR, "GetUnicastIpAddressEntry: %lu\n", r.events[i].ret);
+        /* Windows' notified rows carry the keys only: the states are compared under Wine, where ours carry it. */
+        if (winetest_platform_is_wine)
+            ok(r.events[i].read == r.events[i].notified, "read %d, notified %d\n", r.events[i].read,
+               r.events[i].notified);
+        winetest_pop_context();
+    }
+    trace("%u address callbacks, the first read %d\n", r.count, r.count ? (int)r.events[0].read : -1);
+
+    memset(&now, 0, sizeof(now));
+    now.Address = r.address;
+    now.InterfaceIndex = index;
+    ret = GetUnicastIpAddressEntry(&now);
+    ok(ret == NO_ERROR && now.DadState == IpDadStatePreferred, "after: %lu, state %d\n", ret, now.DadState);
+    ok(!ConvertInterfaceIndexToLuid(index, &luid) && now.InterfaceLuid.Value == luid.Value, "after: LUID\n");
+
+    err = run_write("addr", "del", 6, "fd00:82::1", 64, index);
+    ok(err == NO_ERROR, "deleting fd00:82::1: %lu\n", err);
+    memset(&now, 0, sizeof(now));
+    now.Address = r.address;
+    now.InterfaceIndex = index;
+    ret = GetUnicastIpAddressEntry(&now);
+    ok(ret == ERROR_NOT_FOUND, "after the delete: %lu\n", ret);
+
+done:
+    if (handle) ok(CancelMibChangeNotify2(handle) == NO_ERROR, "cancel\n");
+    CloseHandle(r.signal);
+    DeleteCriticalSection(&r.cs);
+}
+
 START_TEST(reread)
 {
     HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll"), system;
@@ -822,7 +1026,11 @@ START_TEST(reread)
 
     pGetIpInterfaceEntry = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceEntry");
     if ((system = load_system_copy(L"iphlpapi.dll")) && system != iphlpapi)
+    {
         pSystemGetIpInterfaceEntry = (void *)GetProcAddress(system, "GetIpInterfaceEntry");
+        pSystemGetIpInterfaceTable = (void *)GetProcAddress(system, "GetIpInterfaceTable");
+    }
+    pGetIpInterfaceTable = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceTable");
 
     test_initialize();
     if (!netchange_test_interface(&index)) index = 0;
@@ -839,4 +1047,7 @@ START_TEST(reread)
         test_reread_interfaces();
     }
     else win_skip("GetIpInterfaceEntry is missing\n");
+    if (pGetIpInterfaceTable && pGetIpInterfaceEntry) test_interface_table();
+    else win_skip("GetIpInterfaceTable or GetIpInterfaceEntry is missing\n");
+    if (index) test_reread_address(index);
 }

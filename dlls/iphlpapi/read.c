@@ -316,3 +316,143 @@ DWORD WINAPI GetIpInterfaceEntry(MIB_IPINTERFACE_ROW *row)
     fill_interface(row, row->Family, &q.link);
     return NO_ERROR;
 }
+
+/* ---- GetIpInterfaceTable ---------------------------------------------------------------------------------- */
+
+/* The interfaces of the view, copied under the source's lock and turned into rows after it (fill_interface
+ * reads files). */
+struct iface_list
+{
+    ADDRESS_FAMILY family;
+    size_t count, cap;
+    struct listed { struct wn_state_link link; ADDRESS_FAMILY family; } *items;
+    BOOL failed;
+};
+
+static void list_add(struct iface_list *l, const struct wn_state_link *link, ADDRESS_FAMILY family)
+{
+    if (l->count == l->cap)
+    {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct listed *bigger = realloc(l->items, cap * sizeof(*bigger));
+
+        if (!bigger)
+        {
+            l->failed = TRUE;
+            return;
+        }
+        l->items = bigger;
+        l->cap = cap;
+    }
+    l->items[l->count].link = *link;
+    l->items[l->count++].family = family;
+}
+
+static void list_interfaces(void *ctx, const struct wn_state *state)
+{
+    struct iface_list *l = ctx;
+    const struct wn_state_link *link;
+    const struct wn_state_addr *a;
+
+    /* As GetIpInterfaceEntry finds them: IPv4 on every link, IPv6 on a link with an IPv6 address; IPv4 rows
+     * first, as Wine 11 lists them. */
+    if (wn_family_covers(l->family, 4))
+        for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
+            list_add(l, link, AF_INET);
+    if (!wn_family_covers(l->family, 6)) return;
+    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
+    {
+        for (a = wn_state_first(state, WN_TABLE_ADDR); a; a = wn_state_next(state, WN_TABLE_ADDR, a))
+            if (a->wire.ifindex == link->wire.ifindex && a->wire.family == 6) break;
+        if (a) list_add(l, link, AF_INET6);
+    }
+}
+
+static DWORD system_interface_table(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **table)
+{
+    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **);
+
+    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **))wn_forward_lookup("GetIpInterfaceTable");
+    if (!fn)
+    {
+        FIXME("the system DLL lacks GetIpInterfaceTable\n");
+        return ERROR_NOT_SUPPORTED;
+    }
+    return fn(family, table);
+}
+
+/* Wine 8 and 10 answer ERROR_NOT_SUPPORTED (a stub); Wine 11's lists what its GetIpInterfaceEntry knows, which
+ * ours lists too, with the same values (winetest/reread.c), and more.  Microsoft's page: ERROR_INVALID_PARAMETER
+ * for a NULL Table or a Family other than AF_UNSPEC, AF_INET and AF_INET6; ERROR_NOT_FOUND when there is no
+ * interface of the family.  The table is the process heap's, as the system's FreeMibTable frees it. */
+DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **table)
+{
+    struct iface_list l;
+    MIB_IPINTERFACE_TABLE *t = NULL;
+    DWORD err = NO_ERROR;
+    size_t i;
+
+    if (!wn_running_on_wine()) return system_interface_table(family, table);
+    TRACE("(%u, %p)\n", family, table);
+    if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
+    memset(&l, 0, sizeof(l));
+    l.family = family;
+    if (wn_source_query(list_interfaces, &l) != WN_SOURCE_OK)
+    {
+        free(l.items);
+        WARN("no host helper: GetIpInterfaceTable is the system's\n");
+        return system_interface_table(family, table);
+    }
+    if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;
+    else if (!l.count) err = ERROR_NOT_FOUND;
+    else if (!(t = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, offsetof(MIB_IPINTERFACE_TABLE, Table[l.count]))))
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    else
+    {
+        for (i = 0; i < l.count; i++) fill_interface(&t->Table[i], l.items[i].family, &l.items[i].link);
+        t->NumEntries = (ULONG)l.count;
+    }
+    free(l.items);
+    *table = t;
+    return err;
+}
+
+/* ---- GetUnicastIpAddressEntry ----------------------------------------------------------------------------- */
+
+struct dad_query
+{
+    const MIB_UNICASTIPADDRESS_ROW *row;
+    BOOL found;
+    NL_DAD_STATE dad;
+};
+
+static void find_dad(void *ctx, const struct wn_state *state)
+{
+    struct dad_query *q = ctx;
+    const struct wn_state_addr *a;
+
+    for (a = wn_state_first(state, WN_TABLE_ADDR); a && !q->found; a = wn_state_next(state, WN_TABLE_ADDR, a))
+    {
+        if (!wn_row_is_addr(&q->row->Address, q->row->InterfaceIndex, &a->wire)) continue;
+        q->found = TRUE;
+        q->dad = wn_dad_state(&a->wire);
+    }
+}
+
+/* Every Wine has one, and its rows are the ones its GetUnicastIpAddressTable and GetAdaptersAddresses give (the
+ * same lifetimes and origins), so it answers; but it reports every address as preferred, while the
+ * notifications (a parameter notification when duplicate address detection ends) and
+ * NotifyStableUnicastIpAddressTable follow the real state: the view's DadState replaces its own, as stable.c
+ * does for the table. */
+DWORD WINAPI GetUnicastIpAddressEntry(MIB_UNICASTIPADDRESS_ROW *row)
+{
+    struct dad_query q;
+    DWORD err = wn_row_system_call("GetUnicastIpAddressEntry", row);
+
+    if (err || !wn_running_on_wine()) return err;
+    memset(&q, 0, sizeof(q));
+    q.row = row;
+    if (wn_source_query(find_dad, &q) != WN_SOURCE_OK) WARN("no host helper: the DAD state is the system's\n");
+    else if (q.found) row->DadState = q.dad;
+    return NO_ERROR;
+}
