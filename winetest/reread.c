@@ -153,6 +153,17 @@ static void test_initialize(void)
     }
 }
 
+/* A LUID no interface has: NET_LUID_INDEX 0xfffff of IfType 6 (Ethernet). */
+static NET_LUID no_such_luid(void)
+{
+    NET_LUID luid;
+
+    luid.Value = 0;
+    luid.Info.IfType = 6;
+    luid.Info.NetLuidIndex = 0xfffff;
+    return luid;
+}
+
 /* ---- GetIpForwardEntry2: bad input ------------------------------------------------------------------------ */
 
 static void keys_row(MIB_IPFORWARD_ROW2 *row, ADDRESS_FAMILY family, const char *prefix, UINT8 len, NET_LUID luid,
@@ -193,10 +204,8 @@ static void test_forward_entry_parameters(NET_IFINDEX index)
     ret = pGetIpForwardEntry2(&row);
     ok(ret == ERROR_INVALID_PARAMETER, "no interface: %lu\n", ret);
 
-    /* An interface that does not exist: by LUID (NET_LUID_INDEX 0xfffff of IfType 6), and by index. */
-    none.Value = 0;
-    none.Info.IfType = 6;
-    none.Info.NetLuidIndex = 0xfffff;
+    /* An interface that does not exist: by LUID, and by index. */
+    none = no_such_luid();
     keys_row(&row, AF_INET, "10.81.0.0", 16, none, 0);
     ret = pGetIpForwardEntry2(&row);
     ok(ret == ERROR_NOT_FOUND, "an unknown LUID: %lu\n", ret);
@@ -493,9 +502,7 @@ static void test_interface_entry_parameters(NET_IFINDEX index)
        "by index: family %u, LUID %#llx, index %lu\n", row.Family, (unsigned long long)row.InterfaceLuid.Value,
        row.InterfaceIndex);
 
-    none.Value = 0;
-    none.Info.IfType = 6;
-    none.Info.NetLuidIndex = 0xfffff;
+    none = no_such_luid();
     memset(&row, 0, sizeof(row));
     row.Family = AF_INET;
     row.InterfaceLuid = none;
