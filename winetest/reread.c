@@ -711,8 +711,8 @@ static void test_reread_interfaces(void)
 {
     struct iface_reread r;
     HANDLE handle = NULL;
-    NET_LUID luid;
-    NET_IFINDEX index = 0;
+    NET_LUID luid, peer_luid;
+    NET_IFINDEX index = 0, peer = 0;
     ULONG host[HOST_COUNT];
     ULONGLONG deadline;
     MIB_IPINTERFACE_ROW now;
@@ -737,6 +737,7 @@ static void test_reread_interfaces(void)
     ret = ConvertInterfaceAliasToLuid(L"wnrr0", &luid);
     ok(!ret, "wnrr0 did not appear: %lu\n", ret);
     if (ret || ConvertInterfaceLuidToIndex(&luid, &index)) goto done;
+    if (!ConvertInterfaceAliasToLuid(L"wnrr0p", &peer_luid)) ConvertInterfaceLuidToIndex(&peer_luid, &peer);
 
     /* Added: the IPv4 interface, re-read inside the callback; no IPv6 yet (no IPv6 address while down). */
     add = wait_iface(&r, MibAddInstance, AF_INET, index, -1, NULL);
@@ -812,6 +813,8 @@ static void test_reread_interfaces(void)
     now.InterfaceLuid = luid;
     ret = pGetIpInterfaceEntry(&now);
     ok(ret == ERROR_NOT_FOUND, "after the delete: %lu\n", ret);
+    /* Its peer goes with it, in a notification of its own: the tests that follow see neither. */
+    if (peer) ok(wait_iface(&r, MibDeleteInstance, AF_INET, peer, -1, NULL) >= 0, "no delete notification for the peer\n");
 
 done:
     winetest_run_unix(NULL, "ip link del wnrr0 2>/dev/null");
@@ -1020,10 +1023,95 @@ done:
     DeleteCriticalSection(&r.cs);
 }
 
+/* Ours, as the program imported it (once the system's copy is loaded too, GetModuleHandle of the name may give
+ * either). */
+static HMODULE ours_module;
+
+/* ---- without a helper (Wine only) ------------------------------------------------------------------------ */
+
+/* The child ("reread.exe reread nohelper"), started with no helper to find: each function answers as the system's
+ * own does (ERROR_NOT_SUPPORTED where Wine lacks it); the Initialize* functions, which need no host, still fill. */
+static void child_nohelper(void)
+{
+    HMODULE system = load_system_copy(L"iphlpapi.dll");
+    DWORD (WINAPI *sys_route)(MIB_IPFORWARD_ROW2 *) = (void *)GetProcAddress(system, "GetIpForwardEntry2");
+    DWORD (WINAPI *sys_iface)(MIB_IPINTERFACE_ROW *) = (void *)GetProcAddress(system, "GetIpInterfaceEntry");
+    DWORD (WINAPI *sys_table)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **) =
+        (void *)GetProcAddress(system, "GetIpInterfaceTable");
+    DWORD (WINAPI *sys_addr)(MIB_UNICASTIPADDRESS_ROW *) = (void *)GetProcAddress(system, "GetUnicastIpAddressEntry");
+    MIB_IPFORWARD_ROW2 route, route2;
+    MIB_IPINTERFACE_ROW iface, iface2;
+    MIB_IPINTERFACE_TABLE *table = NULL, *table2 = NULL;
+    MIB_UNICASTIPADDRESS_ROW addr, addr2;
+    NET_LUID lo;
+    DWORD a, b;
+
+    winetest_push_context("no helper");
+    ok(system != NULL && system != ours_module, "no system copy beside ours\n");
+    if (!system || system == ours_module || ConvertInterfaceIndexToLuid(1, &lo))
+    {
+        winetest_pop_context();
+        return;
+    }
+
+    pInitializeIpForwardEntry(&route);
+    ok(route.ValidLifetime == 0xffffffff && route.Immortal, "InitializeIpForwardEntry did not fill the row\n");
+
+    keys_row(&route, AF_INET, "10.85.0.0", 16, lo, 1);
+    route2 = route;
+    a = pGetIpForwardEntry2(&route);
+    b = sys_route ? sys_route(&route2) : ERROR_NOT_SUPPORTED;
+    ok(a == b, "GetIpForwardEntry2: %lu, system %lu\n", a, b);
+
+    memset(&iface, 0, sizeof(iface));
+    iface.Family = AF_INET;
+    iface.InterfaceIndex = 1;
+    iface2 = iface;
+    a = pGetIpInterfaceEntry(&iface);
+    b = sys_iface ? sys_iface(&iface2) : ERROR_NOT_SUPPORTED;
+    ok(a == b, "GetIpInterfaceEntry: %lu, system %lu\n", a, b);
+    ok(a || !memcmp(&iface, &iface2, sizeof(iface)), "GetIpInterfaceEntry: another row than the system's\n");
+
+    a = pGetIpInterfaceTable(AF_UNSPEC, &table);
+    b = sys_table ? sys_table(AF_UNSPEC, &table2) : ERROR_NOT_SUPPORTED;
+    ok(a == b, "GetIpInterfaceTable: %lu, system %lu\n", a, b);
+    ok(a || table->NumEntries == table2->NumEntries, "GetIpInterfaceTable: %lu rows, system %lu\n",
+       table->NumEntries, table2->NumEntries);
+    if (!a) FreeMibTable(table);
+    if (!b) FreeMibTable(table2);
+
+    memset(&addr, 0, sizeof(addr));
+    make_address(&addr.Address, AF_INET, "127.0.0.1");
+    addr.InterfaceLuid = lo;
+    addr2 = addr;
+    a = GetUnicastIpAddressEntry(&addr);
+    b = sys_addr ? sys_addr(&addr2) : ERROR_NOT_SUPPORTED;
+    ok(a == b && (a || (addr.DadState == addr2.DadState && addr.ValidLifetime == addr2.ValidLifetime)),
+       "GetUnicastIpAddressEntry: %lu state %d, system %lu state %d\n", a, addr.DadState, b, addr2.DadState);
+    winetest_pop_context();
+}
+
+static void test_without_helper(void)
+{
+    HANDLE child;
+
+    if (!winetest_platform_is_wine)
+    {
+        skip("our DLLs pass through on Windows: there is no helper to lack\n");
+        return;
+    }
+    if (!(child = winetest_start_child("reread nohelper", L"Z:\\nonexistent\\winenotify-host"))) return;
+    ok(WaitForSingleObject(child, WAIT_MS) == WAIT_OBJECT_0, "the child did not exit\n");
+    CloseHandle(child);
+}
+
 START_TEST(reread)
 {
-    HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll"), system;
+    HMODULE iphlpapi = ours_module = GetModuleHandleA("iphlpapi.dll"), system;
     NET_IFINDEX index = 0;
+
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
 
     if (netchange_start()) return;
     pInitializeIpInterfaceEntry = (void *)GetProcAddress(iphlpapi, "InitializeIpInterfaceEntry");
@@ -1039,7 +1127,16 @@ START_TEST(reread)
     }
     pGetIpInterfaceTable = (void *)GetProcAddress(iphlpapi, "GetIpInterfaceTable");
 
+    if (argc >= 3 && !strcmp(argv[2], "nohelper"))
+    {
+        if (pGetIpForwardEntry2 && pGetIpInterfaceEntry && pGetIpInterfaceTable && pInitializeIpForwardEntry)
+            child_nohelper();
+        return;
+    }
+
     test_initialize();
+    if (pGetIpForwardEntry2 && pGetIpInterfaceEntry && pGetIpInterfaceTable && pInitializeIpForwardEntry)
+        test_without_helper();
     if (!netchange_test_interface(&index)) index = 0;
     if (pGetIpForwardEntry2)
     {
