@@ -596,6 +596,13 @@ static void test_get_rows(NET_LUID luid)
     }
     else win_skip("GetIpInterfaceTable is missing\n");
 
+    check_row(GetUnicastIpAddressTable(AF_UNSPEC, NULL), ERROR_INVALID_PARAMETER, "address table, NULL");
+    {
+        MIB_UNICASTIPADDRESS_TABLE *table = (void *)0xdeadbeef;
+
+        check_row(GetUnicastIpAddressTable(7, &table), ERROR_INVALID_PARAMETER, "address table, family 7");
+    }
+
     /* Wine's own answers these; ours adds the DAD state after it. */
     memset(&addr, 0xff, sizeof(addr));
     check_row(GetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "get address, all ones");

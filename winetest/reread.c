@@ -921,7 +921,7 @@ struct addr_reread
     HANDLE signal;
     SOCKADDR_INET address;
     NET_IFINDEX index;
-    struct { MIB_NOTIFICATION_TYPE type; NL_DAD_STATE notified, read; DWORD ret; } events[32];
+    struct { MIB_NOTIFICATION_TYPE type; NL_DAD_STATE notified, read, listed; DWORD ret; } events[32];
     unsigned int count;
 };
 
@@ -931,14 +931,27 @@ static void WINAPI addr_callback(void *context, MIB_UNICASTIPADDRESS_ROW *row, M
     MIB_UNICASTIPADDRESS_ROW keys;
     DWORD ret;
 
+    MIB_UNICASTIPADDRESS_TABLE *table;
+    NL_DAD_STATE listed = -1;
+    ULONG i;
+
     if (!row || row->InterfaceIndex != r->index || !same_address(&row->Address, &r->address)) return;
     memset(&keys, 0, sizeof(keys));
     keys.Address = row->Address;
     keys.InterfaceLuid = row->InterfaceLuid;
     ret = GetUnicastIpAddressEntry(&keys);
+    /* The table a program lists says the same. */
+    if (!GetUnicastIpAddressTable(AF_INET6, &table))
+    {
+        for (i = 0; i < table->NumEntries; i++)
+            if (table->Table[i].InterfaceIndex == r->index && same_address(&table->Table[i].Address, &r->address))
+                listed = table->Table[i].DadState;
+        FreeMibTable(table);
+    }
     EnterCriticalSection(&r->cs);
     if (r->count < ARRAY_SIZE(r->events))
     {
+        r->events[r->count].listed = listed;
         r->events[r->count].type = type;
         r->events[r->count].notified = row->DadState;
         r->events[r->count].read = keys.DadState;
@@ -994,6 +1007,8 @@ static void test_reread_address(NET_IFINDEX index)
     {
         winetest_push_context("callback %u (type %d)", i, r.events[i].type);
         ok(r.events[i].ret == NO_ERROR, "GetUnicastIpAddressEntry: %lu\n", r.events[i].ret);
+        ok(r.events[i].listed == r.events[i].read, "GetUnicastIpAddressTable: %d, GetUnicastIpAddressEntry: %d\n",
+           r.events[i].listed, r.events[i].read);
         /* Windows' notified rows carry the keys only: the states are compared under Wine, where ours carry it. */
         if (winetest_platform_is_wine)
             ok(r.events[i].read == r.events[i].notified, "read %d, notified %d\n", r.events[i].read,
@@ -1088,6 +1103,17 @@ static void child_nohelper(void)
     b = sys_addr ? sys_addr(&addr2) : ERROR_NOT_SUPPORTED;
     ok(a == b && (a || (addr.DadState == addr2.DadState && addr.ValidLifetime == addr2.ValidLifetime)),
        "GetUnicastIpAddressEntry: %lu state %d, system %lu state %d\n", a, addr.DadState, b, addr2.DadState);
+    {
+        DWORD (WINAPI *sys_addrs)(ADDRESS_FAMILY, MIB_UNICASTIPADDRESS_TABLE **) =
+            (void *)GetProcAddress(system, "GetUnicastIpAddressTable");
+        MIB_UNICASTIPADDRESS_TABLE *t1 = NULL, *t2 = NULL;
+
+        a = GetUnicastIpAddressTable(AF_UNSPEC, &t1);
+        b = sys_addrs ? sys_addrs(AF_UNSPEC, &t2) : ERROR_NOT_SUPPORTED;
+        ok(a == b && (a || t1->NumEntries == t2->NumEntries), "GetUnicastIpAddressTable: %lu, system %lu\n", a, b);
+        if (!a) FreeMibTable(t1);
+        if (!b) FreeMibTable(t2);
+    }
     winetest_pop_context();
 }
 

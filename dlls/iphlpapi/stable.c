@@ -1,4 +1,4 @@
-/* NotifyStableUnicastIpAddressTable (SPEC.md §4).
+/* NotifyStableUnicastIpAddressTable (SPEC.md §4), and GetUnicastIpAddressTable with the same rows.
  *
  * On a Linux host "not stable" means duplicate address detection is still running: an address of the family
  * is tentative (IFA_F_TENTATIVE without IFA_F_DADFAILED; a failed one never becomes stable and is reported as
@@ -223,4 +223,24 @@ DWORD WINAPI NotifyStableUnicastIpAddressTable(ADDRESS_FAMILY Family, PMIB_UNICA
     if ((err = stable_table(Family, Table, &pending))) return err;
     if (pending) TRACE("an address became tentative just now; answering with the table anyway\n");
     return NO_ERROR;
+}
+
+/* ---- GetUnicastIpAddressTable ----------------------------------------------------------------------------- */
+
+/* The same table NotifyStableUnicastIpAddressTable gives: the system's rows (the ones its GetAdaptersAddresses
+ * and GetUnicastIpAddressEntry give too), with the view's DAD states, so that the table a program lists agrees
+ * with the notifications and with our GetUnicastIpAddressEntry (read.c).  On Windows the system's. */
+DWORD WINAPI GetUnicastIpAddressTable(ADDRESS_FAMILY Family, PMIB_UNICASTIPADDRESS_TABLE *Table)
+{
+    get_table_fn get_table;
+    BOOL pending;
+
+    if (wn_running_on_wine())
+    {
+        /* stable_table() writes *Table first; the rest of the checks are the system's. */
+        if (!Table) return ERROR_INVALID_PARAMETER;
+        return stable_table(Family, Table, &pending);
+    }
+    if (!(get_table = (get_table_fn)wn_forward_lookup("GetUnicastIpAddressTable"))) return ERROR_NOT_SUPPORTED;
+    return get_table(Family, Table);
 }
