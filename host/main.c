@@ -311,21 +311,22 @@ int main(int argc, char **argv)
     struct wn_wire_hello hello;
     struct handshake_args args;
     char swd_dir[PATH_MAX] = "";
+    unsigned int i;
     int status;
 
-    debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
     drop_inherited();
-    reserve_stdio();
-    signal(SIGPIPE, SIG_IGN);
-
     if (handshake_parse_args(argc, argv, &args))
     {
-        if (debug)
-            fprintf(stderr, "usage: winenotify-host --port PORT --token-file PATH [--debug MASK]\n"
+        if (getenv("WINENOTIFY_HOST_DEBUG"))
+            fprintf(stderr, "usage: winenotify-host --port PORT --token-file PATH [--debug MASK] [--env NAME=VALUE]...\n"
                     "(started by winenotify's iphlpapi.dll and cfgmgr32.dll under Wine; not a program to run by "
                     "hand)\n");
         return 2;
     }
+    for (i = 0; i < args.n_env; i++) putenv((char *)args.env[i]);
+    debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
+    reserve_stdio();
+    signal(SIGPIPE, SIG_IGN);
     if (args.has_log_mask) log_mask = args.log_mask;
     memset(&hello, 0, sizeof(hello));
     if (handshake_make_token(args.token_file, hello.token))
