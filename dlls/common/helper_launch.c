@@ -239,9 +239,12 @@ typedef NTSTATUS (WINAPI *unix_spawnvp_fn)(char *const argv[], int wait);
 
 #define MAX_SETTINGS 8   /* as host/handshake.h's HANDSHAKE_MAX_ENV */
 
+/* In the case the helper takes them (it refuses its whole command line on a name it does not know). */
 static BOOL is_helper_setting(const WCHAR *entry)
 {
-    return !_wcsnicmp(entry, L"WINENOTIFY_HOST_", 16) || !_wcsnicmp(entry, L"WINENOTIFY_SWD_DIR=", 19);
+    const WCHAR *eq = wcschr(entry, '=');
+
+    return (!wcsncmp(entry, L"WINENOTIFY_HOST_", 16) && eq > entry + 16) || !wcsncmp(entry, L"WINENOTIFY_SWD_DIR=", 19);
 }
 
 /* The helper's own settings from our Windows environment, as "NAME=VALUE" in UTF-8 (host/handshake.h says why they
