@@ -42,7 +42,8 @@ static struct output *log_out;
 
 /* Our messages go to the DLL as LOG records, which it writes into its debug channel (Wine's, where the user
  * looks), of the classes it has on (--debug).  Before the connection exists, and for whoever runs us
- * by hand, WINENOTIFY_HOST_DEBUG also sends them to stderr (Wine does not connect our stdio). */
+ * by hand, WINENOTIFY_HOST_DEBUG also sends them to stderr (the Wine process's: otherwise we hold none of the
+ * program's stdio, see reserve_stdio). */
 static void host_log(enum wn_wire_log_class cls, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void host_log(enum wn_wire_log_class cls, const char *fmt, ...)
 {
