@@ -1,0 +1,499 @@
+/* The network connectivity hint: GetNetworkConnectivityHint, GetNetworkConnectivityHintForInterface,
+ * NotifyNetworkConnectivityHintChange and CancelMibChangeNotify2 (dlls/iphlpapi/connectivity_hint.c).
+ *
+ * Everywhere: the structure's layout and the documented contract (NO_ERROR, a level and cost in range, the
+ * initial notification made before the registering call returns, cancel ending the callbacks).
+ *
+ * Under Wine, two children, each with a helper of its own and the bus addresses set in its environment before it
+ * starts (the helper reads them from there under every Wine):
+ *   - "nobus": no D-Bus at all.  The hint is the routing view's: None with nothing but loopback addressed,
+ *     LocalAccess with an address on the test interface, InternetAccess with a default route through it; removing
+ *     the last non-loopback address gives None, adding it back LocalAccess; an MTU change gives no callback.
+ *   - "bus": a private dbus-daemon with tests/fake-nm owning NetworkManager's name.  The registration starts at
+ *     the fake's Connectivity and Metered, follows each change it announces, hears nothing of a property that is
+ *     not ours (State), takes NetworkManager's NONE only while the view agrees (an address on the test
+ *     interface outweighs it), and falls back to the view when NetworkManager leaves the bus.
+ * In both, a second registration shows that CancelMibChangeNotify2 ends the first one's callbacks: after the
+ * cancel, a change reaches the second and not the first. */
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "unix.h"
+#include "winenotify/connectivity_hint.h"
+
+#define WAIT_MS 10000
+#define TEST_ADDRESS "10.77.0.1/24"
+#define TEST_GATEWAY "10.77.0.2"
+
+#ifndef WINETEST_FAKE_NM
+#define WINETEST_FAKE_NM "fake-nm"
+#endif
+
+static const char *const level_names[] = { "Unknown", "None", "LocalAccess", "InternetAccess",
+                                           "ConstrainedInternetAccess", "Hidden" };
+static const char *const cost_names[] = { "Unknown", "Unrestricted", "Fixed", "Variable" };
+
+static const char *level_name(NL_NETWORK_CONNECTIVITY_LEVEL_HINT level)
+{
+    return (unsigned)level < ARRAY_SIZE(level_names) ? level_names[level] : "?";
+}
+
+static const char *cost_name(NL_NETWORK_CONNECTIVITY_COST_HINT cost)
+{
+    return (unsigned)cost < ARRAY_SIZE(cost_names) ? cost_names[cost] : "?";
+}
+
+/* ---- what a registration heard ---------------------------------------------------------------------------- */
+
+#define MAX_HINTS 64
+
+struct heard
+{
+    CRITICAL_SECTION lock;
+    HANDLE event;                 /* auto-reset: a callback came */
+    NL_NETWORK_CONNECTIVITY_HINT hints[MAX_HINTS];
+    LONG count, consumed;
+    DWORD thread;                 /* of the last callback */
+    const char *name;
+};
+
+static void heard_init(struct heard *h, const char *name)
+{
+    memset(h, 0, sizeof(*h));
+    InitializeCriticalSection(&h->lock);
+    h->event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    h->name = name;
+}
+
+static void WINAPI hint_cb(void *context, NL_NETWORK_CONNECTIVITY_HINT hint)
+{
+    struct heard *h = context;
+
+    EnterCriticalSection(&h->lock);
+    if (h->count < MAX_HINTS) h->hints[h->count] = hint;
+    h->count++;
+    h->thread = GetCurrentThreadId();
+    LeaveCriticalSection(&h->lock);
+    trace("%s: hint %s, cost %s, approaching %u, over %u, roaming %u\n", h->name, level_name(hint.ConnectivityLevel),
+          cost_name(hint.ConnectivityCost), hint.ApproachingDataLimit, hint.OverDataLimit, hint.Roaming);
+    SetEvent(h->event);
+}
+
+/* Takes the next callback's hint, waiting for it; FALSE (and a failure) when none comes. */
+static BOOL next_hint(struct heard *h, NL_NETWORK_CONNECTIVITY_HINT *hint, const char *what)
+{
+    DWORD start = GetTickCount();
+
+    for (;;)
+    {
+        BOOL have;
+
+        EnterCriticalSection(&h->lock);
+        have = h->consumed < h->count && h->consumed < MAX_HINTS;
+        if (have) *hint = h->hints[h->consumed++];
+        LeaveCriticalSection(&h->lock);
+        if (have) return TRUE;
+        if (GetTickCount() - start > WAIT_MS || WaitForSingleObject(h->event, WAIT_MS) == WAIT_TIMEOUT) break;
+    }
+    ok(0, "%s: no callback after %s\n", h->name, what);
+    return FALSE;
+}
+
+static void expect_hint(struct heard *h, NL_NETWORK_CONNECTIVITY_LEVEL_HINT level,
+                        NL_NETWORK_CONNECTIVITY_COST_HINT cost, const char *what)
+{
+    NL_NETWORK_CONNECTIVITY_HINT hint;
+
+    if (!next_hint(h, &hint, what)) return;
+    ok(hint.ConnectivityLevel == level, "%s: after %s: level %s, expected %s\n", h->name, what,
+       level_name(hint.ConnectivityLevel), level_name(level));
+    ok(hint.ConnectivityCost == cost, "%s: after %s: cost %s, expected %s\n", h->name, what,
+       cost_name(hint.ConnectivityCost), cost_name(cost));
+    ok(!hint.ApproachingDataLimit && !hint.OverDataLimit && !hint.Roaming,
+       "%s: after %s: flags %u %u %u, no host source sets them\n", h->name, what, hint.ApproachingDataLimit,
+       hint.OverDataLimit, hint.Roaming);
+}
+
+static LONG heard_count(struct heard *h)
+{
+    LONG n;
+
+    EnterCriticalSection(&h->lock);
+    n = h->count;
+    LeaveCriticalSection(&h->lock);
+    return n;
+}
+
+static void check_get(NL_NETWORK_CONNECTIVITY_LEVEL_HINT level, NL_NETWORK_CONNECTIVITY_COST_HINT cost,
+                      const char *what)
+{
+    NL_NETWORK_CONNECTIVITY_HINT hint;
+    DWORD ret;
+
+    memset(&hint, 0xcc, sizeof(hint));
+    ret = GetNetworkConnectivityHint(&hint);
+    ok(ret == NO_ERROR, "GetNetworkConnectivityHint: %lu\n", ret);
+    ok(hint.ConnectivityLevel == level && hint.ConnectivityCost == cost,
+       "GetNetworkConnectivityHint after %s: %s/%s, expected %s/%s\n", what, level_name(hint.ConnectivityLevel),
+       cost_name(hint.ConnectivityCost), level_name(level), cost_name(cost));
+}
+
+static void check_get_interface(NET_IFINDEX index, NL_NETWORK_CONNECTIVITY_LEVEL_HINT level, const char *what)
+{
+    NL_NETWORK_CONNECTIVITY_HINT hint;
+    DWORD ret;
+
+    memset(&hint, 0xcc, sizeof(hint));
+    ret = GetNetworkConnectivityHintForInterface(index, &hint);
+    ok(ret == NO_ERROR, "GetNetworkConnectivityHintForInterface(%lu): %lu\n", index, ret);
+    ok(hint.ConnectivityLevel == level, "GetNetworkConnectivityHintForInterface(%lu) after %s: %s, expected %s\n",
+       index, what, level_name(hint.ConnectivityLevel), level_name(level));
+}
+
+/* Registers h; with initial, its first callback must have run when the call returns, on this thread. */
+static HANDLE register_hint(struct heard *h, BOOLEAN initial)
+{
+    HANDLE handle = NULL;
+    DWORD ret;
+
+    ret = NotifyNetworkConnectivityHintChange(hint_cb, h, initial, &handle);
+    ok(ret == NO_ERROR, "NotifyNetworkConnectivityHintChange: %lu\n", ret);
+    ok(handle != NULL, "no handle\n");
+    if (initial)
+    {
+        ok(heard_count(h) == 1, "%s: %ld callbacks when the call returned, expected the initial one\n", h->name,
+           heard_count(h));
+        ok(h->thread == GetCurrentThreadId(), "%s: the initial callback ran on another thread\n", h->name);
+    }
+    else ok(heard_count(h) == 0, "%s: %ld callbacks without an initial notification\n", h->name, heard_count(h));
+    return handle;
+}
+
+/* ---- Unix commands ---------------------------------------------------------------------------------------- */
+
+static char unix_cwd[1024];
+static unsigned int marks;
+
+/* Runs a shell command in our directory and waits for it to end (a marker file it leaves last). */
+static BOOL run_wait(const char *fmt, ...) WINETEST_PRINTF_ATTR(1, 2);
+static BOOL run_wait(const char *fmt, ...)
+{
+    char script[2048], mark[32];
+    DWORD start = GetTickCount();
+    va_list args;
+    int n;
+
+    va_start(args, fmt);
+    n = vsnprintf(script, sizeof(script) - 64, fmt, args);
+    va_end(args);
+    /* Named for this process too: the children share our directory. */
+    snprintf(mark, sizeof(mark), "done.%lu.%u", GetCurrentProcessId(), ++marks);
+    snprintf(script + n, sizeof(script) - n, "; touch %s", mark);
+    if (!winetest_run_unix(unix_cwd, script)) return FALSE;
+    while (GetFileAttributesA(mark) == INVALID_FILE_ATTRIBUTES)
+    {
+        if (GetTickCount() - start > WAIT_MS)
+        {
+            ok(0, "the command did not finish: %s\n", script);
+            return FALSE;
+        }
+        Sleep(20);
+    }
+    DeleteFileA(mark);
+    return TRUE;
+}
+
+/* A command whose effect a callback reports: started, not waited for. */
+static void run(const char *script)
+{
+    winetest_run_unix(unix_cwd, script);
+}
+
+/* Whether a file the commands wrote holds "yes". */
+static BOOL file_says_yes(const char *name)
+{
+    char *text = winetest_read_file(name, NULL);
+    BOOL yes = text && !strncmp(text, "yes", 3);
+
+    free(text);
+    return yes;
+}
+
+static BOOL test_interface(NET_IFINDEX *index)
+{
+    const char *alias = getenv("WINENOTIFY_TEST_IF");
+    WCHAR walias[64];
+    NET_LUID luid;
+
+    if (!alias || !*alias)
+    {
+        skip("WINENOTIFY_TEST_IF is not set: no interface to change\n");
+        return FALSE;
+    }
+    MultiByteToWideChar(CP_ACP, 0, alias, -1, walias, ARRAY_SIZE(walias));
+    if (ConvertInterfaceAliasToLuid(walias, &luid) || ConvertInterfaceLuidToIndex(&luid, index))
+    {
+        ok(0, "no interface %s\n", alias);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- the children ------------------------------------------------------------------------------------------ */
+
+static void child_nobus(void)
+{
+    struct heard a, b;
+    NL_NETWORK_CONNECTIVITY_HINT hint;
+    NET_IFINDEX index;
+    HANDLE ha, hb;
+    const char *dev = getenv("WINENOTIFY_TEST_IF");
+    char cmd[256];
+    DWORD ret;
+
+    if (!test_interface(&index)) return;
+    heard_init(&a, "nobus A");
+    heard_init(&b, "nobus B");
+    ha = register_hint(&a, TRUE);
+    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
+                "registering with nothing but loopback addressed");
+    hb = register_hint(&b, FALSE);
+    check_get(NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown, "registering");
+
+    /* The MTU first: a change that moves nothing, so the address's is the next callback. */
+    snprintf(cmd, sizeof(cmd), "ip link set %s mtu 1400; ip addr add %s dev %s", dev, TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
+    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
+    check_get(NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
+    check_get_interface(index, NetworkConnectivityLevelHintLocalAccess, "an address");
+    memset(&hint, 0xcc, sizeof(hint));
+    ret = GetNetworkConnectivityHintForInterface(0x7ffffff0, &hint);
+    ok(ret == ERROR_NOT_FOUND, "an interface that does not exist: %lu\n", ret);
+
+    snprintf(cmd, sizeof(cmd), "ip route add default via %s dev %s", TEST_GATEWAY, dev);
+    run(cmd);
+    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnknown, "a default route");
+    expect_hint(&b, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnknown, "a default route");
+    check_get_interface(index, NetworkConnectivityLevelHintInternetAccess, "a default route");
+
+    run("ip route del default");
+    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
+                "deleting the default route");
+    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
+                "deleting the default route");
+
+    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
+                "removing the last non-loopback address");
+    expect_hint(&b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
+                "removing the last non-loopback address");
+    check_get_interface(index, NetworkConnectivityLevelHintNone, "removing its address");
+
+    snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s", TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
+                "adding the address back");
+    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
+                "adding the address back");
+
+    /* Cancelled: the next change reaches B only. */
+    ret = CancelMibChangeNotify2(ha);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown, "the last change");
+    ok(heard_count(&a) == 6, "A heard %ld callbacks, 6 before its cancel\n", heard_count(&a));
+    ret = CancelMibChangeNotify2(hb);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+    snprintf(cmd, sizeof(cmd), "ip link set %s mtu 1500", dev);
+    run_wait("%s", cmd);
+}
+
+static void child_bus(void)
+{
+    struct heard a, b;
+    NET_IFINDEX index;
+    HANDLE ha, hb;
+    const char *dev = getenv("WINENOTIFY_TEST_IF");
+    char cmd[256];
+    DWORD ret;
+
+    if (!test_interface(&index)) return;
+    heard_init(&a, "bus A");
+    heard_init(&b, "bus B");
+    ha = register_hint(&a, TRUE);
+    /* NetworkManager's FULL and GUESS_NO, although the view has no address: its probe is believed. */
+    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnrestricted,
+                "registering with NetworkManager at FULL, not metered");
+    hb = register_hint(&b, FALSE);
+    check_get(NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnrestricted, "registering");
+
+    run("echo set Metered 1 > nm.ctl");
+    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintFixed, "Metered YES");
+    run("echo set Connectivity 2 > nm.ctl");
+    expect_hint(&a, NetworkConnectivityLevelHintConstrainedInternetAccess, NetworkConnectivityCostHintFixed,
+                "Connectivity PORTAL");
+    /* State is not ours: no callback, so LIMITED's is the next. */
+    run("echo set State 20 > nm.ctl; echo set Connectivity 3 > nm.ctl");
+    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintFixed,
+                "State changing, then Connectivity LIMITED");
+    run("echo set Connectivity 1 > nm.ctl");
+    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed,
+                "Connectivity NONE with nothing but loopback addressed");
+    check_get(NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed, "Connectivity NONE");
+    /* NetworkManager's NONE against an interface of ours with an address: never None. */
+    snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s", TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintFixed,
+                "an address while NetworkManager says NONE");
+    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed, "the address gone again");
+    run("echo set Connectivity 4 > nm.ctl");
+    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintFixed, "Connectivity FULL");
+    /* NetworkManager leaves: the view alone (nothing but loopback addressed), no cost. */
+    run("echo quit > nm.ctl");
+    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
+                "NetworkManager leaving the bus");
+    ok(heard_count(&b) == heard_count(&a) - 1, "B heard %ld callbacks, A %ld\n", heard_count(&b), heard_count(&a));
+    b.consumed = b.count;
+
+    ret = CancelMibChangeNotify2(ha);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+    snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s", TEST_ADDRESS, dev);
+    run(cmd);
+    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "the last change");
+    ok(heard_count(&a) == 9, "A heard %ld callbacks, 9 before its cancel\n", heard_count(&a));
+    ret = CancelMibChangeNotify2(hb);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
+    run_wait("%s", cmd);
+}
+
+/* ---- the parent ----------------------------------------------------------------------------------------------- */
+
+/* Runs "connhint <mode>" with the given bus addresses in its environment, and its verdict. */
+static void run_child(const char *mode, const char *system_bus)
+{
+    char args[64], session[1100];
+    HANDLE child;
+    DWORD code = 0xdeadbeef;
+
+    snprintf(args, sizeof(args), "connhint %s", mode);
+    /* No session bus, whatever the caller's desktop has: the portal would answer for the host. */
+    snprintf(session, sizeof(session), "unix:path=%s/no-session-bus", unix_cwd);
+    SetEnvironmentVariableA("DBUS_SYSTEM_BUS_ADDRESS", system_bus);
+    SetEnvironmentVariableA("DBUS_SESSION_BUS_ADDRESS", session);
+    child = winetest_start_child(args, NULL);
+    SetEnvironmentVariableA("DBUS_SYSTEM_BUS_ADDRESS", NULL);
+    SetEnvironmentVariableA("DBUS_SESSION_BUS_ADDRESS", NULL);
+    if (!child) return;
+    ok(WaitForSingleObject(child, 6 * WAIT_MS) == WAIT_OBJECT_0, "the %s child did not finish\n", mode);
+    GetExitCodeProcess(child, &code);
+    ok(code == 0, "the %s child failed %lu checks\n", mode, code);
+    CloseHandle(child);
+}
+
+static const char bus_config[] =
+    "<busconfig>\n"
+    "  <listen>unix:path=%s/bus.sock</listen>\n"
+    "  <auth>EXTERNAL</auth>\n"
+    "  <policy context=\"default\">\n"
+    "    <allow user=\"*\"/>\n"
+    "    <allow own=\"*\"/>\n"
+    "    <allow send_destination=\"*\"/>\n"
+    "    <allow receive_sender=\"*\"/>\n"
+    "  </policy>\n"
+    "</busconfig>\n";
+
+static void test_with_bus(void)
+{
+    char text[2048], address[1100];
+
+    run_wait("if command -v dbus-daemon >/dev/null && test -x %s; then echo yes; else echo no; fi > have-bus.txt",
+             WINETEST_FAKE_NM);
+    if (!file_says_yes("have-bus.txt"))
+    {
+        skip("no dbus-daemon here, or no %s: the private bus cannot be made\n", WINETEST_FAKE_NM);
+        return;
+    }
+    snprintf(text, sizeof(text), bus_config, unix_cwd);
+    ok(winetest_write_file("bus.conf", text), "cannot write bus.conf\n");
+    snprintf(address, sizeof(address), "unix:path=%s/bus.sock", unix_cwd);
+    run_wait("dbus-daemon --config-file=bus.conf --fork --print-pid > bus.pid 2> bus.log; mkfifo nm.ctl; "
+             "%s %s nm.ctl nm.ready > nm.log 2>&1 & echo $! > nm.pid; "
+             "i=0; while [ ! -f nm.ready ] && [ $i -lt 80 ]; do sleep 0.1; i=$((i+1)); done",
+             WINETEST_FAKE_NM, address);
+    if (GetFileAttributesA("nm.ready") == INVALID_FILE_ATTRIBUTES)
+    {
+        char *log = winetest_read_file("nm.log", NULL), *bus_log = winetest_read_file("bus.log", NULL);
+
+        ok(0, "the fake NetworkManager did not come up: %s %s\n", log ? log : "", bus_log ? bus_log : "");
+        free(log);
+        free(bus_log);
+    }
+    else run_child("bus", address);
+    /* The fake has left by itself when the child got that far; a FIFO without its reader would block a writer. */
+    run_wait("kill $(cat nm.pid) $(cat bus.pid) 2>/dev/null");
+}
+
+/* The documented contract, wherever this runs. */
+static void test_contract(void)
+{
+    NL_NETWORK_CONNECTIVITY_HINT hint;
+    struct heard h;
+    HANDLE handle;
+    DWORD ret;
+
+    ok(sizeof(NL_NETWORK_CONNECTIVITY_HINT) == 12, "sizeof(NL_NETWORK_CONNECTIVITY_HINT) = %u\n",
+       (unsigned)sizeof(NL_NETWORK_CONNECTIVITY_HINT));
+    memset(&hint, 0xcc, sizeof(hint));
+    ret = GetNetworkConnectivityHint(&hint);
+    ok(ret == NO_ERROR, "GetNetworkConnectivityHint: %lu\n", ret);
+    ok((unsigned)hint.ConnectivityLevel <= NetworkConnectivityLevelHintHidden, "level %d\n", hint.ConnectivityLevel);
+    ok((unsigned)hint.ConnectivityCost <= NetworkConnectivityCostHintVariable, "cost %d\n", hint.ConnectivityCost);
+    heard_init(&h, "contract");
+    handle = register_hint(&h, TRUE);
+    ret = CancelMibChangeNotify2(handle);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+}
+
+START_TEST(connhint)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+    char address[1100];
+
+    if (argc >= 3 && !strcmp(argv[2], "nobus"))
+    {
+        child_nobus();
+        return;
+    }
+    if (argc >= 3 && !strcmp(argv[2], "bus"))
+    {
+        child_bus();
+        return;
+    }
+    if (!winetest_platform_is_wine)
+    {
+        test_contract();
+        skip("the host's changes are made under Wine only\n");
+        return;
+    }
+    if (!winetest_unix_cwd(unix_cwd, sizeof(unix_cwd))) return;
+    /* Both children: a bus address where there is none, so that no real bus of the machine answers. */
+    snprintf(address, sizeof(address), "unix:path=%s/no-bus", unix_cwd);
+    run_child("nobus", address);
+    test_with_bus();
+    /* Last, in this process: its helper finds no bus either, whatever the machine has. */
+    SetEnvironmentVariableA("DBUS_SYSTEM_BUS_ADDRESS", address);
+    test_contract();
+}
