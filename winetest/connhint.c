@@ -384,6 +384,7 @@ static void child_bus(void)
 static void run_child(const char *mode, const char *system_bus)
 {
     char args[64], session[1100];
+    WCHAR host[1100];
     HANDLE child;
     DWORD code = 0xdeadbeef;
 
@@ -392,7 +393,9 @@ static void run_child(const char *mode, const char *system_bus)
     snprintf(session, sizeof(session), "unix:path=%s/no-session-bus", unix_cwd);
     SetEnvironmentVariableA("DBUS_SYSTEM_BUS_ADDRESS", system_bus);
     SetEnvironmentVariableA("DBUS_SESSION_BUS_ADDRESS", session);
-    child = winetest_start_child(args, NULL);
+    /* The helper we were given (make check-sanitize's), if any, for the child too. */
+    if (!GetEnvironmentVariableW(L"WINENOTIFY_HOST", host, ARRAY_SIZE(host))) host[0] = 0;
+    child = winetest_start_child(args, host[0] ? host : NULL);
     SetEnvironmentVariableA("DBUS_SYSTEM_BUS_ADDRESS", NULL);
     SetEnvironmentVariableA("DBUS_SESSION_BUS_ADDRESS", NULL);
     if (!child) return;
