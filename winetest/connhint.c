@@ -247,73 +247,105 @@ static BOOL test_interface(NET_IFINDEX *index)
 
 /* ---- the children ------------------------------------------------------------------------------------------ */
 
+static const char *test_dev;          /* WINENOTIFY_TEST_IF */
+
+/* "ip addr add|del" of the test address on the test interface, after an optional command of its own. */
+static void change_address(const char *before, const char *op)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof(cmd), "%s%sip addr %s %s dev %s", before ? before : "", before ? "; " : "", op,
+             TEST_ADDRESS, test_dev);
+    run(cmd);
+}
+
+/* Both registrations hear the same change. */
+static void expect_both(struct heard *a, struct heard *b, NL_NETWORK_CONNECTIVITY_LEVEL_HINT level,
+                        NL_NETWORK_CONNECTIVITY_COST_HINT cost, const char *what)
+{
+    expect_hint(a, level, cost, what);
+    expect_hint(b, level, cost, what);
+}
+
+/* A with the initial notification, which must say level and cost; B without. */
+static BOOL start_pair(struct heard *a, struct heard *b, const char *child, NET_IFINDEX *index, HANDLE *ha, HANDLE *hb,
+                       NL_NETWORK_CONNECTIVITY_LEVEL_HINT level, NL_NETWORK_CONNECTIVITY_COST_HINT cost,
+                       const char *what)
+{
+    static char names[2][32];
+
+    if (!test_interface(index)) return FALSE;
+    test_dev = getenv("WINENOTIFY_TEST_IF");
+    snprintf(names[0], sizeof(names[0]), "%s A", child);
+    snprintf(names[1], sizeof(names[1]), "%s B", child);
+    heard_init(a, names[0]);
+    heard_init(b, names[1]);
+    *ha = register_hint(a, TRUE);
+    expect_hint(a, level, cost, what);
+    *hb = register_hint(b, FALSE);
+    check_get(level, cost, "registering");
+    return TRUE;
+}
+
+/* A cancelled: the next change (adding the test address, which the view turns into LocalAccess) reaches B only;
+ * A had heard `heard` callbacks.  Then B cancelled and the address removed again. */
+static void cancel_first(struct heard *a, struct heard *b, HANDLE ha, HANDLE hb, LONG heard,
+                         NL_NETWORK_CONNECTIVITY_LEVEL_HINT level, const char *op)
+{
+    DWORD ret;
+
+    b->consumed = heard_count(b);
+    ret = CancelMibChangeNotify2(ha);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+    change_address(NULL, op);
+    expect_hint(b, level, NetworkConnectivityCostHintUnknown, "the change after A's cancel");
+    ok(heard_count(a) == heard, "%s heard %ld callbacks, %ld before its cancel\n", a->name, heard_count(a), heard);
+    ret = CancelMibChangeNotify2(hb);
+    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
+}
+
 static void child_nobus(void)
 {
     struct heard a, b;
     NL_NETWORK_CONNECTIVITY_HINT hint;
     NET_IFINDEX index;
     HANDLE ha, hb;
-    const char *dev = getenv("WINENOTIFY_TEST_IF");
     char cmd[256];
     DWORD ret;
 
-    if (!test_interface(&index)) return;
-    heard_init(&a, "nobus A");
-    heard_init(&b, "nobus B");
-    ha = register_hint(&a, TRUE);
-    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
-                "registering with nothing but loopback addressed");
-    hb = register_hint(&b, FALSE);
-    check_get(NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown, "registering");
+    if (!start_pair(&a, &b, "nobus", &index, &ha, &hb, NetworkConnectivityLevelHintNone,
+                    NetworkConnectivityCostHintUnknown, "registering with nothing but loopback addressed"))
+        return;
 
     /* The MTU first: a change that moves nothing, so the address's is the next callback. */
-    snprintf(cmd, sizeof(cmd), "ip link set %s mtu 1400; ip addr add %s dev %s", dev, TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
-    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
+    snprintf(cmd, sizeof(cmd), "ip link set %s mtu 1400", test_dev);
+    change_address(cmd, "add");
+    expect_both(&a, &b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
     check_get(NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "an address");
     check_get_interface(index, NetworkConnectivityLevelHintLocalAccess, "an address");
     memset(&hint, 0xcc, sizeof(hint));
     ret = GetNetworkConnectivityHintForInterface(0x7ffffff0, &hint);
     ok(ret == ERROR_NOT_FOUND, "an interface that does not exist: %lu\n", ret);
 
-    snprintf(cmd, sizeof(cmd), "ip route add default via %s dev %s", TEST_GATEWAY, dev);
+    snprintf(cmd, sizeof(cmd), "ip route add default via %s dev %s", TEST_GATEWAY, test_dev);
     run(cmd);
-    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnknown, "a default route");
-    expect_hint(&b, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnknown, "a default route");
+    expect_both(&a, &b, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnknown,
+                "a default route");
     check_get_interface(index, NetworkConnectivityLevelHintInternetAccess, "a default route");
 
     run("ip route del default");
-    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
+    expect_both(&a, &b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
                 "deleting the default route");
-    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
-                "deleting the default route");
-
-    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
-                "removing the last non-loopback address");
-    expect_hint(&b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
+    change_address(NULL, "del");
+    expect_both(&a, &b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
                 "removing the last non-loopback address");
     check_get_interface(index, NetworkConnectivityLevelHintNone, "removing its address");
-
-    snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s", TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
-                "adding the address back");
-    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
+    change_address(NULL, "add");
+    expect_both(&a, &b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown,
                 "adding the address back");
 
-    /* Cancelled: the next change reaches B only. */
-    ret = CancelMibChangeNotify2(ha);
-    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
-    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown, "the last change");
-    ok(heard_count(&a) == 6, "A heard %ld callbacks, 6 before its cancel\n", heard_count(&a));
-    ret = CancelMibChangeNotify2(hb);
-    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
-    snprintf(cmd, sizeof(cmd), "ip link set %s mtu 1500", dev);
+    cancel_first(&a, &b, ha, hb, 6, NetworkConnectivityLevelHintNone, "del");
+    snprintf(cmd, sizeof(cmd), "ip link set %s mtu 1500", test_dev);
     run_wait("%s", cmd);
 }
 
@@ -322,60 +354,41 @@ static void child_bus(void)
     struct heard a, b;
     NET_IFINDEX index;
     HANDLE ha, hb;
-    const char *dev = getenv("WINENOTIFY_TEST_IF");
-    char cmd[256];
-    DWORD ret;
 
-    if (!test_interface(&index)) return;
-    heard_init(&a, "bus A");
-    heard_init(&b, "bus B");
-    ha = register_hint(&a, TRUE);
     /* NetworkManager's FULL and GUESS_NO, although the view has no address: its probe is believed. */
-    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnrestricted,
-                "registering with NetworkManager at FULL, not metered");
-    hb = register_hint(&b, FALSE);
-    check_get(NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintUnrestricted, "registering");
+    if (!start_pair(&a, &b, "bus", &index, &ha, &hb, NetworkConnectivityLevelHintInternetAccess,
+                    NetworkConnectivityCostHintUnrestricted, "registering with NetworkManager at FULL, not metered"))
+        return;
 
     run("echo set Metered 1 > nm.ctl");
-    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintFixed, "Metered YES");
+    expect_both(&a, &b, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintFixed, "Metered YES");
     run("echo set Connectivity 2 > nm.ctl");
-    expect_hint(&a, NetworkConnectivityLevelHintConstrainedInternetAccess, NetworkConnectivityCostHintFixed,
+    expect_both(&a, &b, NetworkConnectivityLevelHintConstrainedInternetAccess, NetworkConnectivityCostHintFixed,
                 "Connectivity PORTAL");
     /* State is not ours: no callback, so LIMITED's is the next. */
     run("echo set State 20 > nm.ctl; echo set Connectivity 3 > nm.ctl");
-    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintFixed,
+    expect_both(&a, &b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintFixed,
                 "State changing, then Connectivity LIMITED");
     run("echo set Connectivity 1 > nm.ctl");
-    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed,
+    expect_both(&a, &b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed,
                 "Connectivity NONE with nothing but loopback addressed");
     check_get(NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed, "Connectivity NONE");
     /* NetworkManager's NONE against an interface of ours with an address: never None. */
-    snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s", TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&a, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintFixed,
+    change_address(NULL, "add");
+    expect_both(&a, &b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintFixed,
                 "an address while NetworkManager says NONE");
-    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed, "the address gone again");
+    change_address(NULL, "del");
+    expect_both(&a, &b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintFixed, "the address gone again");
     run("echo set Connectivity 4 > nm.ctl");
-    expect_hint(&a, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintFixed, "Connectivity FULL");
+    expect_both(&a, &b, NetworkConnectivityLevelHintInternetAccess, NetworkConnectivityCostHintFixed,
+                "Connectivity FULL");
     /* NetworkManager leaves: the view alone (nothing but loopback addressed), no cost. */
     run("echo quit > nm.ctl");
-    expect_hint(&a, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
+    expect_both(&a, &b, NetworkConnectivityLevelHintNone, NetworkConnectivityCostHintUnknown,
                 "NetworkManager leaving the bus");
-    ok(heard_count(&b) == heard_count(&a) - 1, "B heard %ld callbacks, A %ld\n", heard_count(&b), heard_count(&a));
-    b.consumed = b.count;
 
-    ret = CancelMibChangeNotify2(ha);
-    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
-    snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s", TEST_ADDRESS, dev);
-    run(cmd);
-    expect_hint(&b, NetworkConnectivityLevelHintLocalAccess, NetworkConnectivityCostHintUnknown, "the last change");
-    ok(heard_count(&a) == 9, "A heard %ld callbacks, 9 before its cancel\n", heard_count(&a));
-    ret = CancelMibChangeNotify2(hb);
-    ok(ret == NO_ERROR, "CancelMibChangeNotify2: %lu\n", ret);
-    snprintf(cmd, sizeof(cmd), "ip addr del %s dev %s", TEST_ADDRESS, dev);
-    run_wait("%s", cmd);
+    cancel_first(&a, &b, ha, hb, 9, NetworkConnectivityLevelHintLocalAccess, "add");
+    run_wait("ip addr del %s dev %s", TEST_ADDRESS, test_dev);
 }
 
 /* ---- the parent ----------------------------------------------------------------------------------------------- */
