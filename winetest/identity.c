@@ -24,8 +24,7 @@
 #include "sysdir.h"
 #include "unix.h"
 #include "lookup.h"
-#include "winenotify/cfgmgr32_notify.h"
-#include "winenotify/devguids.h"
+#include "netdev.h"
 
 #define WAIT_MS 10000
 
@@ -139,35 +138,12 @@ done:
     winetest_pop_context();
 }
 
-struct arrival
-{
-    HANDLE event;
-    const WCHAR *name;       /* lower case: part of the symbolic link waited for */
-};
-
-static DWORD CALLBACK on_arrival(HCMNOTIFICATION handle, void *context, CM_NOTIFY_ACTION action,
-                                 CM_NOTIFY_EVENT_DATA *data, DWORD size)
-{
-    struct arrival *a = context;
-    WCHAR link[256];
-
-    (void)handle; (void)size;
-    if (action != CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL) return ERROR_SUCCESS;
-    lstrcpynW(link, data->u.DeviceInterface.SymbolicLink, ARRAY_SIZE(link));
-    if (wcsstr(_wcslwr(link), a->name)) SetEvent(a->event);
-    return ERROR_SUCCESS;
-}
-
 /* CM_Register_Notification found through `module` hears a veth pair arrive. */
 static void prove_cfgmgr32(HMODULE module, const char *how)
 {
     CONFIGRET (WINAPI *reg)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
         (void *)GetProcAddress(module, "CM_Register_Notification");
     CONFIGRET (WINAPI *unreg)(HCMNOTIFICATION) = (void *)GetProcAddress(module, "CM_Unregister_Notification");
-    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
-    struct arrival arrival = { .name = L"#wnidv0#" };
-    HCMNOTIFICATION handle = NULL;
-    CONFIGRET ret;
 
     winetest_push_context("%s", how);
     ok(reg && unreg, "CM_Register_Notification %p, CM_Unregister_Notification %p\n", reg, unreg);
@@ -179,20 +155,7 @@ static void prove_cfgmgr32(HMODULE module, const char *how)
         skip("devices are made with host commands: Wine only\n");
         goto done;
     }
-
-    arrival.event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
-    filter.u.DeviceInterface.ClassGuid = WINENOTIFY_GUID_DEVINTERFACE_NET;
-    ret = reg(&filter, &arrival, on_arrival, &handle);
-    ok(ret == CR_SUCCESS, "CM_Register_Notification: %#lx\n", ret);
-    if (ret == CR_SUCCESS)
-    {
-        winetest_run_unix(NULL, "ip link add wnidv0 type veth peer name wnidv0p");
-        ok(!WaitForSingleObject(arrival.event, WAIT_MS), "no arrival of wnidv0: not our registration\n");
-        winetest_run_unix(NULL, "ip link del wnidv0");
-        ok(unreg(handle) == CR_SUCCESS, "CM_Unregister_Notification failed\n");
-    }
-    CloseHandle(arrival.event);
+    ok(netdev_arrival_heard(reg, unreg, "wnidv0", WAIT_MS), "no arrival of wnidv0: not our registration\n");
 done:
     winetest_pop_context();
 }
