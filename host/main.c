@@ -1,7 +1,8 @@
 /* winenotify-host: the native helper our DLLs start under Wine.
  *
- * Connects back to the DLL on 127.0.0.1 (port and token from the environment, never the command line, which
- * every local user can read), says HELLO, sends a snapshot of every table, then relays changes as they happen.
+ * Connects back to the DLL on 127.0.0.1 (the port on our command line; the token we make ourselves and leave
+ * for the DLL in a file only our user can read, see handshake.h), says HELLO, sends a snapshot of every table,
+ * then relays changes as they happen.
  * It sleeps in poll() with no timeout between events and exits when the connection closes, which is how it
  * learns that the Wine process is gone (exit, crash, kill -9 alike).
  *
@@ -11,7 +12,7 @@
  *
  * Software devices (SwDeviceCreate & co.) live in a directory shared by every helper of the user (swd.c): each
  * helper reports all of them, whoever made them, and removes its own when its connection closes. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "winenotify/wire.h"
+#include "handshake.h"
 #include "netlink.h"
 #include "output.h"
 #include "swd.h"
@@ -39,7 +41,7 @@ static unsigned int log_mask = WN_LOG_DEFAULT;
 static struct output *log_out;
 
 /* Our messages go to the DLL as LOG records, which it writes into its debug channel (Wine's, where the user
- * looks), of the classes it has on (WN_WIRE_ENV_DEBUG).  Before the connection exists, and for whoever runs us
+ * looks), of the classes it has on (--debug).  Before the connection exists, and for whoever runs us
  * by hand, WINENOTIFY_HOST_DEBUG also sends them to stderr (Wine does not connect our stdio). */
 static void host_log(enum wn_wire_log_class cls, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void host_log(enum wn_wire_log_class cls, const char *fmt, ...)
@@ -66,54 +68,6 @@ static void host_log(enum wn_wire_log_class cls, const char *fmt, ...)
     (void)output_record(log_out, WN_WIRE_LOG, WN_WIRE_OP_NONE, &rec, NULL, 0);
 }
 #define trace(...) host_log(WN_LOG_TRACE, __VA_ARGS__)
-
-static void read_log_mask(void)
-{
-    const char *text = getenv(WN_WIRE_ENV_DEBUG);
-    char *end;
-    unsigned long mask;
-
-    if (!text || !*text) return;
-    mask = strtoul(text, &end, 10);
-    if (!*end && mask <= 0xf) log_mask = (unsigned int)mask;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Reads the token and removes it from our environment.  The original string is overwritten first: unsetenv
- * only drops the pointer, and /proc/PID/environ shows the memory it pointed to. */
-static int take_token(uint8_t token[WN_WIRE_TOKEN_SIZE])
-{
-    char *hex = getenv(WN_WIRE_ENV_TOKEN);
-    int ok = hex && strlen(hex) == 2 * WN_WIRE_TOKEN_SIZE, i;
-
-    for (i = 0; ok && i < WN_WIRE_TOKEN_SIZE; i++)
-    {
-        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) ok = 0;
-        else token[i] = (uint8_t)(hi << 4 | lo);
-    }
-    if (hex) memset(hex, '0', strlen(hex));
-    unsetenv(WN_WIRE_ENV_TOKEN);
-    return ok ? 0 : -1;
-}
-
-static int read_port(void)
-{
-    const char *text = getenv(WN_WIRE_ENV_PORT);
-    char *end;
-    unsigned long port;
-
-    if (!text || !*text) return -1;
-    port = strtoul(text, &end, 10);
-    return *end || !port || port > 65535 ? -1 : (int)port;
-}
 
 /* Bounded: with the loopback interface down a SYN to 127.0.0.1 goes nowhere and a blocking connect would wait
  * for TCP's own give-up (about two minutes), long after the DLL stopped waiting for us. */
@@ -148,6 +102,20 @@ static int connect_back(int port)
     /* We already write whole batches; Nagle would only hold a small one back until the DLL's delayed ACK. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     return fd;
+}
+
+/* Started by Wine (ntdll's __wine_unix_spawnvp forks and execs us), we inherit the signal mask of the Wine thread
+ * that asked, and any descriptor of the Wine process that was not close-on-exec: we block nothing, and hold
+ * nothing of the process we serve, so that its sockets close when it goes. */
+static void drop_inherited(void)
+{
+    sigset_t none;
+    long fd, max = sysconf(_SC_OPEN_MAX);
+
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (!close_range(3, ~0U, 0)) return;
+    for (fd = 3; fd < max; fd++) close((int)fd);
 }
 
 /* Our fds must not land on 0-2: a stray write to stderr would go into the DLL's stream.  Nor may we hold the
@@ -329,28 +297,48 @@ static int run(struct helper *h)
     }
 }
 
-int main(void)
+/* The token file is the DLL's to delete once it has read it; whatever way we end, it must not outlive us. */
+static const char *token_file;
+
+static void remove_token_file(void)
+{
+    if (token_file) unlink(token_file);
+}
+
+int main(int argc, char **argv)
 {
     struct helper h;
     struct wn_wire_hello hello;
+    struct handshake_args args;
     char swd_dir[PATH_MAX] = "";
-    int port, status;
+    int status;
 
     debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
-    read_log_mask();
+    drop_inherited();
     reserve_stdio();
     signal(SIGPIPE, SIG_IGN);
 
-    memset(&hello, 0, sizeof(hello));
-    if (take_token(hello.token) || (port = read_port()) < 0)
+    if (handshake_parse_args(argc, argv, &args))
     {
-        trace("missing or invalid %s/%s\n", WN_WIRE_ENV_TOKEN, WN_WIRE_ENV_PORT);
+        if (debug)
+            fprintf(stderr, "usage: winenotify-host --port PORT --token-file PATH [--debug MASK]\n"
+                    "(started by winenotify's iphlpapi.dll and cfgmgr32.dll under Wine; not a program to run by "
+                    "hand)\n");
         return 2;
     }
-    memset(&h, 0, sizeof(h));
-    if ((h.conn = connect_back(port)) < 0)
+    if (args.has_log_mask) log_mask = args.log_mask;
+    memset(&hello, 0, sizeof(hello));
+    if (handshake_make_token(args.token_file, hello.token))
     {
-        trace("cannot connect to 127.0.0.1:%d: %s\n", port, strerror(errno));
+        trace("cannot make the token file %s: %s\n", args.token_file, strerror(errno));
+        return 2;
+    }
+    token_file = args.token_file;
+    atexit(remove_token_file);
+    memset(&h, 0, sizeof(h));
+    if ((h.conn = connect_back(args.port)) < 0)
+    {
+        trace("cannot connect to 127.0.0.1:%d: %s\n", args.port, strerror(errno));
         return 1;
     }
     if (!(h.out = output_new(h.conn))) return 1;

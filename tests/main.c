@@ -81,6 +81,7 @@ int main(void)
     register_seen_tests();
     register_overflow_tests();
     register_swd_tests();
+    register_handshake_tests();
     register_helper_wire_tests();
     register_devmap_tests();
 

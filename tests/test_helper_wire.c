@@ -1,10 +1,11 @@
 /* The real helper binary (host/winenotify-host) as a DLL meets it, attacked from the DLL's end of the wire.
  *
  * Root only, in a private network namespace (a forked child unshares one).  The test plays the DLL: it listens on
- * 127.0.0.1, starts the helper with a fresh token and the port in its environment (as helper_launch.c does),
- * checks the HELLO and reads the initial snapshot.  Then:
- *   - secrets: the token is on no command line, not left in the helper's environment once it has read it, and
- *     /proc/PID/environ is readable by nobody but its owner;
+ * 127.0.0.1, starts the helper with the port and a token file name on its command line (as helper_launch.c
+ * does), checks that the HELLO's token is the one in the file, that the file is the helper's user's alone, reads
+ * the initial snapshot.  Then:
+ *   - secrets: the token is on no command line and in no environment, /proc/PID/environ is readable by nobody
+ *     but its owner, and the token file is gone once the helper has exited;
  *   - every field of SET_ADDR and SET_ROUTE broken one at a time, for ADD and DEL, and every rule of the
  *     software-device requests: the next record is REPLY INVALID (NOT_FOUND for a device the connection did not
  *     make) with the request's id, with no object record before it (the helper sends a change's own events
@@ -49,6 +50,7 @@ struct helper
 {
     pid_t pid;
     int fd;
+    char token_dir[64], token_file[128];
     char token_hex[2 * WN_WIRE_TOKEN_SIZE + 1];
     size_t len;
     uint8_t buf[2 * WN_WIRE_MAX_RECORD];
@@ -113,13 +115,32 @@ static int read_snapshot(struct helper *h, uint32_t tables, uint8_t *out, size_t
     return -1;
 }
 
+/* The token the helper left in its file, as hex, with the file's mode checked: what the DLL reads. */
+static int read_token_file(struct helper *h)
+{
+    struct stat st;
+    ssize_t n;
+    int fd = open(h->token_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+    CHECK(fd >= 0, "no token file %s: %s", h->token_file, strerror(errno));
+    if (fd < 0) return -1;
+    CHECK(!fstat(fd, &st) && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 && st.st_uid == geteuid(),
+          "the token file is mode %o, owner %u", (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+    n = read(fd, h->token_hex, sizeof(h->token_hex));
+    close(fd);
+    CHECK(n == 2 * WN_WIRE_TOKEN_SIZE, "the token file holds %zd bytes", n);
+    if (n != 2 * WN_WIRE_TOKEN_SIZE) return -1;
+    h->token_hex[n] = 0;
+    return 0;
+}
+
 /* Starts the helper as helper_launch.c does and reads its HELLO and initial snapshot; the snapshot's link,
- * address and route records go to snap. */
+ * address and route records go to snap.  The token file is left for helper_reap() to see removed. */
 static int helper_start(struct helper *h, uint8_t *snap, size_t cap, size_t *snap_len)
 {
     struct sockaddr_in sa;
     socklen_t sa_len = sizeof(sa);
-    uint8_t token[WN_WIRE_TOKEN_SIZE];
+    char token_hex[2 * WN_WIRE_TOKEN_SIZE + 1];
     struct wn_wire_record rec;
     struct pollfd pfd;
     char port[8];
@@ -127,8 +148,9 @@ static int helper_start(struct helper *h, uint8_t *snap, size_t cap, size_t *sna
 
     memset(h, 0, sizeof(*h));
     h->fd = -1;
-    if (getrandom(token, sizeof(token), 0) != (ssize_t)sizeof(token)) return -1;
-    for (i = 0; i < WN_WIRE_TOKEN_SIZE; i++) sprintf(h->token_hex + 2 * i, "%02x", token[i]);
+    snprintf(h->token_dir, sizeof(h->token_dir), "/tmp/wn-helper-wire-XXXXXX");
+    if (!mkdtemp(h->token_dir)) return -1;
+    snprintf(h->token_file, sizeof(h->token_file), "%s/winenotify-0011223344556677.token", h->token_dir);
     listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
@@ -144,9 +166,8 @@ static int helper_start(struct helper *h, uint8_t *snap, size_t cap, size_t *sna
     fflush(NULL);
     if (!(h->pid = fork()))
     {
-        setenv(WN_WIRE_ENV_TOKEN, h->token_hex, 1);
-        setenv(WN_WIRE_ENV_PORT, port, 1);
-        execl(helper_path(), "winenotify-host", (char *)NULL);
+        execl(helper_path(), "winenotify-host", "--port", port, "--token-file", h->token_file, "--debug", "0",
+              (char *)NULL);
         _exit(127);
     }
     pfd.fd = listener;
@@ -156,8 +177,9 @@ static int helper_start(struct helper *h, uint8_t *snap, size_t cap, size_t *sna
     CHECK(h->fd >= 0, "the helper %s did not connect", helper_path());
     if (h->fd < 0) return -1;
     CHECK(next_record(h, &rec, NULL, NULL) == 1 && rec.type == WN_WIRE_HELLO, "no HELLO");
-    if (failures != before) return -1;
-    CHECK(!memcmp(rec.u.hello.token, token, sizeof(token)), "HELLO with another token");
+    if (failures != before || read_token_file(h)) return -1;
+    for (i = 0; i < WN_WIRE_TOKEN_SIZE; i++) sprintf(token_hex + 2 * i, "%02x", rec.u.hello.token[i]);
+    CHECK(!strcmp(token_hex, h->token_hex), "HELLO with token %s, the file has %s", token_hex, h->token_hex);
     CHECK(rec.u.hello.version == WN_WIRE_VERSION, "HELLO version %u", rec.u.hello.version);
     CHECK(rec.u.hello.pid == (uint32_t)h->pid, "HELLO pid %u, started %d", rec.u.hello.pid, (int)h->pid);
     CHECK(!read_snapshot(h, WN_TABLE_ALL, snap, cap, snap_len), "no initial snapshot");
@@ -179,6 +201,10 @@ static int helper_reap(struct helper *h)
         if (r == h->pid)
         {
             CHECK(WIFEXITED(status), "the helper died of signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+            /* The DLL deletes it once read; a helper that goes first (here: always) must not leave it behind. */
+            if (h->token_file[0])
+                CHECK(access(h->token_file, F_OK) && errno == ENOENT, "the helper left %s", h->token_file);
+            if (h->token_dir[0]) rmdir(h->token_dir);
             return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         }
         usleep(10000);
@@ -186,6 +212,8 @@ static int helper_reap(struct helper *h)
     CHECK(0, "the helper %d did not exit", (int)h->pid);
     kill(h->pid, SIGKILL);
     waitpid(h->pid, &status, 0);
+    if (h->token_file[0]) unlink(h->token_file);
+    if (h->token_dir[0]) rmdir(h->token_dir);
     return -1;
 }
 
@@ -244,7 +272,7 @@ static void check_secrets(const struct helper *h)
     CHECK((text = read_proc(h->pid, "environ", &len)) != NULL, "cannot read the helper's environ");
     if (text)
         CHECK(!contains(text, len, h->token_hex) && !contains(text, len, upper),
-              "the token is still in the helper's environment after HELLO");
+              "the token is in the helper's environment");
     snprintf(path, sizeof(path), "/proc/%d/environ", (int)h->pid);
     CHECK(!stat(path, &st) && !(st.st_mode & 077), "%s is mode %o", path, (unsigned)(st.st_mode & 0777));
     /* Another user cannot open it, whatever the mode says. */

@@ -395,29 +395,34 @@ struct helper_conn
 };
 
 /* Starts host/winenotify-host (the build's, from the build directory) the way the DLL does: listens on
- * loopback, passes port and token in the environment, takes its connection.  0, or -1 when it cannot. */
+ * loopback, passes the port and a token file name (in /tmp: sticky, so trusted) on the command line, takes its
+ * connection.  0, or -1 when it cannot.  The token itself is test_helper_wire.c's and test_handshake.c's
+ * subject; the helper removes the file when it exits. */
 static int start_helper(struct helper_conn *h)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET };
     socklen_t salen = sizeof(sa);
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    char port[16];
+    static unsigned int started;
+    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+    char port[16], token_file[64];
 
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 1)
         || getsockname(lfd, (struct sockaddr *)&sa, &salen))
         return -1;
     snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
+    snprintf(token_file, sizeof(token_file), "/tmp/wn-test-swd-%d-%u.token", (int)getpid(), started++);
     h->have = 0;
+    h->fd = -1;
     if (!(h->pid = fork()))
     {
-        setenv("WINENOTIFY_PORT", port, 1);
-        setenv("WINENOTIFY_TOKEN", "00112233445566778899aabbccddeeff", 1);
         setenv(SWD_ENV_DIR, dir, 1);
-        execl("host/winenotify-host", "winenotify-host", (char *)NULL);
+        execl("host/winenotify-host", "winenotify-host", "--port", port, "--token-file", token_file, (char *)NULL);
         _exit(127);
     }
-    h->fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    /* Bounded: a helper that cannot start must fail the test, not hang it. */
+    if (h->pid > 0 && poll(&pfd, 1, 10000) == 1) h->fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
     close(lfd);
     return h->fd < 0 ? -1 : 0;
 }

@@ -15,6 +15,7 @@ void register_seen_tests(void);
 void register_overflow_tests(void);
 void register_swd_tests(void);
 void register_helper_wire_tests(void);
+void register_handshake_tests(void);
 void register_devmap_tests(void);
 
 /* Runs child() in a forked process, as root only (otherwise says "skipped"): for tests that change the network,

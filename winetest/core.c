@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "fakehelper.h"
 #include "unix.h"
 
 #include "luid.h"
@@ -567,6 +568,14 @@ struct system_tables
 
 /* The view against the system's tables: the same addresses (both ways), every link known to the system with
  * the same LUID, the same IPv4 routes (Wine reads /proc/net/route, the main table: both ways). */
+static BOOL is_wine_loopback_route(const MIB_IPFORWARD_ROW2 *row)
+{
+    ULONG prefix = ntohl(row->DestinationPrefix.Prefix.Ipv4.sin_addr.s_addr);
+
+    return row->Loopback && ((row->DestinationPrefix.PrefixLength == 8 && prefix == 0x7f000000) ||
+                             (row->DestinationPrefix.PrefixLength == 32 && prefix == 0x7f000001));
+}
+
 static void compare_system(void *ctx, const struct wn_state *state)
 {
     struct system_tables *sys = ctx;
@@ -647,6 +656,10 @@ static void compare_system(void *ctx, const struct wn_state *state)
             found = r->wire.family == 4 && row->InterfaceIndex == r->wire.oif &&
                     row->DestinationPrefix.PrefixLength == r->wire.dst_len &&
                     !memcmp(&row->DestinationPrefix.Prefix.Ipv4.sin_addr, r->wire.dst, 4);
+        /* Wine 11's table (not 8's or 10.0's) shows the two loopback routes Windows has, 127.0.0.0/8 and
+         * 127.0.0.1/32, which it makes up (Linux keeps them in its local table, which our view does not follow).
+         * The view gets them when the table functions answer from it (issue 16). */
+        todo_wine_if(is_wine_loopback_route(row))
         ok(found, "system route %lu (interface %lu, /%u) is not in the view\n", i, row->InterfaceIndex,
            row->DestinationPrefix.PrefixLength);
     }
@@ -837,48 +850,56 @@ done:
     winetest_pop_context();
 }
 
-/* The helper's command line holds no token, and the token is wiped from its environment. */
+/* The helper's command line is the port, the token file's name and our debug classes, holding no token; no
+ * environment holds one; the token file is gone once the helper is in. */
 static void test_no_token_visible(void)
 {
     unsigned int pids[8];
-    size_t n, len, i, args = 0, run = 0, longest = 0;
-    char *text, *value;
+    size_t n, len, i, run = 0, longest = 0;
+    char *text, *argv[8] = { NULL }, *exists;
+    unsigned int argc = 0;
 
     winetest_push_context("token");
     n = helper_pids(&cursor, pids, ARRAY_SIZE(pids));
     ok(n == 1, "%u helpers running\n", (unsigned)n);
     if (!n) goto done;
     DeleteFileA("cmdline.bin");
-    DeleteFileA("environ.bin");
-    run_unix_wait(&cursor, "cat /proc/%u/cmdline > cmdline.bin; cat /proc/%u/environ > environ.bin", pids[0], pids[0]);
+    run_unix_wait(&cursor, "cat /proc/%u/cmdline > cmdline.bin", pids[0]);
     text = winetest_read_file("cmdline.bin", &len);
     ok(text && len, "no command line read\n");
     if (text)
     {
         for (i = 0; i < len; i++)
         {
-            if (!text[i]) args++;
+            if ((!i || !text[i - 1]) && argc < ARRAY_SIZE(argv)) argv[argc++] = text + i;
             run = isxdigit((unsigned char)text[i]) ? run + 1 : 0;
             if (run > longest) longest = run;
         }
-        ok(args == 1, "the helper has %u arguments: %s\n", (unsigned)args, text);
-        ok(longest < 2 * WN_WIRE_TOKEN_SIZE, "the command line has a run of %u hex digits: %s\n",
-           (unsigned)longest, text);
-        ok(strstr(text, "winenotify-host") != NULL, "command line %s\n", text);
+        ok(argc == 7, "the helper has %u arguments\n", argc);
+        ok(longest < 2 * WN_WIRE_TOKEN_SIZE, "the command line has a run of %u hex digits\n", (unsigned)longest);
+        ok(strstr(argv[0], "winenotify-host") != NULL, "command line %s\n", argv[0]);
+        if (argc == 7)
+        {
+            ok(!strcmp(argv[1], "--port") && atoi(argv[2]) > 0, "%s %s\n", argv[1], argv[2]);
+            ok(!strcmp(argv[3], "--token-file") && argv[4][0] == '/' && strstr(argv[4], "winenotify-") &&
+               strstr(argv[4], ".token"), "%s %s\n", argv[3], argv[4]);
+            ok(!strcmp(argv[5], "--debug"), "%s %s\n", argv[5], argv[6]);
+            /* Deleted by the DLL as soon as the helper's HELLO matched it. */
+            DeleteFileA("exists.txt");
+            run_unix_wait(&cursor, "if [ -e '%s' ]; then echo left; else echo gone; fi > exists.txt", argv[4]);
+            exists = winetest_read_file("exists.txt", NULL);
+            ok(exists && !strcmp(exists, "gone\n"), "the token file %s: %s\n", argv[4], exists ? exists : "?");
+            free(exists);
+        }
         free(text);
     }
-    text = winetest_read_file("environ.bin", &len);
-    ok(text && len, "no environment read\n");
-    if (text)
-    {
-        for (i = 0; i < len; i += strlen(text + i) + 1)
-            if (!strncmp(text + i, "WINENOTIFY_TOKEN=", 17))
-            {
-                value = text + i + 17;
-                ok(strspn(value, "0") == strlen(value), "the token is still in the environment\n");
-            }
-        free(text);
-    }
+    /* Nothing of the handshake in any process's environment (Wine 8 and 10 would pass one on to the helper). */
+    DeleteFileA("environ.txt");
+    run_unix_wait(&cursor, "grep -las 'WINENOTIFY_TOKEN\\|WINENOTIFY_PORT' /proc/[0-9]*/environ > environ.txt; "
+                  "echo scanned >> environ.txt");
+    text = winetest_read_file("environ.txt", NULL);
+    ok(text && !strcmp(text, "scanned\n"), "handshake variables in: %s\n", text ? text : "(no scan)");
+    free(text);
 done:
     winetest_pop_context();
 }
@@ -983,18 +1004,20 @@ static HANDLE start_child(const char *mode, const WCHAR *host)
  * protocol version (the source must give up at once). */
 static const char impostor_script[] = /* a format: %s is our directory */
     "#!/bin/bash\n"
-    "exec 3<>/dev/tcp/127.0.0.1/$WINENOTIFY_PORT 4<>/dev/tcp/127.0.0.1/$WINENOTIFY_PORT || exit 1\n"
+    "port=$2\n"
+    "exec 3<>/dev/tcp/127.0.0.1/$port 4<>/dev/tcp/127.0.0.1/$port || exit 1\n"
     "printf 'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3\n"
     "printf '\\x20\\x00\\x00\\x00\\x01\\x00\\x00\\x00' >&4\n"
     "printf '\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e\\x0f' >&4\n"
     "printf '\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&4\n"
     "exec 3>&- 4>&-\n"
-    "exec '%s/winenotify-host'\n";
+    "exec '%s/winenotify-host' \"$@\"\n";
 static const char version_script[] =
     "#!/bin/bash\n"
-    "exec 3<>/dev/tcp/127.0.0.1/$WINENOTIFY_PORT || exit 1\n"
+    FAKE_HELPER_HANDSHAKE
+    "exec 3<>/dev/tcp/127.0.0.1/$port || exit 1\n"
     "printf '\\x20\\x00\\x00\\x00\\x01\\x00\\x00\\x00' >&3\n"
-    "printf \"$(printf %s \"$WINENOTIFY_TOKEN\" | sed 's/../\\\\x&/g')\" >&3\n"
+    "printf \"$(hello_token)\" >&3\n"
     "printf '\\x63\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3\n";
 
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "fakehelper.h"
 #include "unix.h"
 #include "storm.h"
 #include "winenotify/wire.h"
@@ -288,13 +289,14 @@ static const char fake_script[] = /* %s our directory, %u the wire version, %u W
     "base=${0##*/} base=${base%%.sh}\n"
     "n=$(($(cat $base.count 2>/dev/null || echo 0) + 1)); echo $n > $base.count\n"
     "kind=$(sed -n ${n}p $base.kinds)\n"
-    "[ -n \"$kind\" ] || exec ./winenotify-host\n"
+    "[ -n \"$kind\" ] || exec ./winenotify-host \"$@\"\n"
     "[ $kind = always ] && echo $((n - 1)) > $base.count\n"
-    "exec 3<>/dev/tcp/127.0.0.1/$WINENOTIFY_PORT || exit 1\n"
+    FAKE_HELPER_HANDSHAKE
+    "exec 3<>/dev/tcp/127.0.0.1/$port || exit 1\n"
     "le32() { printf '\\\\x%%02x\\\\x%%02x\\\\x%%02x\\\\x%%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) "
     "$(($1 >> 24 & 255)); }\n"
     "{ printf '\\x20\\x00\\x00\\x00\\x01\\x00\\x00\\x00'\n"
-    "  printf \"$(printf %%s \"$WINENOTIFY_TOKEN\" | sed 's/../\\\\x&/g')\"\n"
+    "  printf \"$(hello_token)\"\n"
     "  printf \"$(le32 %u)$(le32 $$)\"\n"
     "  case $kind in snapshot-*)\n"
     "    printf \"\\x10\\x00\\x00\\x00\\x02\\x00\\x00\\x00$(le32 %u)$(le32 %u)\"\n"

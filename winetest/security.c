@@ -8,8 +8,8 @@
  * source; then:
  *   - each of the four connections is closed by the DLL, and a connection tried after the handshake is
  *     refused: no TCP port is left listening in the network namespace (/proc/net/tcp and tcp6);
- *   - the token (which the script saved for the test) is on no process's command line and in no process's
- *     environment: not the helper's (it wipes it), not the Wine processes';
+ *   - no token file is left in the temporary folder once the helper is in, and nothing of the handshake is in
+ *     any process's environment (the token itself on no command line: core.c and tests/test_helper_wire.c);
  *   - /proc/PID/environ of the helpers and of the Wine processes is mode 0400 and another user (nobody)
  *     cannot read it;
  *   - an address the parent then adds reaches the child's callback: the real connection was not disturbed.
@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "fakehelper.h"
 #include "unix.h"
 #include "winenotify/wire.h"
 
@@ -135,16 +136,18 @@ static void child_main(void)
 
 /* ---- the parent ------------------------------------------------------------------------------------------ */
 
-/* A format: our Unix directory, the protocol version, our Unix directory again.  The rogue connections stay
- * with a process of their own, started without the token in its environment, which waits for the DLL to close
- * each of them and then tries the port once more. */
+/* A format: our Unix directory, the protocol version, our Unix directory again.  The script makes a token file
+ * of its own first, as the real helper would, so that its HELLO with a token one bit off is compared with the
+ * file and refused for that bit alone; it removes the file before the real helper makes it afresh.  The rogue
+ * connections stay with a process of their own, which waits for the DLL to close each of them and then tries
+ * the port once more. */
 static const char rogue_script[] =
     "#!/bin/bash\n"
     "cd '%s' || exit 1\n"
-    "(umask 077; printf %%s \"$WINENOTIFY_TOKEN\" > token.txt)\n"
-    "port=$WINENOTIFY_PORT\n"
-    "last=$(printf %%x $(( 0x${WINENOTIFY_TOKEN:31:1} ^ 1 )))\n"
-    "wrong=$(printf %%s \"${WINENOTIFY_TOKEN:0:31}$last\" | sed 's/../\\\\x&/g')\n"
+    FAKE_HELPER_HANDSHAKE
+    "echo \"$token_file\" > token_file.txt\n"
+    "last=$(printf %%x $(( 0x${token:31:1} ^ 1 )))\n"
+    "wrong=$(printf %%s \"${token:0:31}$last\" | sed 's/../\\\\x&/g')\n"
     "exec 3<>/dev/tcp/127.0.0.1/$port 4<>/dev/tcp/127.0.0.1/$port 5<>/dev/tcp/127.0.0.1/$port "
     "6<>/dev/tcp/127.0.0.1/$port || exit 1\n"
     "printf 'GET / HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3\n"
@@ -154,15 +157,15 @@ static const char rogue_script[] =
     "printf '\\x20\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00' >&5\n"
     /* More silent ones than the DLL lets wait at once (8): they must not lock the helper out. */
     "for fd in 10 11 12 13 14 15 16 17 18; do eval \"exec $fd<>/dev/tcp/127.0.0.1/$port\"; done\n"
-    "env -u WINENOTIFY_TOKEN -u WINENOTIFY_PORT port=$port bash -c '"
+    "port=$port bash -c '"
     "for fd in 3 4 5 6 10 11 12 13 14 15 16 17 18; do timeout 30 cat <&$fd > /dev/null; echo \"fd $fd: $?\"; done "
     "> rogue.tmp; "
     "if (exec 7<>/dev/tcp/127.0.0.1/$port) 2> /dev/null; then echo late: connected; else echo late: refused; fi "
     ">> rogue.tmp; mv rogue.tmp rogue.txt' < /dev/null > /dev/null 2>&1 &\n"
     "exec 3>&- 4>&- 5>&- 6>&- 10>&- 11>&- 12>&- 13>&- 14>&- 15>&- 16>&- 17>&- 18>&-\n"
-    "exec '%s/winenotify-host'\n";
-
-
+    /* Let the DLL read the HELLO one bit off against our file before the real helper's takes its place. */
+    "sleep 0.5; rm -f \"$token_file\"\n"
+    "exec '%s/winenotify-host' \"$@\"\n";
 
 static void check_rogues(void)
 {
@@ -201,24 +204,25 @@ static void check_no_listener(void)
     free(text);
 }
 
+/* The token lives in a file of the helper's user until the DLL has read it: none is left once the helper is in,
+ * and nothing of the handshake is in any process's environment. */
 static void check_token_nowhere(void)
 {
-    char *token, *text;
+    char *name, *text;
 
-    token = winetest_read_file("token.txt", NULL);
-    ok(token && strlen(token) == 2 * WN_WIRE_TOKEN_SIZE, "the script did not save the token: %s\n",
-       token ? token : "(none)");
-    if (!token || strlen(token) != 2 * WN_WIRE_TOKEN_SIZE) goto done;
-    /* Every process of the machine, either case of the hex digits; the pattern comes from the file, so that it
-     * is on no command line of the scan's own. */
-    run_unix_wait("for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do "
-                  "grep -qaiFf token.txt $f 2> /dev/null && echo $f; done > leaks.txt; echo scanned >> leaks.txt; "
-                  "rm -f token.txt");
-    text = winetest_read_file("leaks.txt", NULL);
-    ok(text && !strcmp(text, "scanned\n"), "the token is visible in: %s\n", text ? text : "(no scan)");
+    name = winetest_read_file("token_file.txt", NULL);
+    ok(name && name[0] == '/', "the script did not say where the token file is: %s\n", name ? name : "(none)");
+    if (!name || name[0] != '/') goto done;
+    /* The real helper's file: the same folder, another name; the script's own it removed itself. */
+    run_unix_wait("d=$(dirname \"$(cat token_file.txt)\"); ls -a \"$d\" | grep -c '^winenotify-.*[.]token$' > left.txt; "
+                  "grep -las 'WINENOTIFY_TOKEN\\|WINENOTIFY_PORT' /proc/[0-9]*/environ >> left.txt; "
+                  "echo scanned >> left.txt; rm -f token_file.txt");
+    text = winetest_read_file("left.txt", NULL);
+    ok(text && !strcmp(text, "0\nscanned\n"), "token files left, or handshake variables in: %s\n",
+       text ? text : "(no scan)");
     free(text);
 done:
-    free(token);
+    free(name);
 }
 
 static void check_environ_private(void)
@@ -257,7 +261,7 @@ static void test_rogue_connections(void)
     DWORD code = 0xdeadbeef;
 
     DeleteFileA("rogue.txt");
-    DeleteFileA("token.txt");
+    DeleteFileA("token_file.txt");
     snprintf(script, sizeof(script), rogue_script, unix_cwd, WN_WIRE_VERSION, unix_cwd);
     ok(winetest_write_file("rogue.sh", script), "cannot write rogue.sh\n");
     run_unix_wait("chmod +x rogue.sh");

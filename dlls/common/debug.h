@@ -28,7 +28,7 @@ BOOL wn_debug_first(const char *key);
 #define ERR_ONCE(key, ...) \
     do { if (wn_debug_on(WN_DBG_ERR) && wn_debug_first(key)) wn_debug_log(WN_DBG_ERR, __func__, __VA_ARGS__); } while (0)
 
-/* The classes that are on, as a bit mask of enum wn_debug_class (for the helper: WN_WIRE_ENV_DEBUG). */
+/* The classes that are on, as a bit mask of enum wn_debug_class (for the helper: its --debug argument). */
 unsigned int wn_debug_mask(void);
 
 /* True when running under Wine (ntdll exports wine_get_version). */

@@ -1,14 +1,17 @@
 /* Starting the host helper (see helper_launch.h).
  *
- * We listen on 127.0.0.1 on a port of the system's choosing and start the helper with a fresh 128-bit token and
- * that port in its environment: never on its command line, which any local user can read in /proc/PID/cmdline.
- * The first connection that presents the token within the deadline is the helper; any other is dropped, and
- * the listener is closed as soon as the helper is in.
+ * We listen on 127.0.0.1 on a port of the system's choosing and start the helper with that port and the name of
+ * a file that does not exist yet on its command line (host/handshake.h).  The helper makes a fresh 128-bit token,
+ * writes it into that file (created exclusively, readable by our user only) and presents it in its HELLO; the
+ * first connection whose HELLO matches the file is the helper, any other is dropped, and the listener is closed
+ * and the file deleted as soon as the helper is in (or we give up).  The token never travels on a command line,
+ * which any local user can read in /proc/PID/cmdline.
  *
- * Measured under Wine 8: CreateProcess on the Windows path of a Linux ELF (Z:\...) runs it, with the
- * environment block we pass; hProcess comes back 0 and hThread and the ids as garbage, so the helper cannot be
- * waited for or killed through Windows, and it reports its own pid in the HELLO.  A file without execute permission fails
- * with ERROR_BAD_EXE_FORMAT. */
+ * The helper is started with ntdll's __wine_unix_spawnvp (see start_helper), so it cannot be waited for or
+ * killed through Windows: it reports its own pid in the HELLO and exits by itself when its connection closes.
+ * Nothing of the handshake is in its environment: it runs with the Wine process's Unix environment (under
+ * Wine 11 even when started with CreateProcessW and an environment block of ours, measured), while its command
+ * line always arrives as given. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -80,78 +83,63 @@ static BOOL find_helper(WCHAR *path, DWORD size, const WCHAR **how)
     return TRUE;
 }
 
-static WCHAR hex_digit(unsigned int v)
+static int hex_value(char c)
 {
-    return (WCHAR)(v < 10 ? '0' + v : 'a' + v - 10);
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
 }
 
-static WCHAR *append(WCHAR *out, const WCHAR *text)
+/* Where the helper leaves its token: a fresh name in our temporary folder, which Wine made in the prefix with the
+ * user's rights (the helper refuses a folder other users may write to), as the Windows path we read and delete
+ * and as the Unix path the helper is given. */
+struct token_file
 {
-    size_t n = wcslen(text);
-    memcpy(out, text, n * sizeof(WCHAR));
-    return out + n;
+    WCHAR path[MAX_PATH + 40];
+    char unix_path[PATH_SIZE];
+};
+
+static BOOL make_token_file_name(struct token_file *tf)
+{
+    char *(CDECL *to_unix)(const WCHAR *);
+    WCHAR dir[MAX_PATH + 1];
+    DWORD id[2], n = GetTempPathW(ARRAYSIZE(dir), dir);
+    char *unix_dir;
+    int len;
+
+    if (!n || n >= ARRAYSIZE(dir) || dir[n - 1] != '\\') return FALSE;
+    to_unix = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
+    if (!to_unix || !RtlGenRandom(id, sizeof(id))) return FALSE;
+    swprintf(tf->path, ARRAYSIZE(tf->path), L"%lswinenotify-%08lx%08lx.token", dir, id[0], id[1]);
+    if (!(unix_dir = to_unix(dir))) return FALSE;
+    len = snprintf(tf->unix_path, sizeof(tf->unix_path), "%s%swinenotify-%08lx%08lx.token", unix_dir,
+                   *unix_dir && unix_dir[strlen(unix_dir) - 1] == '/' ? "" : "/", id[0], id[1]);
+    HeapFree(GetProcessHeap(), 0, unix_dir);
+    return len > 0 && (size_t)len < sizeof(tf->unix_path);
 }
 
-static BOOL is_our_variable(const WCHAR *entry)
+/* The token the helper left, or FALSE when there is none (yet) or it is not one. */
+static BOOL read_token_file(const struct token_file *tf, uint8_t *token)
 {
-    return !_wcsnicmp(entry, L"WINENOTIFY_TOKEN=", 17) || !_wcsnicmp(entry, L"WINENOTIFY_PORT=", 16) ||
-           !_wcsnicmp(entry, L"WINENOTIFY_DEBUG=", 17);
-}
-
-/* Decimal digits of value, NUL-terminated, at the end of number[8]; returns the first digit. */
-static WCHAR *decimal(WCHAR *number, unsigned int value)
-{
-    int i = 7;
-
-    number[i] = 0;
-    do number[--i] = (WCHAR)('0' + value % 10); while ((value /= 10) && i);
-    return number + i;
-}
-
-/* Our environment plus the token, the port and our debug classes (replacing any inherited ones), for
- * CreateProcessW with CREATE_UNICODE_ENVIRONMENT.  The caller wipes and frees it. */
-static WCHAR *helper_environment(const uint8_t *token, unsigned short port, size_t *chars)
-{
-    WCHAR *parent = GetEnvironmentStringsW(), *block, *out, number[8];
-    const WCHAR *p;
-    size_t n, len = 0;
+    char hex[2 * WN_WIRE_TOKEN_SIZE + 1];
+    DWORD got = 0;
+    HANDLE file;
+    BOOL ok;
     int i;
 
-    if (!parent) return NULL;
-    for (p = parent; *p; p += wcslen(p) + 1) ;
-    len = p - parent;
-    *chars = len + 128 + 2 * WN_WIRE_TOKEN_SIZE;
-    if (!(block = HeapAlloc(GetProcessHeap(), 0, *chars * sizeof(WCHAR))))
+    file = CreateFileW(tf->path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = ReadFile(file, hex, sizeof(hex), &got, NULL) && got == 2 * WN_WIRE_TOKEN_SIZE;
+    CloseHandle(file);
+    for (i = 0; ok && i < WN_WIRE_TOKEN_SIZE; i++)
     {
-        FreeEnvironmentStringsW(parent);
-        return NULL;
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) ok = FALSE;
+        else token[i] = (uint8_t)(hi << 4 | lo);
     }
-    out = block;
-    for (p = parent; *p; p += n + 1)
-    {
-        n = wcslen(p);
-        if (is_our_variable(p)) continue;
-        memcpy(out, p, (n + 1) * sizeof(WCHAR));
-        out += n + 1;
-    }
-    FreeEnvironmentStringsW(parent);
-
-    out = append(out, L"WINENOTIFY_TOKEN=");
-    for (i = 0; i < WN_WIRE_TOKEN_SIZE; i++)
-    {
-        *out++ = hex_digit(token[i] >> 4);
-        *out++ = hex_digit(token[i] & 0xf);
-    }
-    *out++ = 0;
-    out = append(out, L"WINENOTIFY_PORT=");
-    out = append(out, decimal(number, port));
-    *out++ = 0;
-    /* The helper's messages come back as LOG records of these classes only (see wire.h). */
-    out = append(out, L"WINENOTIFY_DEBUG=");
-    out = append(out, decimal(number, wn_debug_mask()));
-    *out++ = 0;
-    *out = 0;
-    return block;
+    SecureZeroMemory(hex, sizeof(hex));
+    return ok;
 }
 
 static SOCKET listen_loopback(unsigned short *port)
@@ -209,54 +197,66 @@ static void missing_helper(const WCHAR *path, const WCHAR *how)
              "notifications, falling back to the system's functions\n", name, how);
 }
 
-static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, const uint8_t *token,
-                                          unsigned short port)
-{
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    WCHAR cmdline[PATH_SIZE + 3], *env;
-    size_t env_chars = 0;
-    DWORD err = 0;
-    char name[PATH_SIZE];
-    BOOL ok;
+/* Wine's own way for its programs to run a Unix one (winebrowser and winemenubuilder use it): fork, then execvp
+ * in a grandchild, reporting an exec failure as an NTSTATUS.  Exported by ntdll in Wine 8.0, 10.0 and 11.0, for
+ * 32-bit programs too.  CreateProcess is no use for our helper: Wine takes an ELF of type ET_DYN without an
+ * interpreter, which a static PIE is (host/Makefile.am says why the helper is one), for a Wine program of its
+ * own and starts a Wine process on it, which fails (measured under Wine 11: STATUS_INVALID_IMAGE_FORMAT). */
+typedef NTSTATUS (WINAPI *unix_spawnvp_fn)(char *const argv[], int wait);
 
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    memset(&pi, 0, sizeof(pi));
-    cmdline[0] = '"';
-    wcscpy(cmdline + 1, path);
-    wcscat(cmdline, L"\"");
-    if (!(env = helper_environment(token, port, &env_chars))) return WN_LAUNCH_FAILED;
-    ok = CreateProcessW(path, cmdline, NULL, NULL, FALSE, CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW, env,
-                        NULL, &si, &pi);
-    if (!ok) err = GetLastError();
-    SecureZeroMemory(env, env_chars * sizeof(WCHAR));
-    HeapFree(GetProcessHeap(), 0, env);
-    if (ok)
+#define STATUS_OBJECT_NAME_NOT_FOUND_ ((NTSTATUS)0xc0000034)
+#define STATUS_OBJECT_PATH_NOT_FOUND_ ((NTSTATUS)0xc000003a)
+#define STATUS_ACCESS_DENIED_ ((NTSTATUS)0xc0000022)
+#define STATUS_INVALID_IMAGE_FORMAT_ ((NTSTATUS)0xc000007b)
+
+/* Its command line, in the order host/handshake.h documents: the port, the token file, our debug classes. */
+static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, unsigned short port,
+                                          const struct token_file *tf)
+{
+    unix_spawnvp_fn spawnvp = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "__wine_unix_spawnvp");
+    char helper[PATH_SIZE], port_text[8], debug_text[8];
+    char *argv[8];
+    NTSTATUS status;
+
+    if (!spawnvp)
     {
-        /* Without a process handle (a Linux program under Wine 8) hThread is garbage from Wine's stack, not a
-         * handle: closing it closed a random handle of the program, once per helper start. */
-        if (pi.hProcess)
-        {
-            CloseHandle(pi.hThread);
-            CloseHandle(pi.hProcess);
-        }
-        return WN_LAUNCH_OK;
+        ERR_ONCE("spawn", "this Wine has no way to start the helper (ntdll.__wine_unix_spawnvp is missing; Wine "
+                 "8.0 and later have it); no network or device notifications, falling back to the system's "
+                 "functions\n");
+        return WN_LAUNCH_UNUSABLE;
     }
-    switch (err)
+    if (unix_name(path, helper, sizeof(helper))[0] != '/')
     {
-    case ERROR_FILE_NOT_FOUND:
-    case ERROR_PATH_NOT_FOUND:
         missing_helper(path, how);
         return WN_LAUNCH_UNUSABLE;
-    case ERROR_BAD_EXE_FORMAT:
-    case ERROR_ACCESS_DENIED:
-        ERR_ONCE("exec", "cannot run the helper %s (error %lu): it must be the winenotify-host built for this "
-                 "machine, with execute permission (chmod +x %s); no network or device notifications, falling "
-                 "back to the system's functions\n", unix_name(path, name, sizeof(name)), err, name);
+    }
+    snprintf(port_text, sizeof(port_text), "%u", port);
+    /* The helper's messages come back as LOG records of these classes only (see wire.h). */
+    snprintf(debug_text, sizeof(debug_text), "%u", wn_debug_mask());
+    argv[0] = helper;
+    argv[1] = (char *)"--port";
+    argv[2] = port_text;
+    argv[3] = (char *)"--token-file";
+    argv[4] = (char *)tf->unix_path;
+    argv[5] = (char *)"--debug";
+    argv[6] = debug_text;
+    argv[7] = NULL;
+    if (!(status = spawnvp(argv, FALSE))) return WN_LAUNCH_OK;
+    switch (status)
+    {
+    case STATUS_OBJECT_NAME_NOT_FOUND_:
+    case STATUS_OBJECT_PATH_NOT_FOUND_:
+        missing_helper(path, how);
+        return WN_LAUNCH_UNUSABLE;
+    case STATUS_ACCESS_DENIED_:
+    case STATUS_INVALID_IMAGE_FORMAT_:
+        ERR_ONCE("exec", "cannot run the helper %s (%s): it must be the winenotify-host built for this machine, "
+                 "with execute permission (chmod +x %s); no network or device notifications, falling back to "
+                 "the system's functions\n", helper,
+                 status == STATUS_ACCESS_DENIED_ ? "permission denied" : "not a program for this machine", helper);
         return WN_LAUNCH_UNUSABLE;
     }
-    ERR_ONCE("start", "cannot start the helper %ls (error %lu)\n", path, err);
+    ERR_ONCE("start", "cannot start the helper %s (status %#lx)\n", helper, (unsigned long)status);
     return WN_LAUNCH_FAILED;
 }
 
@@ -270,15 +270,19 @@ struct candidate
 
 enum hello_check { HELLO_GOOD, HELLO_BAD, HELLO_VERSION };
 
-static enum hello_check check_hello(const struct candidate *c, const uint8_t *token, uint32_t *pid)
+static enum hello_check check_hello(const struct candidate *c, const struct token_file *tf, uint32_t *pid)
 {
     struct wn_wire_record rec;
+    uint8_t token[WN_WIRE_TOKEN_SIZE];
     unsigned int diff = 0;
     int i;
 
     if (wn_wire_decode(c->buf, c->got, &rec) != (long)HELLO_SIZE || rec.type != WN_WIRE_HELLO) return HELLO_BAD;
+    /* Read at each HELLO: a connection that speaks before the helper wrote the file finds none and is dropped. */
+    if (!read_token_file(tf, token)) return HELLO_BAD;
     /* Whole-token comparison: the time taken says nothing about how many bytes matched. */
     for (i = 0; i < WN_WIRE_TOKEN_SIZE; i++) diff |= rec.u.hello.token[i] ^ token[i];
+    SecureZeroMemory(token, sizeof(token));
     if (diff) return HELLO_BAD;
     *pid = rec.u.hello.pid;
     return rec.u.hello.version == WN_WIRE_VERSION ? HELLO_GOOD : HELLO_VERSION;
@@ -335,7 +339,7 @@ static BOOL loopback_works(SOCKET listener)
 }
 
 /* Accepts connections until one says HELLO with our token, or the deadline passes. */
-static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token, DWORD timeout_ms,
+static enum wn_launch_result await_helper(SOCKET listener, const struct token_file *tf, DWORD timeout_ms,
                                           struct wn_launch *out)
 {
     struct candidate cand[MAX_PENDING];
@@ -377,7 +381,7 @@ static enum wn_launch_result await_helper(SOCKET listener, const uint8_t *token,
                 continue;
             }
             if ((c->got += got) < HELLO_SIZE) continue;
-            check = check_hello(c, token, &out->helper_pid);
+            check = check_hello(c, tf, &out->helper_pid);
             if (check == HELLO_GOOD)
             {
                 BOOL nodelay = TRUE;
@@ -434,7 +438,7 @@ enum wn_launch_result wn_helper_launch(struct wn_launch *out, DWORD timeout_ms)
 {
     WCHAR path[PATH_SIZE];
     const WCHAR *how = L"";
-    uint8_t token[WN_WIRE_TOKEN_SIZE];
+    struct token_file tf;
     unsigned short port = 0;
     enum wn_launch_result result;
     SOCKET listener;
@@ -454,23 +458,24 @@ enum wn_launch_result wn_helper_launch(struct wn_launch *out, DWORD timeout_ms)
         missing_helper(path, how);
         return WN_LAUNCH_UNUSABLE;
     }
-    if (!RtlGenRandom(token, sizeof(token)))
+    if (!make_token_file_name(&tf))
     {
-        ERR("no random token (error %lu)\n", GetLastError());
-        return WN_LAUNCH_FAILED;
+        ERR_ONCE("tokenfile", "no temporary folder with a Unix path for the helper's token (error %lu): check "
+                 "that TMP names an existing folder; falling back to the system's functions\n", GetLastError());
+        return WN_LAUNCH_UNUSABLE;
     }
     if ((listener = listen_loopback(&port)) == INVALID_SOCKET)
     {
         ERR_ONCE("listen", "cannot listen on 127.0.0.1 (error %d): the helper connects to this program over the "
                  "loopback interface (ip link set lo up); retrying\n", WSAGetLastError());
-        SecureZeroMemory(token, sizeof(token));
         return WN_LAUNCH_FAILED;
     }
-    TRACE("starting %ls, port %u\n", path, port);
-    result = start_helper(path, how, token, port);
-    if (result == WN_LAUNCH_OK) result = await_helper(listener, token, timeout_ms, out);
+    TRACE("starting %ls, port %u, token file %s\n", path, port, tf.unix_path);
+    result = start_helper(path, how, port, &tf);
+    if (result == WN_LAUNCH_OK) result = await_helper(listener, &tf, timeout_ms, out);
     closesocket(listener);
-    SecureZeroMemory(token, sizeof(token));
+    /* Read or not, the token is done with: a late helper's connection finds no listener. */
+    DeleteFileW(tf.path);
     if (result == WN_LAUNCH_OK) TRACE("helper %ls connected, pid %u\n", path, out->helper_pid);
     return result;
 }

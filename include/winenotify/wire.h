@@ -7,7 +7,9 @@
  * the static asserts below).  Records are decoded by copying, never by casting a pointer into the buffer.
  *
  * Conversation:
- *   helper -> DLL  HELLO (token, version)             first, within the DLL's deadline
+ *   (the DLL starts the helper with its port and the name of a token file: host/handshake.h)
+ *   helper -> DLL  HELLO (token, version)             first, within the DLL's deadline; the token is the one
+ *                                                     the helper left in that file
  *   helper -> DLL  SNAPSHOT_BEGIN(tables, reason)     then every object of those tables as op ADD,
  *                  ...                                then SNAPSHOT_END(tables, reason)
  *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE             live changes, op ADD, CHANGE or DEL
@@ -17,7 +19,7 @@
  *   DLL -> helper  SW_CREATE/SW_INTERFACE/SW_CLOSE(id) software devices (SwDeviceCreate & co., below)
  *   helper -> DLL  REPLY(id, result)                  after the change's own DEVICE records
  *   helper -> DLL  LOG(class, text)                   a message of the helper's, at any time after HELLO, of the
- *                                                     debug classes the DLL enabled (WN_WIRE_ENV_DEBUG)
+ *                                                     debug classes the DLL enabled (--debug)
  * A snapshot is the complete truth for its tables: the DLL replaces its view with it and derives the exact
  * changes by diffing (initial load, resync after a netlink overflow, a restarted helper alike). */
 #ifndef WINENOTIFY_WIRE_H
@@ -28,12 +30,9 @@
 
 #define WN_WIRE_VERSION 3
 #define WN_WIRE_TOKEN_SIZE 16
-/* Environment variables the DLL gives the helper: never the command line, which other users can read. */
-#define WN_WIRE_ENV_TOKEN "WINENOTIFY_TOKEN"
-#define WN_WIRE_ENV_PORT  "WINENOTIFY_PORT"
-/* The debug classes the DLL's channel has on, as a decimal bit mask of enum wn_wire_log_class: the helper sends
- * LOG records of those classes only, so that a helper whose user asked for nothing says nothing. */
-#define WN_WIRE_ENV_DEBUG "WINENOTIFY_DEBUG"
+/* The helper's --debug argument is the decimal bit mask of enum wn_wire_log_class that the DLL's channel has on:
+ * the helper sends LOG records of those classes only, so that a helper whose user asked for nothing says
+ * nothing. */
 /* No record is larger: a device's properties are cut to fit (a uevent is at most 2 KiB in the kernel). */
 #define WN_WIRE_MAX_RECORD 4096
 
