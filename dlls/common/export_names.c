@@ -14,7 +14,10 @@
  * that imports a removed name gets what the system copy would give it (Wine: a stub that raises when called).
  *
  * The system copy's names are read from its own name table rather than through GetProcAddress: that would follow
- * its forwarded exports (Wine 8's and 10's cfgmgr32 forward to setupapi) and load their DLLs here. */
+ * its forwarded exports (Wine 8's and 10's cfgmgr32 forward to setupapi) and load their DLLs here.  Measured with
+ * winetest/exports.c, the names removed (of 379 iphlpapi and 282 cfgmgr32 exports listed): Wine 8.0 203 and 89,
+ * Wine 10.0 199 and 87, Wine 11.0 195 and 77 (x86_64 and i386 alike; Wine 8 here runs x86_64 only), each agreeing
+ * with GetProcAddress on the system copy. */
 #include <windows.h>
 #include <string.h>
 

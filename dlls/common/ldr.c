@@ -4,13 +4,13 @@
  * has two modules with one base name.  Wine's loader answers a bare name (GetModuleHandle, LoadLibrary,
  * LoadLibraryEx with any search flags, a forwarded export's target) from the modules already loaded, and looks
  * first at a cache of the last module any lookup returned (find_basename_module and cached_modref in
- * dlls/ntdll/loader.c of Wine 11.0; the same behaviour measured on Wine 8 and 10, issue #15).  Every
- * GetProcAddress on the system copy, which our forwarder makes, puts the system copy in that cache, and the next
- * lookup of "iphlpapi.dll" then returns Wine's module and its stubs instead of ours.  Renaming the system copy's
- * base name in its loader record makes it match no bare name, wherever the loader looks (the cache, the hash
- * buckets of Wine 10 and 11, the load-order list of Wine 8): ours is the only iphlpapi.dll left to find.  Its full
- * name stays, so a load by full path (ours, or a program's) still finds the same system copy and loads nothing
- * twice.
+ * dlls/ntdll/loader.c of Wine 11.0; the same behaviour measured on Wine 8 and 10, issue #15).  A load of the
+ * system copy by full path, GetProcAddress or GetModuleFileName on it (each measured on Wine 8) puts the system
+ * copy in that cache, and the next lookup of "iphlpapi.dll" then returns Wine's module and its stubs instead of
+ * ours, and keeps returning it, since each such answer refills the cache.  Renaming the system copy's base name
+ * in its loader record makes it match no bare name, wherever the loader looks (the cache, then a hash bucket or
+ * the load-order list, by version): ours is the only iphlpapi.dll left to find.  Its full name stays, so a load
+ * by full path (ours, or a program's) still finds the same system copy and loads nothing twice.
  *
  * Why it is safe:
  * - The records live in the PEB's loader data, which every loader function reads and writes holding the loader
