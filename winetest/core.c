@@ -1057,10 +1057,31 @@ static void test_helper_exits_with_process(void)
     unsigned int before[8], during[8];
     size_t n_before, n_during, i, j;
     unsigned int child_helper = 0;
-    char host_unix[1100], *state;
-    HANDLE child;
+    char host_unix[1100], *state, temp[MAX_PATH], stale[MAX_PATH + 40], fresh[MAX_PATH + 40];
+    HANDLE child, file;
+    FILETIME ft;
 
     winetest_push_context("child");
+    /* Token files of launches whose program and helper were both killed: the next launch removes those older
+     * than a minute, and leaves a fresh one (another launch's, still waiting) alone. */
+    GetTempPathA(ARRAY_SIZE(temp), temp);
+    snprintf(stale, sizeof(stale), "%swinenotify-0000000000000001.token", temp);
+    snprintf(fresh, sizeof(fresh), "%swinenotify-0000000000000002.token", temp);
+    ok(winetest_write_file(stale, "00112233445566778899aabbccddeeff"), "cannot write %s\n", stale);
+    ok(winetest_write_file(fresh, "00112233445566778899aabbccddeeff"), "cannot write %s\n", fresh);
+    if ((file = CreateFileA(stale, FILE_WRITE_ATTRIBUTES, 0, NULL, OPEN_EXISTING, 0, NULL)) != INVALID_HANDLE_VALUE)
+    {
+        ULARGE_INTEGER t;
+
+        GetSystemTimeAsFileTime(&ft);
+        t.LowPart = ft.dwLowDateTime;
+        t.HighPart = ft.dwHighDateTime;
+        t.QuadPart -= 120 * 10000000ULL;
+        ft.dwLowDateTime = t.LowPart;
+        ft.dwHighDateTime = t.HighPart;
+        ok(SetFileTime(file, NULL, NULL, &ft), "cannot date %s back\n", stale);
+        CloseHandle(file);
+    }
     /* Our own helper's Unix path, for the child's WINENOTIFY_HOST. */
     snprintf(host_unix, sizeof(host_unix), "%s/winenotify-host", unix_cwd);
     n_before = helper_pids(&cursor, before, ARRAY_SIZE(before));
@@ -1071,6 +1092,10 @@ static void test_helper_exits_with_process(void)
     }
     if (!child) goto done;
     ok(WaitForSingleObject(up, WAIT_MS) == WAIT_OBJECT_0, "the child did not come up\n");
+    ok(GetFileAttributesA(stale) == INVALID_FILE_ATTRIBUTES, "%s was left\n", stale);
+    ok(GetFileAttributesA(fresh) != INVALID_FILE_ATTRIBUTES, "%s was removed\n", fresh);
+    DeleteFileA(stale);
+    DeleteFileA(fresh);
     n_during = helper_pids(&cursor, during, ARRAY_SIZE(during));
     ok(n_during == n_before + 1, "%u helpers before the child, %u with it\n", (unsigned)n_before,
        (unsigned)n_during);

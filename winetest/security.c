@@ -214,7 +214,8 @@ static void check_token_nowhere(void)
     ok(name && name[0] == '/', "the script did not say where the token file is: %s\n", name ? name : "(none)");
     if (!name || name[0] != '/') goto done;
     /* The real helper's file: the same folder, another name; the script's own it removed itself. */
-    run_unix_wait("d=$(dirname \"$(cat token_file.txt)\"); ls -a \"$d\" | grep -c '^winenotify-.*[.]token$' > left.txt; "
+    /* No double quotes: the script travels inside a quoted Windows command line (unix.h). */
+    run_unix_wait("d=$(dirname $(cat token_file.txt)); ls -a $d | grep -c '^winenotify-.*[.]token$' > left.txt; "
                   "grep -las 'WINENOTIFY_TOKEN\\|WINENOTIFY_PORT' /proc/[0-9]*/environ >> left.txt; "
                   "echo scanned >> left.txt; rm -f token_file.txt");
     text = winetest_read_file("left.txt", NULL);

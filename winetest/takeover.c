@@ -95,6 +95,80 @@ static void test_forwarded_newer_exports(void)
     else if (!sys_compartment) trace("the system lacks GetCurrentThreadCompartmentId, and so does ours to a lookup\n");
 }
 
+/* Exports Wine 11 has and Wine 8 and 10 lack (GetIpInterfaceEntry; cfgmgr32's DevGetObjects family): ours
+ * reaches the system's code where it has them.  cfgmgr32 is loaded from the system directory under its own name,
+ * never setupapi: Wine 11.0's cfgmgr32 forwards some CM_* functions to setupapi, and from 11.3 on setupapi
+ * forwards them back to cfgmgr32, which (by name) is ours: forwarding to setupapi would then loop. */
+static void test_forwarded_wine11_exports(void)
+{
+    DWORD (WINAPI *ours_get)(MIB_IPINTERFACE_ROW *) = (void *)GetProcAddress(ours_iphlpapi, "GetIpInterfaceEntry");
+    DWORD (WINAPI *sys_get)(MIB_IPINTERFACE_ROW *) = (void *)GetProcAddress(sys_iphlpapi, "GetIpInterfaceEntry");
+    HRESULT (WINAPI *ours_objects)(int, ULONG, ULONG, const void *, ULONG, const void *, ULONG *, const void **) =
+        (void *)GetProcAddress(ours_cfgmgr32, "DevGetObjects");
+    HRESULT (WINAPI *sys_objects)(int, ULONG, ULONG, const void *, ULONG, const void *, ULONG *, const void **) =
+        (void *)GetProcAddress(sys_cfgmgr32, "DevGetObjects");
+    CONFIGRET (WINAPI *ours_size)(ULONG *, const WCHAR *, ULONG) =
+        (void *)GetProcAddress(ours_cfgmgr32, "CM_Get_Device_ID_List_SizeW");
+    CONFIGRET (WINAPI *sys_size)(ULONG *, const WCHAR *, ULONG) =
+        (void *)GetProcAddress(sys_cfgmgr32, "CM_Get_Device_ID_List_SizeW");
+    MIB_IPINTERFACE_ROW mine, theirs;
+    ULONG ours_len = 0, sys_len = 0;
+
+    /* What the system lacks, ours may hide from GetProcAddress as the system's DLL would (issue 15). */
+    ok(ours_get != NULL || !sys_get, "ours lacks GetIpInterfaceEntry, which the system has\n");
+    ok(ours_objects != NULL || !sys_objects, "ours lacks DevGetObjects, which the system has\n");
+    ok(ours_size != NULL, "ours lacks CM_Get_Device_ID_List_SizeW\n");
+    if (!ours_size) return;
+
+    if (sys_get && ours_get)
+    {
+        DWORD a, b;
+
+        trace("the system has GetIpInterfaceEntry: forwarded\n");
+        memset(&mine, 0, sizeof(mine));
+        mine.Family = AF_INET;
+        mine.InterfaceIndex = 1;
+        theirs = mine;
+        a = ours_get(&mine);
+        b = sys_get(&theirs);
+        ok(a == b, "GetIpInterfaceEntry: %lu, system %lu\n", a, b);
+        if (!a && !b)
+            ok(mine.InterfaceLuid.Value == theirs.InterfaceLuid.Value && mine.NlMtu == theirs.NlMtu,
+               "GetIpInterfaceEntry: LUID %#llx MTU %lu, system %#llx %lu\n", mine.InterfaceLuid.Value, mine.NlMtu,
+               theirs.InterfaceLuid.Value, theirs.NlMtu);
+    }
+    else if (ours_get)
+    {
+        trace("the system lacks GetIpInterfaceEntry\n");
+        memset(&mine, 0, sizeof(mine));
+        mine.Family = AF_INET;
+        mine.InterfaceIndex = 1;
+        ok(ours_get(&mine) == ERROR_NOT_SUPPORTED, "without the system's: not ERROR_NOT_SUPPORTED\n");
+    }
+
+    if (sys_objects && ours_objects)
+    {
+        ULONG n1 = 0xdead, n2 = 0xdead;
+        const void *o1 = NULL, *o2 = NULL;
+        /* No object type (DevObjectTypeUnknown): an argument error, the same from both. */
+        HRESULT a = ours_objects(0, 0, 0, NULL, 0, NULL, &n1, &o1), b = sys_objects(0, 0, 0, NULL, 0, NULL, &n2, &o2);
+
+        trace("the system has DevGetObjects: forwarded\n");
+        ok(a == b, "DevGetObjects: %#lx, system %#lx\n", a, b);
+    }
+    else trace("the system lacks DevGetObjects\n");
+
+    /* Present in every Wine of the matrix, in Wine 11.0 through setupapi: the same answer, and no loop. */
+    ok(sys_size != NULL, "the system's cfgmgr32 lacks CM_Get_Device_ID_List_SizeW\n");
+    if (sys_size)
+    {
+        CONFIGRET a = ours_size(&ours_len, NULL, 0), b = sys_size(&sys_len, NULL, 0);
+
+        ok(a == b, "CM_Get_Device_ID_List_SizeW: %#lx, system %#lx\n", a, b);
+        if (!a && !b) ok(ours_len == sys_len, "list size %lu, system %lu\n", ours_len, sys_len);
+    }
+}
+
 /* ---- what we implement is answered by our code -------------------------------------------------------------- */
 
 struct request
@@ -204,19 +278,28 @@ static DWORD CALLBACK on_arrival(HCMNOTIFICATION handle, void *context, CM_NOTIF
     return ERROR_SUCCESS;
 }
 
+/* A DLL's CM_Register_Notification and CM_Unregister_Notification, either NULL where it lacks them. */
+struct cm_api
+{
+    CONFIGRET (WINAPI *reg)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *);
+    CONFIGRET (WINAPI *unreg)(HCMNOTIFICATION);
+};
+
+static struct cm_api cm_api(HMODULE module)
+{
+    struct cm_api api;
+
+    api.reg = (void *)GetProcAddress(module, "CM_Register_Notification");
+    api.unreg = (void *)GetProcAddress(module, "CM_Unregister_Notification");
+    return api;
+}
+
 /* Wine 10 exports a CM_Register_Notification of its own (Wine 8 none).  Ours registers for network interfaces
  * and hears a veth pair arrive; the system's, called with the same filter, answers what it answers (traced) and
  * its registration, if any, is its own.  Wine only: the host command makes the device. */
 static void test_cm_notification(void)
 {
-    CONFIGRET (WINAPI *ours_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Register_Notification");
-    CONFIGRET (WINAPI *ours_unregister)(HCMNOTIFICATION) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Unregister_Notification");
-    CONFIGRET (WINAPI *sys_register)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Register_Notification");
-    CONFIGRET (WINAPI *sys_unregister)(HCMNOTIFICATION) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Unregister_Notification");
+    struct cm_api ours_cm = cm_api(ours_cfgmgr32), sys_cm = cm_api(sys_cfgmgr32);
     CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
     struct arrival ours = { .name = L"wntake0" }, sys = { .name = L"wntake0" };
     HCMNOTIFICATION hours = NULL, hsys = NULL;
@@ -227,18 +310,18 @@ static void test_cm_notification(void)
         skip("our CM_Register_Notification beside the system's: Wine with our DLLs only\n");
         return;
     }
-    ok(ours_register && ours_unregister, "our cfgmgr32 lacks the notification functions\n");
-    if (!ours_register || !ours_unregister) return;
+    ok(ours_cm.reg && ours_cm.unreg, "our cfgmgr32 lacks the notification functions\n");
+    if (!ours_cm.reg || !ours_cm.unreg) return;
     ours.event = CreateEventW(NULL, TRUE, FALSE, NULL);
     sys.event = CreateEventW(NULL, TRUE, FALSE, NULL);
     filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
     filter.u.DeviceInterface.ClassGuid = WINENOTIFY_GUID_DEVINTERFACE_NET;
 
-    ret = ours_register(&filter, &ours, on_arrival, &hours);
+    ret = ours_cm.reg(&filter, &ours, on_arrival, &hours);
     ok(ret == CR_SUCCESS, "ours: %#lx\n", ret);
-    if (sys_register)
+    if (sys_cm.reg)
     {
-        sys_ret = sys_register(&filter, &sys, on_arrival, &hsys);
+        sys_ret = sys_cm.reg(&filter, &sys, on_arrival, &hsys);
         trace("the system's own CM_Register_Notification answered %#lx\n", sys_ret);
         if (!sys_ret) ok(hsys != hours, "the same registration handle from both\n");
     }
@@ -251,10 +334,83 @@ static void test_cm_notification(void)
           sys_ret ? "does not exist for" : WaitForSingleObject(sys.event, 0) == WAIT_OBJECT_0 ? "saw" : "did not see");
     winetest_run_unix(NULL, "ip link del wntake0");
 done:
-    if (hours) ok(ours_unregister(hours) == CR_SUCCESS, "unregistering ours failed\n");
-    if (!sys_ret && sys_unregister) sys_unregister(hsys);
+    if (hours) ok(ours_cm.unreg(hours) == CR_SUCCESS, "unregistering ours failed\n");
+    if (!sys_ret && sys_cm.unreg) sys_cm.unreg(hsys);
     CloseHandle(ours.event);
     CloseHandle(sys.event);
+}
+
+/* Never worse than the system: every interface arrival and removal that the system's own CM_Register_Notification
+ * (Wine 11: sechost and plugplay) delivers for a filter of all interface classes, ours delivers too, with the same
+ * link.  The changes here are the host's (a veth pair comes and goes); no device of Wine's own model can be made
+ * to come or go here (no HID or USB device; winebus, which has the two virtual ones, does not stop when asked),
+ * so Wine's registration may hear nothing, and what ours must add for Wine's devices is issue 17's. */
+struct heard_events
+{
+    CRITICAL_SECTION lock;
+    unsigned int count;
+    struct { CM_NOTIFY_ACTION action; WCHAR link[160]; } at[64];
+};
+
+static DWORD CALLBACK record_event(HCMNOTIFICATION handle, void *context, CM_NOTIFY_ACTION action,
+                                   CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    struct heard_events *heard = context;
+
+    (void)handle; (void)size;
+    if (action > CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL) return ERROR_SUCCESS;
+    EnterCriticalSection(&heard->lock);
+    if (heard->count < ARRAY_SIZE(heard->at))
+    {
+        heard->at[heard->count].action = action;
+        lstrcpynW(heard->at[heard->count].link, data->u.DeviceInterface.SymbolicLink,
+                  ARRAY_SIZE(heard->at[0].link));
+        heard->count++;
+    }
+    LeaveCriticalSection(&heard->lock);
+    return ERROR_SUCCESS;
+}
+
+static void test_cm_superset(void)
+{
+    struct cm_api ours_cm = cm_api(ours_cfgmgr32), sys_cm = cm_api(sys_cfgmgr32);
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    static struct heard_events ours, sys;
+    HCMNOTIFICATION hours = NULL, hsys = NULL;
+    unsigned int i, j;
+
+    if (!two_implementations() || !sys_cm.reg || !sys_cm.unreg || !ours_cm.reg || !ours_cm.unreg)
+    {
+        skip("ours as a superset of the system's CM_Register_Notification: Wine 10.4 or later, with our DLLs\n");
+        return;
+    }
+    InitializeCriticalSection(&ours.lock);
+    InitializeCriticalSection(&sys.lock);
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    ok(ours_cm.reg(&filter, &ours, record_event, &hours) == CR_SUCCESS, "ours: no registration\n");
+    if (sys_cm.reg(&filter, &sys, record_event, &hsys) != CR_SUCCESS)
+    {
+        trace("the system's CM_Register_Notification has no registration for all interface classes\n");
+        hsys = NULL;
+    }
+    winetest_run_unix(NULL, "ip link add wnsup0 type veth peer name wnsup0p; sleep 0.5; ip link del wnsup0");
+    /* Two arrivals and two removals through ours; then as long again for the system's to have its say. */
+    for (i = 0; i < WAIT_MS / 50 && ours.count < 4; i++) Sleep(50);
+    Sleep(i * 50 + 500);
+    if (hours) ok(ours_cm.unreg(hours) == CR_SUCCESS, "unregistering ours failed\n");
+    if (hsys) sys_cm.unreg(hsys);
+    ok(ours.count >= 4, "ours heard %u events of the veth pair\n", ours.count);
+    trace("the system's registration heard %u events, ours %u\n", sys.count, ours.count);
+    for (i = 0; i < sys.count; i++)
+    {
+        for (j = 0; j < ours.count; j++)
+            if (ours.at[j].action == sys.at[i].action && !_wcsicmp(ours.at[j].link, sys.at[i].link)) break;
+        ok(j < ours.count, "the system's %s of %ls did not come through ours\n",
+           sys.at[i].action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" : "removal", sys.at[i].link);
+    }
+    DeleteCriticalSection(&ours.lock);
+    DeleteCriticalSection(&sys.lock);
 }
 
 START_TEST(takeover)
@@ -275,7 +431,9 @@ START_TEST(takeover)
     }
 
     test_forwarded_newer_exports();
+    test_forwarded_wine11_exports();
     test_cm_notification();
+    test_cm_superset();
     if (!netchange_test_interface(&test_index)) return;
     /* The route first: an IPv4 address change changes a route too. */
     test_change(0);

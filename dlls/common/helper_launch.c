@@ -99,6 +99,33 @@ struct token_file
     char unix_path[PATH_SIZE];
 };
 
+/* A token file outlives its launch only when both the program and its helper were killed within the moment
+ * between the helper writing it and the program reading it.  Every launch removes such leftovers: a file older
+ * than a minute belongs to no launch still waiting (one waits a few seconds at most). */
+static void sweep_token_files(const WCHAR *dir)
+{
+    WCHAR pattern[MAX_PATH + 32], path[MAX_PATH + 300];
+    WIN32_FIND_DATAW data;
+    ULARGE_INTEGER now, written;
+    FILETIME ft;
+    HANDLE find;
+
+    swprintf(pattern, ARRAYSIZE(pattern), L"%lswinenotify-*.token", dir);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return;
+    GetSystemTimeAsFileTime(&ft);
+    now.LowPart = ft.dwLowDateTime;
+    now.HighPart = ft.dwHighDateTime;
+    do
+    {
+        written.LowPart = data.ftLastWriteTime.dwLowDateTime;
+        written.HighPart = data.ftLastWriteTime.dwHighDateTime;
+        if (now.QuadPart - written.QuadPart < 60 * 10000000ULL) continue;
+        swprintf(path, ARRAYSIZE(path), L"%ls%ls", dir, data.cFileName);
+        if (DeleteFileW(path)) TRACE("removed a token file left by a killed launch: %ls\n", path);
+    } while (FindNextFileW(find, &data));
+    FindClose(find);
+}
+
 static BOOL make_token_file_name(struct token_file *tf)
 {
     char *(CDECL *to_unix)(const WCHAR *);
@@ -110,6 +137,7 @@ static BOOL make_token_file_name(struct token_file *tf)
     if (!n || n >= ARRAYSIZE(dir) || dir[n - 1] != '\\') return FALSE;
     to_unix = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
     if (!to_unix || !RtlGenRandom(id, sizeof(id))) return FALSE;
+    sweep_token_files(dir);
     swprintf(tf->path, ARRAYSIZE(tf->path), L"%lswinenotify-%08lx%08lx.token", dir, id[0], id[1]);
     if (!(unix_dir = to_unix(dir))) return FALSE;
     len = snprintf(tf->unix_path, sizeof(tf->unix_path), "%s%swinenotify-%08lx%08lx.token", unix_dir,
