@@ -15,9 +15,10 @@
 #include "state.h"
 #include "check.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, TABLES };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, TABLES };
 
-static const uint32_t table_bits[TABLES] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE };
+static const uint32_t table_bits[TABLES] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
+                                             WN_TABLE_HINT };
 
 union body
 {
@@ -25,6 +26,7 @@ union body
     struct wn_state_addr addr;
     struct wn_state_route route;
     struct wn_state_device device;
+    struct wn_state_hint hint;
 };
 
 struct shadow_entry
@@ -65,6 +67,7 @@ static int same_key(int t, const union body *a, const union body *b)
                && !memcmp(a->route.wire.dst, b->route.wire.dst, 16)
                && !memcmp(a->route.wire.gateway, b->route.wire.gateway, 16)
                && a->route.wire.oif == b->route.wire.oif && a->route.wire.metric == b->route.wire.metric;
+    case T_HINT: return a->hint.wire.ifindex == b->hint.wire.ifindex;
     }
     return !strcmp(a->device.devpath, b->device.devpath);
 }
@@ -81,6 +84,7 @@ static int same_state(int t, const union body *a, const union body *b)
                && !a->addr.wire.preferred_lft == !b->addr.wire.preferred_lft && a->addr.luid == b->addr.luid;
     case T_ROUTE:
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire)) && a->route.luid == b->route.luid;
+    case T_HINT: return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
     }
     return a->device.wire.ifindex == b->device.wire.ifindex;
 }

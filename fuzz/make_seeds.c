@@ -194,6 +194,23 @@ static void wire_seeds(void)
     put(&s, WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
     save("wire", "devices", n++, s.bytes, s.len);
 
+    /* A connectivity service's hint: in the snapshot, changed, gone. */
+    {
+        struct wn_wire_hint hint = { 0, WN_HINT_LEVEL_INTERNET, WN_HINT_COST_UNRESTRICTED, 0,
+                                     WN_HINT_SOURCE_NETWORKMANAGER };
+
+        s.len = 0;
+        put_snapshot(&s, WN_WIRE_SNAPSHOT_BEGIN, WN_TABLE_ALL, WN_REASON_INITIAL);
+        for (i = 0; i < dumped.count; i++) put(&s, dumped.item[i].type, WN_WIRE_OP_ADD, &dumped.item[i].u, NULL, 0);
+        put(&s, WN_WIRE_HINT, WN_WIRE_OP_ADD, &hint, NULL, 0);
+        put_snapshot(&s, WN_WIRE_SNAPSHOT_END, WN_TABLE_ALL, WN_REASON_INITIAL);
+        hint.level = WN_HINT_LEVEL_CONSTRAINED;
+        hint.cost = WN_HINT_COST_FIXED;
+        put(&s, WN_WIRE_HINT, WN_WIRE_OP_CHANGE, &hint, NULL, 0);
+        put(&s, WN_WIRE_HINT, WN_WIRE_OP_DEL, &hint, NULL, 0);
+        save("wire", "hint", n++, s.bytes, s.len);
+    }
+
     /* A resync of the network tables that finds the routes gone, and one cut short by a broken record. */
     initial(&s);
     put_snapshot(&s, WN_WIRE_SNAPSHOT_BEGIN, WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE, WN_REASON_RESYNC);

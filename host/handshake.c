@@ -21,6 +21,16 @@ static int parse_number(const char *text, unsigned long max, unsigned long *valu
     return *end || errno || *value > max ? -1 : 0;
 }
 
+/* Only our own settings: the DLL's environment is the program's, and nothing else of it is ours to take. */
+static int is_our_setting(const char *entry)
+{
+    const char *eq = strchr(entry, '=');
+
+    if (!eq) return 0;
+    if (!strncmp(entry, "WINENOTIFY_HOST_", 16) && eq > entry + 16) return 1;
+    return (size_t)(eq - entry) == strlen("WINENOTIFY_SWD_DIR") && !strncmp(entry, "WINENOTIFY_SWD_DIR", 18);
+}
+
 int handshake_parse_args(int argc, char **argv, struct handshake_args *out)
 {
     unsigned long value;
@@ -39,6 +49,8 @@ int handshake_parse_args(int argc, char **argv, struct handshake_args *out)
             out->has_log_mask = 1;
             out->log_mask = (unsigned int)value;
         }
+        else if (!strcmp(argv[i], "--env") && is_our_setting(argv[i + 1]) && out->n_env < HANDSHAKE_MAX_ENV)
+            out->env[out->n_env++] = argv[i + 1];
         else break;
     }
     if (i != argc || out->port < 0 || !out->token_file)

@@ -1,8 +1,11 @@
 /* How the DLL tells a helper it starts where to connect, and how the helper proves it is that helper.
  *
  * The DLL starts us with
- *     winenotify-host --port PORT --token-file PATH [--debug MASK]
- * (always in this order, so a test's stand-in script may take $2 and $4).  PORT is the DLL's listener on
+ *     winenotify-host --port PORT --token-file PATH [--debug MASK] [--env NAME=VALUE]...
+ * (always in this order, so a test's stand-in script may take $2 and $4).  Each --env is one of our own settings
+ * (WINENOTIFY_HOST_*, WINENOTIFY_SWD_DIR) from the DLL's Windows environment: Wine 11, and any Wine when the
+ * DLL starts us with __wine_unix_spawnvp, gives us the Unix environment the Wine process started with, which
+ * does not have what the program set since (the fault tests set WINENOTIFY_HOST_RCVBUF that way).  PORT is the DLL's listener on
  * 127.0.0.1; PATH names a file that does not exist yet, in a directory only our user may write to (the DLL's
  * Windows temporary folder); MASK is the decimal mask of the debug classes the DLL's channel has on (see wire.h).
  * We make a fresh random token, write it as hex into PATH, created exclusively with mode 0600, and present it in
@@ -21,12 +24,16 @@
 
 #include "winenotify/wire.h"
 
+#define HANDSHAKE_MAX_ENV 8
+
 struct handshake_args
 {
     int port;
     const char *token_file;
     int has_log_mask;
     unsigned int log_mask;
+    unsigned int n_env;
+    const char *env[HANDSHAKE_MAX_ENV];   /* NAME=VALUE, NAME one of ours */
 };
 
 /* 0 with *out filled, or -1 (errno EINVAL) when the arguments are not the DLL's. */

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "winenotify/wire.h"
+#include "connectivity.h"
 #include "handshake.h"
 #include "netlink.h"
 #include "output.h"
@@ -42,7 +43,8 @@ static struct output *log_out;
 
 /* Our messages go to the DLL as LOG records, which it writes into its debug channel (Wine's, where the user
  * looks), of the classes it has on (--debug).  Before the connection exists, and for whoever runs us
- * by hand, WINENOTIFY_HOST_DEBUG also sends them to stderr (Wine does not connect our stdio). */
+ * by hand, WINENOTIFY_HOST_DEBUG also sends them to stderr (the Wine process's: otherwise we hold none of the
+ * program's stdio, see reserve_stdio). */
 static void host_log(enum wn_wire_log_class cls, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void host_log(enum wn_wire_log_class cls, const char *fmt, ...)
 {
@@ -68,6 +70,11 @@ static void host_log(enum wn_wire_log_class cls, const char *fmt, ...)
     (void)output_record(log_out, WN_WIRE_LOG, WN_WIRE_OP_NONE, &rec, NULL, 0);
 }
 #define trace(...) host_log(WN_LOG_TRACE, __VA_ARGS__)
+
+static void trace_text(const char *text)
+{
+    trace("%s\n", text);
+}
 
 /* Bounded: with the loopback interface down a SYN to 127.0.0.1 goes nowhere and a blocking connect would wait
  * for TCP's own give-up (about two minutes), long after the DLL stopped waiting for us. */
@@ -137,6 +144,7 @@ struct helper
     struct nl *nl;
     struct output *out;
     struct swd *swd;         /* NULL when the shared directory is unusable */
+    struct connectivity *hint;
     size_t in_len;
     uint8_t in[8192];
 };
@@ -156,6 +164,7 @@ static int snapshot(struct helper *h, uint32_t tables, uint32_t reason)
     if ((tables & NL_TABLES) && nl_dump(h->nl, h->out, tables & NL_TABLES)) return -1;
     if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out)) return -1;
     if ((tables & WN_TABLE_DEVICE) && h->swd && swd_enumerate(h->swd, report_swd, h->out)) return -1;
+    if ((tables & WN_TABLE_HINT) && connectivity_enumerate(h->hint, h->out)) return -1;
     return output_snapshot_end(h->out, tables, reason);
 }
 
@@ -249,14 +258,15 @@ static int serve_requests(struct helper *h)
 
 static int run(struct helper *h)
 {
-    struct pollfd fds[4];
-    nfds_t nfds = 4;
+    struct pollfd fds[5];
+    nfds_t nfds = 5;
 
     fds[0].fd = h->conn;
     fds[1].fd = nl_event_fd(h->nl);
     fds[2].fd = h->uevent_fd;   /* poll() skips negative fds */
     fds[3].fd = h->swd ? swd_fd(h->swd) : -1;
-    fds[0].events = fds[1].events = fds[2].events = fds[3].events = POLLIN;
+    fds[4].fd = connectivity_fd(h->hint);
+    fds[0].events = fds[1].events = fds[2].events = fds[3].events = fds[4].events = POLLIN;
 
     for (;;)
     {
@@ -271,6 +281,7 @@ static int run(struct helper *h)
         if (fds[1].revents && nl_read_events(h->nl, h->out)) return 1;
         if (nl_resyncs(h->nl) != resyncs) trace("netlink events lost: resynchronised\n");
         if (fds[3].revents && read_swd(h)) return 1;
+        if (fds[4].revents && connectivity_read(h->hint, h->out)) return 1;
         if (fds[2].revents)
         {
             if ((r = uevent_read(h->uevent_fd, h->out)) < 0) return 1;
@@ -311,21 +322,22 @@ int main(int argc, char **argv)
     struct wn_wire_hello hello;
     struct handshake_args args;
     char swd_dir[PATH_MAX] = "";
+    unsigned int i;
     int status;
 
-    debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
     drop_inherited();
-    reserve_stdio();
-    signal(SIGPIPE, SIG_IGN);
-
     if (handshake_parse_args(argc, argv, &args))
     {
-        if (debug)
-            fprintf(stderr, "usage: winenotify-host --port PORT --token-file PATH [--debug MASK]\n"
+        if (getenv("WINENOTIFY_HOST_DEBUG"))
+            fprintf(stderr, "usage: winenotify-host --port PORT --token-file PATH [--debug MASK] [--env NAME=VALUE]...\n"
                     "(started by winenotify's iphlpapi.dll and cfgmgr32.dll under Wine; not a program to run by "
                     "hand)\n");
         return 2;
     }
+    for (i = 0; i < args.n_env; i++) putenv((char *)args.env[i]);
+    debug = getenv("WINENOTIFY_HOST_DEBUG") != NULL;
+    reserve_stdio();
+    signal(SIGPIPE, SIG_IGN);
     if (args.has_log_mask) log_mask = args.log_mask;
     memset(&hello, 0, sizeof(hello));
     if (handshake_make_token(args.token_file, hello.token))
@@ -369,9 +381,13 @@ int main(int argc, char **argv)
     if (swd_default_dir(swd_dir, sizeof(swd_dir)) || !(h.swd = swd_open(swd_dir)))
         trace("cannot use the software-device directory %s: %s\n", swd_dir, strerror(errno));
 
+    /* Before the first snapshot, so that the first view already has what the host's services say. */
+    if (!(h.hint = connectivity_open(trace_text))) return 1;
+
     if (snapshot(&h, WN_TABLE_ALL, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
     trace("initial snapshot sent\n");
     status = run(&h);
+    connectivity_close(h.hint);
     swd_close(h.swd);
     nl_close(h.nl);
     output_free(h.out);

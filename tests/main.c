@@ -76,6 +76,8 @@ int main(void)
     register_uevent_parse_tests();
     register_wire_tests();
     register_state_tests();
+    register_hint_view_tests();
+    register_connectivity_map_tests();
     register_nl_parse_tests();
     register_nl_request_tests();
     register_seen_tests();

@@ -24,8 +24,16 @@ static void test_args(void)
     static const char *const good[] = { "Z:\\x\\winenotify-host", "--port", "40000", "--token-file", "/t/f",
                                         "--debug", "3" };
     static const char *const no_debug[] = { "h", "--port", "1", "--token-file", "/f" };
+    static const char *const with_env[] = { "h", "--port", "1", "--token-file", "/f", "--env",
+                                            "WINENOTIFY_HOST_RCVBUF=1", "--env", "WINENOTIFY_SWD_DIR=/run/x" };
+    /* Nothing of the program's environment but our own settings, and those with a name. */
     static const char *const bad[][7] =
     {
+        { "h", "--port", "1", "--token-file", "/f", "--env", "LD_PRELOAD=/tmp/x.so" },
+        { "h", "--port", "1", "--token-file", "/f", "--env", "WINENOTIFY_HOST_=1" },
+        { "h", "--port", "1", "--token-file", "/f", "--env", "WINENOTIFY_HOST_DEBUG" },
+        { "h", "--port", "1", "--token-file", "/f", "--env", "WINENOTIFY_SWD_DIRX=/x" },
+        { "h", "--port", "1", "--token-file", "/f", "--env", "WINENOTIFY_HOST=/x" },
         { "h", "--port", "0", "--token-file", "/f" },
         { "h", "--port", "65536", "--token-file", "/f" },
         { "h", "--port", "-1", "--token-file", "/f" },
@@ -49,7 +57,23 @@ static void test_args(void)
     CU_ASSERT_EQUAL(args.log_mask, 3);
     CU_ASSERT_EQUAL(parse(5, no_debug, &args), 0);
     CU_ASSERT_FALSE(args.has_log_mask);
+    CU_ASSERT_EQUAL(args.n_env, 0);
+    CU_ASSERT_EQUAL(parse(9, with_env, &args), 0);
+    CU_ASSERT_EQUAL_FATAL(args.n_env, 2);
+    CU_ASSERT_STRING_EQUAL(args.env[0], "WINENOTIFY_HOST_RCVBUF=1");
+    CU_ASSERT_STRING_EQUAL(args.env[1], "WINENOTIFY_SWD_DIR=/run/x");
     CU_ASSERT_EQUAL(parse(1, good, &args), -1);
+    {
+        const char *many[5 + 2 * (HANDSHAKE_MAX_ENV + 1)] = { "h", "--port", "1", "--token-file", "/f" };
+        int argc = 5;
+
+        for (i = 0; i <= HANDSHAKE_MAX_ENV; i++)
+        {
+            many[argc++] = "--env";
+            many[argc++] = "WINENOTIFY_HOST_X=1";
+        }
+        CU_ASSERT_EQUAL(parse(argc, many, &args), -1);
+    }
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
     {
         int argc = 0;

@@ -614,7 +614,7 @@ static void fill_route_len129(uint8_t *b)
 }
 static void fill_tables(uint8_t *b, uint32_t tables) { memcpy(b, &tables, sizeof(tables)); }
 static void fill_dump0(uint8_t *b) { fill_tables(b, 0); }
-static void fill_dump16(uint8_t *b) { fill_tables(b, 0x10); }
+static void fill_dump_next_bit(uint8_t *b) { fill_tables(b, WN_TABLE_ALL + 1); }
 static void fill_dump_all_bits(uint8_t *b) { fill_tables(b, 0xffffffff); }
 static void fill_dump_ok(uint8_t *b) { fill_tables(b, WN_TABLE_ALL); }
 static void fill_snapshot(uint8_t *b)
@@ -713,7 +713,7 @@ static const struct raw_case raw_cases[] = {
     { "SW_CLOSE length one short", HDR + SWS - 1, WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, SWS, fill_sw, 0 },
     /* DUMP tables. */
     { "DUMP tables 0", DEF, WN_WIRE_DUMP, 0, 4, fill_dump0, 0 },
-    { "DUMP tables 0x10", DEF, WN_WIRE_DUMP, 0, 4, fill_dump16, 0 },
+    { "DUMP tables past WN_TABLE_ALL", DEF, WN_WIRE_DUMP, 0, 4, fill_dump_next_bit, 0 },
     { "DUMP tables 0xffffffff", DEF, WN_WIRE_DUMP, 0, 4, fill_dump_all_bits, 0 },
     /* Records cut short by the end of the connection. */
     { "half a header, then EOF", DEF, WN_WIRE_DUMP, 0, 0, NULL, 1 },

@@ -272,6 +272,43 @@ static void test_log(void)
     CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
 }
 
+/* A connectivity service's hint: Windows' levels and costs, known flags, a named source; an op like any object. */
+static void test_hint(void)
+{
+    struct wn_wire_hint hint = { 0, WN_HINT_LEVEL_CONSTRAINED, WN_HINT_COST_FIXED, WN_HINT_ROAMING,
+                                 WN_HINT_SOURCE_PORTAL }, bad;
+    struct wn_wire_record rec;
+    size_t n;
+
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_CHANGE, &hint, NULL, 0);
+    CU_ASSERT_EQUAL(n, sizeof(struct wn_wire_header) + 8);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.type, WN_WIRE_HINT);
+    CU_ASSERT_EQUAL(rec.op, WN_WIRE_OP_CHANGE);
+    CU_ASSERT_EQUAL(memcmp(&rec.u.hint, &hint, sizeof(hint)), 0);
+    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_NONE, &hint, NULL, 0), 0);
+
+    bad = hint;
+    bad.level = WN_HINT_LEVEL_HIDDEN + 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_ADD, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    bad = hint;
+    bad.cost = WN_HINT_COST_VARIABLE + 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_ADD, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    bad = hint;
+    bad.flags = 0x8;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_ADD, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    bad = hint;
+    bad.source = 0;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_ADD, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    bad.source = WN_HINT_SOURCE_PORTAL + 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_HINT, WN_WIRE_OP_ADD, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+}
+
 void register_wire_tests(void)
 {
     static const CU_TestInfo tests[] =
@@ -284,6 +321,7 @@ void register_wire_tests(void)
         { "malformed records are refused", test_malformed },
         { "the encoder refuses what does not fit", test_encode_refuses },
         { "the helper's log records", test_log },
+        { "connectivity hints", test_hint },
         CU_TEST_INFO_NULL,
     };
     unit_add_suite("wire", tests);

@@ -34,6 +34,7 @@
 #include "netchange.h"
 #include "rows.h"
 #include "winenotify/cfgmgr32_notify.h"
+#include "winenotify/connectivity_hint.h"
 #include "winenotify/swdevice.h"
 
 #define WAIT_MS 10000
@@ -117,6 +118,91 @@ static void test_mib_null(void)
         winetest_pop_context();
     }
     ok(c.calls == 0, "%ld callbacks\n", c.calls);
+}
+
+/* The connectivity hint's callback: (context, hint by value). */
+static void WINAPI hint_cb(void *context, NL_NETWORK_CONNECTIVITY_HINT hint)
+{
+    struct counter *c = context;
+
+    (void)hint;
+    InterlockedIncrement(&c->calls);
+    if (c->cancel_inside && InterlockedExchange((LONG *)&c->cancel_inside, FALSE))
+        c->cancel_result = CancelMibChangeNotify2(c->handle);
+}
+
+static DWORD WINAPI hint_register_thread(void *arg)
+{
+    struct counter *c = arg;
+
+    return NotifyNetworkConnectivityHintChange(hint_cb, c, TRUE, &c->handle);
+}
+
+/* GetNetworkConnectivityHint, GetNetworkConnectivityHintForInterface, NotifyNetworkConnectivityHintChange.  Microsoft
+ * documents no error codes for them; ours are the NETIO family's (connectivity_hint.c): ERROR_INVALID_PARAMETER for a
+ * NULL pointer or callback, ERROR_NOT_FOUND for an interface that does not exist.  The cases with bad arguments run
+ * under Wine only; the thread-exit case runs everywhere. */
+static void test_connectivity_hint(void)
+{
+    NL_NETWORK_CONNECTIVITY_HINT hint;
+    struct counter c;
+    HANDLE handle, thread;
+    DWORD ret;
+
+    memset(&c, 0, sizeof(c));
+    thread = CreateThread(NULL, 0, hint_register_thread, &c, 0, NULL);
+    ok(WaitForSingleObject(thread, WAIT_MS) == WAIT_OBJECT_0, "the thread did not end\n");
+    GetExitCodeThread(thread, &ret);
+    CloseHandle(thread);
+    ok(ret == NO_ERROR && c.handle, "register: %lu, %p\n", ret, c.handle);
+    ok(c.calls == 1, "%ld initial callbacks\n", c.calls);
+    if (c.handle)
+    {
+        ret = CancelMibChangeNotify2(c.handle);
+        ok(ret == NO_ERROR, "cancel after the registering thread exited: %lu\n", ret);
+        cases++;
+    }
+    if (!winetest_platform_is_wine) return;
+
+    memset(&c, 0, sizeof(c));
+    handle = (HANDLE)0xdeadbeef;
+    ret = NotifyNetworkConnectivityHintChange(NULL, &c, TRUE, &handle);
+    ok(ret == ERROR_INVALID_PARAMETER, "NULL callback: %lu\n", ret);
+    ok(handle == NULL, "NULL callback: handle %p\n", handle);
+    ret = NotifyNetworkConnectivityHintChange(hint_cb, &c, TRUE, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "NULL handle pointer: %lu\n", ret);
+    ret = NotifyNetworkConnectivityHintChange(NULL, NULL, FALSE, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "all NULL: %lu\n", ret);
+    ok(c.calls == 0, "%ld callbacks for refused registrations\n", c.calls);
+    ret = GetNetworkConnectivityHint(NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "GetNetworkConnectivityHint(NULL): %lu\n", ret);
+    ret = GetNetworkConnectivityHintForInterface(1, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "GetNetworkConnectivityHintForInterface(1, NULL): %lu\n", ret);
+    ret = GetNetworkConnectivityHintForInterface(0, &hint);
+    ok(ret == ERROR_NOT_FOUND, "GetNetworkConnectivityHintForInterface(0): %lu\n", ret);
+    ret = GetNetworkConnectivityHintForInterface(0xffffffff, &hint);
+    ok(ret == ERROR_NOT_FOUND, "GetNetworkConnectivityHintForInterface(0xffffffff): %lu\n", ret);
+    cases += 7;
+
+    /* Cancelled twice. */
+    handle = NULL;
+    ret = NotifyNetworkConnectivityHintChange(hint_cb, &c, FALSE, &handle);
+    ok(ret == NO_ERROR && handle, "register: %lu, %p\n", ret, handle);
+    ok(CancelMibChangeNotify2(handle) == NO_ERROR, "first cancel failed\n");
+    ret = CancelMibChangeNotify2(handle);
+    ok(ret == ERROR_INVALID_HANDLE, "second cancel: %lu\n", ret);
+
+    /* Cancelled from inside its own initial callback (Windows deadlocks there; we end the registration). */
+    memset(&c, 0, sizeof(c));
+    c.cancel_inside = TRUE;
+    c.cancel_result = 0xdeadbeef;
+    ret = NotifyNetworkConnectivityHintChange(hint_cb, &c, TRUE, &c.handle);
+    ok(ret == NO_ERROR, "register: %lu\n", ret);
+    ok(c.calls == 1, "%ld callbacks\n", c.calls);
+    ok(c.cancel_result == NO_ERROR, "cancel inside the initial callback: %lu\n", c.cancel_result);
+    ret = CancelMibChangeNotify2(c.handle);
+    ok(ret == ERROR_INVALID_HANDLE, "cancel again after it: %lu\n", ret);
+    cases += 2;
 }
 
 /* Handles that are not live registrations of ours: each is ERROR_INVALID_HANDLE and nothing else happens.  Under
@@ -954,6 +1040,7 @@ START_TEST(badinput)
     test_cancel_after_thread_exit();
     test_cancel_inside_initial();
     test_cancel_inside_change(index);
+    test_connectivity_hint();
     test_stable();
     test_ipchange_mismatch();
     test_ipchange_after_thread_exit();

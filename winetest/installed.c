@@ -1,6 +1,8 @@
 /* A prefix set up by winenotify-setup: a program that loads iphlpapi and cfgmgr32 only from the system directory
  * (LoadLibraryEx with LOAD_LIBRARY_SEARCH_SYSTEM32, as programs that guard against DLL planting do) gets ours, its
- * forwarded functions still reach Wine's copy, and a notification arrives for a real host change.
+ * forwarded functions still reach Wine's copy, after them every lookup by name (LOAD_LIBRARY_SEARCH_SYSTEM32 and
+ * LOAD_LIBRARY_SEARCH_DEFAULT_DIRS included) still gives ours (issue #15), and a notification registered through
+ * what such a lookup found arrives for a real host change.
  *
  * Run by tools/check-install with WINENOTIFY_EXPECT=installed after the install; anywhere else (Windows, a prefix
  * without winenotify) it only checks that the system directory's DLLs load, and skips the rest. */
@@ -15,6 +17,8 @@
 #include "test.h"
 #include "sysdir.h"
 #include "unix.h"
+#include "lookup.h"
+#include "netdev.h"
 
 #define WAIT_MS 10000
 #define TEST_ADDR "10.77.0.1"
@@ -115,6 +119,42 @@ static void test_live_notification(HMODULE iphlpapi)
     CloseHandle(seen);
 }
 
+/* Forwarded calls of both DLLs first (Wine's copies behind ours answer them), then every lookup by name: ours. */
+static void test_identity(HMODULE iphlpapi, HMODULE cfgmgr32)
+{
+    DWORD (WINAPI *pGetIfTable2)(MIB_IF_TABLE2 **) = (void *)GetProcAddress(iphlpapi, "GetIfTable2");
+    void (WINAPI *pFreeMibTable)(void *) = (void *)GetProcAddress(iphlpapi, "FreeMibTable");
+    CONFIGRET (WINAPI *pCM_Get_Device_ID_List_SizeW)(ULONG *, const WCHAR *, ULONG) =
+        (void *)GetProcAddress(cfgmgr32, "CM_Get_Device_ID_List_SizeW");
+    MIB_IF_TABLE2 *table = NULL;
+    ULONG len = 0;
+
+    ok(pGetIfTable2 && pFreeMibTable && pCM_Get_Device_ID_List_SizeW, "missing exports\n");
+    if (!pGetIfTable2 || !pFreeMibTable || !pCM_Get_Device_ID_List_SizeW) return;
+    ok(!pGetIfTable2(&table) && table && table->NumEntries, "GetIfTable2 failed\n");
+    if (table) pFreeMibTable(table);
+    ok(pCM_Get_Device_ID_List_SizeW(&len, NULL, CM_GETIDLIST_FILTER_NONE) == CR_SUCCESS,
+       "CM_Get_Device_ID_List_SizeW failed\n");
+
+    check_lookups("iphlpapi", iphlpapi, "NotifyUnicastIpAddressChange");
+    check_lookups("cfgmgr32", cfgmgr32, "CM_Register_Notification");
+}
+
+/* CM_Register_Notification found by LoadLibraryEx(LOAD_LIBRARY_SEARCH_DEFAULT_DIRS) after forwarding: ours. */
+static void test_device_arrival(void)
+{
+    HMODULE cfgmgr32 = LoadLibraryExW(L"cfgmgr32.dll", NULL, LOAD_LIBRARY_SEARCH_DEFAULT_DIRS);
+    CONFIGRET (WINAPI *reg)(CM_NOTIFY_FILTER *, void *, PCM_NOTIFY_CALLBACK, HCMNOTIFICATION *) =
+        cfgmgr32 ? (void *)GetProcAddress(cfgmgr32, "CM_Register_Notification") : NULL;
+    CONFIGRET (WINAPI *unreg)(HCMNOTIFICATION) =
+        cfgmgr32 ? (void *)GetProcAddress(cfgmgr32, "CM_Unregister_Notification") : NULL;
+
+    ok(reg && unreg, "CM_Register_Notification %p, CM_Unregister_Notification %p\n", reg, unreg);
+    if (reg && unreg)
+        ok(netdev_arrival_heard(reg, unreg, "wninst0", WAIT_MS), "no arrival of wninst0: not our registration\n");
+    if (cfgmgr32) FreeLibrary(cfgmgr32);
+}
+
 START_TEST(installed)
 {
     HMODULE iphlpapi = load_from_system(L"iphlpapi.dll"), cfgmgr32 = load_from_system(L"cfgmgr32.dll");
@@ -129,6 +169,11 @@ START_TEST(installed)
     if (!iphlpapi || !cfgmgr32) return;
     ok(!is_wine_builtin(iphlpapi), "the system directory's iphlpapi.dll is Wine's, not ours\n");
     ok(!is_wine_builtin(cfgmgr32), "the system directory's cfgmgr32.dll is Wine's, not ours\n");
-    if (is_wine_builtin(iphlpapi)) return;
-    test_live_notification(iphlpapi);
+    if (is_wine_builtin(iphlpapi) || is_wine_builtin(cfgmgr32)) return;
+    test_identity(iphlpapi, cfgmgr32);
+    /* Found again by name after the forwarded calls. */
+    iphlpapi = LoadLibraryExW(L"iphlpapi.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    ok(!is_wine_builtin(iphlpapi), "after forwarded calls, the system directory's iphlpapi.dll is Wine's\n");
+    if (!is_wine_builtin(iphlpapi)) test_live_notification(iphlpapi);
+    test_device_arrival();
 }

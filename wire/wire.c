@@ -22,6 +22,7 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_SW_INTERFACE:
     case WN_WIRE_SW_CLOSE: return sizeof(struct wn_wire_sw);
     case WN_WIRE_LOG: return sizeof(struct wn_wire_log);
+    case WN_WIRE_HINT: return sizeof(struct wn_wire_hint);
     }
     return 0;
 }
@@ -35,6 +36,7 @@ static int op_valid(uint16_t type, uint16_t op)
     case WN_WIRE_ADDR:
     case WN_WIRE_ROUTE:
     case WN_WIRE_DEVICE:
+    case WN_WIRE_HINT:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SET_ADDR:
     case WN_WIRE_SET_ROUTE:
@@ -152,6 +154,11 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         break;
     case WN_WIRE_DUMP:
         if (!rec->u.dump.tables || (rec->u.dump.tables & ~WN_TABLE_ALL)) return -1;
+        break;
+    case WN_WIRE_HINT:
+        if (rec->u.hint.level > WN_HINT_LEVEL_LAST || rec->u.hint.cost > WN_HINT_COST_LAST
+            || (rec->u.hint.flags & ~WN_HINT_FLAGS_ALL) || !rec->u.hint.source
+            || rec->u.hint.source > WN_HINT_SOURCE_LAST) return -1;
         break;
     case WN_WIRE_LOG:
         if (rec->u.log.cls > WN_LOG_TRACE || !name_terminated(rec->u.log.text, sizeof(rec->u.log.text))) return -1;

@@ -1,11 +1,13 @@
 /* Run-time forwarding of every export we do not implement to the system's own DLL.
  *
  * specgen emits, per forwarded export, a stub that jumps through a slot; the slot starts at a resolver entry
- * that calls wn_forward_resolve() with the export's index, so the system DLL is loaded (by full path, see
- * sysdll.h) and looked up only when a program first calls something we forward. */
+ * that calls wn_forward_resolve() with the export's index, so each export is looked up in the system DLL only when
+ * a program first calls it.  The system DLL itself is loaded (by full path, see sysdll.h) when our DLL attaches
+ * under Wine, to hide the exports it lacks (wn_forward_attach), and otherwise on the first forwarded call. */
 #include <windows.h>
 
 #include "debug.h"
+#include "export_names.h"
 #include "forward.h"
 #include "sysdll.h"
 
@@ -60,4 +62,16 @@ void * WINAPI wn_forward_resolve(unsigned int index)
         FIXME("%s is not in the system %s: answering not-supported\n", wn_fwd_names[index], wn_fwd_dll);
     SetLastError(ERROR_NOT_SUPPORTED);
     return wn_fwd_missing[index];
+}
+
+void wn_forward_attach(HMODULE self)
+{
+    HMODULE module;
+    unsigned int hidden;
+
+    if (!wn_running_on_wine()) return;
+    if (!(module = wn_forward_system_module())) return;
+    hidden = wn_export_names_hide_absent(self, module, wn_fwd_names, wn_fwd_count);
+    TRACE("%u of %u forwarded exports are not in the system %s: hidden from run-time lookups\n", hidden,
+          wn_fwd_count, wn_fwd_dll);
 }

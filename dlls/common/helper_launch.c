@@ -237,13 +237,52 @@ typedef NTSTATUS (WINAPI *unix_spawnvp_fn)(char *const argv[], int wait);
 #define STATUS_ACCESS_DENIED_ ((NTSTATUS)0xc0000022)
 #define STATUS_INVALID_IMAGE_FORMAT_ ((NTSTATUS)0xc000007b)
 
-/* Its command line, in the order host/handshake.h documents: the port, the token file, our debug classes. */
+#define MAX_SETTINGS 8   /* as host/handshake.h's HANDSHAKE_MAX_ENV */
+
+/* In the case the helper takes them (it refuses its whole command line on a name it does not know). */
+static BOOL is_helper_setting(const WCHAR *entry)
+{
+    const WCHAR *eq = wcschr(entry, '=');
+
+    return (!wcsncmp(entry, L"WINENOTIFY_HOST_", 16) && eq > entry + 16) || !wcsncmp(entry, L"WINENOTIFY_SWD_DIR=", 19);
+}
+
+/* The helper's own settings from our Windows environment, as "NAME=VALUE" in UTF-8 (host/handshake.h says why they
+ * travel on its command line); returns how many, the strings in one HeapAlloc'd block at *block. */
+static unsigned int helper_settings(char **settings, char **block)
+{
+    WCHAR *env = GetEnvironmentStringsW();
+    const WCHAR *p;
+    unsigned int n = 0;
+    size_t size = 0, used = 0;
+    int len;
+
+    *block = NULL;
+    if (!env) return 0;
+    for (p = env; *p; p += wcslen(p) + 1)
+        if (is_helper_setting(p)) size += 3 * wcslen(p) + 1;
+    if (size && (*block = HeapAlloc(GetProcessHeap(), 0, size)))
+        for (p = env; *p && n < MAX_SETTINGS; p += wcslen(p) + 1)
+        {
+            if (!is_helper_setting(p)) continue;
+            if (!(len = WideCharToMultiByte(CP_UTF8, 0, p, -1, *block + used, (int)(size - used), NULL, NULL)))
+                continue;
+            settings[n++] = *block + used;
+            used += len;
+        }
+    FreeEnvironmentStringsW(env);
+    return n;
+}
+
+/* Its command line, in the order host/handshake.h documents: the port, the token file, our debug classes, then
+ * its own settings from our environment. */
 static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, unsigned short port,
                                           const struct token_file *tf)
 {
     unix_spawnvp_fn spawnvp = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "__wine_unix_spawnvp");
-    char helper[PATH_SIZE], port_text[8], debug_text[8];
-    char *argv[8];
+    char helper[PATH_SIZE], port_text[8], debug_text[8], *settings[MAX_SETTINGS], *block;
+    char *argv[8 + 2 * MAX_SETTINGS];
+    unsigned int i, n;
     NTSTATUS status;
 
     if (!spawnvp)
@@ -268,8 +307,16 @@ static enum wn_launch_result start_helper(const WCHAR *path, const WCHAR *how, u
     argv[4] = (char *)tf->unix_path;
     argv[5] = (char *)"--debug";
     argv[6] = debug_text;
-    argv[7] = NULL;
-    if (!(status = spawnvp(argv, FALSE))) return WN_LAUNCH_OK;
+    n = helper_settings(settings, &block);
+    for (i = 0; i < n; i++)
+    {
+        argv[7 + 2 * i] = (char *)"--env";
+        argv[8 + 2 * i] = settings[i];
+    }
+    argv[7 + 2 * n] = NULL;
+    status = spawnvp(argv, FALSE);
+    HeapFree(GetProcessHeap(), 0, block);
+    if (!status) return WN_LAUNCH_OK;
     switch (status)
     {
     case STATUS_OBJECT_NAME_NOT_FOUND_:

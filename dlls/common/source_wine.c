@@ -56,6 +56,7 @@ union body_copy
     struct wn_state_addr addr;
     struct wn_state_route route;
     struct wn_state_device device;
+    struct wn_state_hint hint;
 };
 
 /* A change waiting for dispatch, with its own copies of the bodies (the view moves on meanwhile). */
@@ -114,6 +115,7 @@ static const char *table_name(uint32_t table)
     case WN_TABLE_ADDR: return "address";
     case WN_TABLE_ROUTE: return "route";
     case WN_TABLE_DEVICE: return "device";
+    case WN_TABLE_HINT: return "connectivity hint";
     }
     return "?";
 }
@@ -142,6 +144,12 @@ static const char *describe(uint32_t table, const void *body)
     case WN_TABLE_ROUTE:
         snprintf(buf, sizeof(buf), "IPv%u /%u via index %u metric %u", r->wire.family, r->wire.dst_len, r->wire.oif,
                  r->wire.metric);
+        break;
+    case WN_TABLE_HINT:
+        snprintf(buf, sizeof(buf), "index %u: level %u cost %u flags %#x (source %u)",
+                 ((const struct wn_state_hint *)body)->wire.ifindex, ((const struct wn_state_hint *)body)->wire.level,
+                 ((const struct wn_state_hint *)body)->wire.cost, ((const struct wn_state_hint *)body)->wire.flags,
+                 ((const struct wn_state_hint *)body)->wire.source);
         break;
     default:
         snprintf(buf, sizeof(buf), "%s", ((const struct wn_state_device *)body)->devpath);

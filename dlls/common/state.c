@@ -8,7 +8,7 @@
 
 #include "state.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_COUNT };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_COUNT };
 
 union body
 {
@@ -16,6 +16,7 @@ union body
     struct wn_state_addr addr;
     struct wn_state_route route;
     struct wn_state_device device;
+    struct wn_state_hint hint;
 };
 
 struct entry
@@ -48,7 +49,8 @@ struct wn_state
     void *luid_ctx;
 };
 
-static const uint32_t table_bits[T_COUNT] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE };
+static const uint32_t table_bits[T_COUNT] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
+                                              WN_TABLE_HINT };
 
 static int table_index(uint32_t bit)
 {
@@ -66,6 +68,7 @@ static int record_table(uint16_t type)
     case WN_WIRE_ADDR: return T_ADDR;
     case WN_WIRE_ROUTE: return T_ROUTE;
     case WN_WIRE_DEVICE: return T_DEVICE;
+    case WN_WIRE_HINT: return T_HINT;
     }
     return -1;
 }
@@ -110,6 +113,9 @@ static size_t key_bytes(int t, const union body *b, uint8_t *key)
         PUT(b->route.wire.gateway);
         PUT(b->route.wire.oif);
         PUT(b->route.wire.metric);
+        break;
+    case T_HINT:
+        PUT(b->hint.wire.ifindex);
         break;
     }
 #undef PUT
@@ -176,6 +182,8 @@ static int body_equal(int t, const union body *a, const union body *b)
                !a->addr.wire.preferred_lft == !b->addr.wire.preferred_lft;
     case T_ROUTE:
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire));
+    case T_HINT:
+        return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
     case T_DEVICE:
         if (a->device.wire.ifindex != b->device.wire.ifindex) return 0;
         return props_subset(&a->device, &b->device, &na) && props_subset(&b->device, &a->device, &nb) && na == nb;
@@ -316,6 +324,9 @@ static struct entry *entry_new(int t, const struct wn_wire_record *rec)
         /* wn_wire_decode() has checked that DEVPATH is there. */
         e->body.device.devpath = wn_wire_prop(e->props, props_len, "DEVPATH");
         if (!e->body.device.devpath) e->body.device.devpath = "";
+        break;
+    case T_HINT:
+        e->body.hint.wire = rec->u.hint;
         break;
     }
     e->hash = key_hash(t, &e->body);
@@ -562,8 +573,8 @@ static int route_del_last(const struct wn_state *s, unsigned int mask, const str
  * that route_del_last() keeps for the end. */
 static void snapshot_commit(struct wn_state *s, unsigned int mask)
 {
-    static const int del_order[T_COUNT] = { T_DEVICE, T_ROUTE, T_ADDR, T_LINK };
-    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_ROUTE, T_DEVICE };
+    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_ROUTE, T_ADDR, T_LINK };
+    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT };
     struct entry *e, *c;
     int i, t;
 
@@ -637,6 +648,7 @@ int wn_state_apply(struct wn_state *s, const struct wn_wire_record *rec)
     case WN_WIRE_ADDR:
     case WN_WIRE_ROUTE:
     case WN_WIRE_DEVICE:
+    case WN_WIRE_HINT:
         t = record_table(rec->type);
         if (s->pending_mask & (1u << t)) return apply_pending(s, t, rec);
         return apply_live(s, t, rec);
@@ -734,6 +746,7 @@ const void *wn_state_find(const struct wn_state *s, uint32_t table, const void *
         }
         break;
     case T_DEVICE: key.device.devpath = ((const struct wn_state_device *)key_body)->devpath; break;
+    case T_HINT: key.hint.wire.ifindex = ((const struct wn_state_hint *)key_body)->wire.ifindex; break;
     }
     e = table_find(&s->current[t], t, &key, key_hash(t, &key));
     return e ? &e->body : NULL;
@@ -754,6 +767,7 @@ size_t wn_state_body_size(uint32_t table)
     case WN_TABLE_LINK: return sizeof(struct wn_state_link);
     case WN_TABLE_ADDR: return sizeof(struct wn_state_addr);
     case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
+    case WN_TABLE_HINT: return sizeof(struct wn_state_hint);
     }
     return sizeof(struct wn_state_device);
 }

@@ -1,9 +1,10 @@
-/* The core's view of the host: one table per kind of object (links, addresses, routes, devices), fed with the
+/* The core's view of the host: one table per kind of object (links, addresses, routes, devices, and what the
+ * host's connectivity services say: hints), fed with the
  * helper's decoded wire records, and the exact changes between successive views.
  *
  * Keys are the ones Windows keys its tables by: a link by its index; an address by family, index, address and
  * prefix length; a route by family, destination and prefix length, gateway, output index and metric; a device
- * by its DEVPATH.
+ * by its DEVPATH; a hint by its ifindex (0: the host as a whole).
  *
  * Live records (op ADD, CHANGE, DEL) update a table and give one event each: ADD of a new key -> ADD; ADD or
  * CHANGE of a known key with another body -> CHANGE; the same body again -> nothing (a re-announcement); DEL of
@@ -63,8 +64,13 @@ struct wn_state_device
     const char *props;           /* "KEY=VALUE\0..." as the kernel sent them; see wn_wire_prop() */
 };
 
+struct wn_state_hint
+{
+    struct wn_wire_hint wire;
+};
+
 /* A change: table is one WN_TABLE_* bit, op a WN_WIRE_OP_* value; old_body is NULL for ADD, new_body NULL for
- * DEL, both set for CHANGE.  The bodies are struct wn_state_link/addr/route/device and are valid only during
+ * DEL, both set for CHANGE.  The bodies are struct wn_state_link/addr/route/device/hint and are valid only during
  * the call. */
 typedef void (*wn_state_listener)(void *ctx, uint32_t table, uint16_t op, const void *old_body,
                                   const void *new_body);

@@ -1,6 +1,7 @@
 #include "sysdll.h"
 
 #include "debug.h"
+#include "ldr.h"
 
 extern IMAGE_DOS_HEADER __ImageBase;
 
@@ -40,7 +41,7 @@ static HMODULE load_path(const WCHAR *path)
     return LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
 }
 
-HMODULE wn_load_system_dll(const char *name)
+static HMODULE load_system_dll(const char *name)
 {
     WCHAR path[MAX_PATH + 64];
     HMODULE module;
@@ -71,5 +72,20 @@ HMODULE wn_load_system_dll(const char *name)
         }
     }
     TRACE("%s: %ls at %p\n", name, path, module);
+    return module;
+}
+
+HMODULE wn_load_system_dll(const char *name)
+{
+    ULONG_PTR cookie;
+    HMODULE module;
+
+    if (!wn_running_on_wine()) return load_system_dll(name);
+
+    /* The load and the rename under one hold of the loader lock: no other thread's lookup by name sees the system
+     * copy in between (ldr.c). */
+    cookie = wn_ldr_lock();
+    if ((module = load_system_dll(name))) wn_ldr_hide_base_name(module);
+    wn_ldr_unlock(cookie);
     return module;
 }

@@ -12,7 +12,7 @@
  *                                                     the helper left in that file
  *   helper -> DLL  SNAPSHOT_BEGIN(tables, reason)     then every object of those tables as op ADD,
  *                  ...                                then SNAPSHOT_END(tables, reason)
- *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE             live changes, op ADD, CHANGE or DEL
+ *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE/HINT        live changes, op ADD, CHANGE or DEL
  *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
  *   DLL -> helper  SET_ADDR/SET_ROUTE(id), op ADD/DEL asks the host to add or delete an address or a route
  *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE records
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WN_WIRE_VERSION 3
+#define WN_WIRE_VERSION 4
 #define WN_WIRE_TOKEN_SIZE 16
 /* The helper's --debug argument is the decimal bit mask of enum wn_wire_log_class that the DLL's channel has on:
  * the helper sends LOG records of those classes only, so that a helper whose user asked for nothing says
@@ -47,6 +47,7 @@ enum wn_wire_type
     WN_WIRE_DEVICE = 7,
     WN_WIRE_REPLY = 8,
     WN_WIRE_LOG = 9,
+    WN_WIRE_HINT = 10,
     WN_WIRE_DUMP = 32,
     WN_WIRE_SET_ADDR = 33,
     WN_WIRE_SET_ROUTE = 34,
@@ -68,7 +69,8 @@ enum wn_wire_op
 #define WN_TABLE_ADDR   0x2u
 #define WN_TABLE_ROUTE  0x4u
 #define WN_TABLE_DEVICE 0x8u
-#define WN_TABLE_ALL    0xfu
+#define WN_TABLE_HINT   0x10u
+#define WN_TABLE_ALL    0x1fu
 
 enum wn_wire_reason
 {
@@ -186,6 +188,53 @@ struct wn_wire_route
     uint8_t  gateway[16];    /* all zero: on-link */
 };
 
+/* What one of the host's own connectivity services says (host/connectivity.c): NetworkManager, systemd-networkd
+ * or the desktop portal's network monitor, whichever answers first in that order; key: ifindex, 0 for the host
+ * as a whole (the only one sent today).  Levels and costs are already Windows' (NL_NETWORK_CONNECTIVITY_LEVEL_HINT,
+ * NL_NETWORK_CONNECTIVITY_COST_HINT, same numbers).  No record at all means no such service is reachable: the DLL
+ * then derives the level from its own view of links, addresses and routes (dlls/common/hint_view.c). */
+enum wn_hint_level
+{
+    WN_HINT_LEVEL_UNKNOWN = 0,
+    WN_HINT_LEVEL_NONE = 1,
+    WN_HINT_LEVEL_LOCAL = 2,
+    WN_HINT_LEVEL_INTERNET = 3,
+    WN_HINT_LEVEL_CONSTRAINED = 4,   /* behind a captive portal */
+    WN_HINT_LEVEL_HIDDEN = 5,
+};
+#define WN_HINT_LEVEL_LAST WN_HINT_LEVEL_HIDDEN
+
+enum wn_hint_cost
+{
+    WN_HINT_COST_UNKNOWN = 0,
+    WN_HINT_COST_UNRESTRICTED = 1,
+    WN_HINT_COST_FIXED = 2,
+    WN_HINT_COST_VARIABLE = 3,
+};
+#define WN_HINT_COST_LAST WN_HINT_COST_VARIABLE
+
+#define WN_HINT_APPROACHING_LIMIT 0x1u
+#define WN_HINT_OVER_LIMIT        0x2u
+#define WN_HINT_ROAMING           0x4u
+#define WN_HINT_FLAGS_ALL         0x7u
+
+enum wn_hint_source
+{
+    WN_HINT_SOURCE_NETWORKMANAGER = 1,
+    WN_HINT_SOURCE_NETWORKD = 2,
+    WN_HINT_SOURCE_PORTAL = 3,
+};
+#define WN_HINT_SOURCE_LAST WN_HINT_SOURCE_PORTAL
+
+struct wn_wire_hint
+{
+    uint32_t ifindex;        /* 0: the host's aggregate */
+    uint8_t  level;          /* enum wn_hint_level */
+    uint8_t  cost;           /* enum wn_hint_cost */
+    uint8_t  flags;          /* WN_HINT_* limit and roaming bits */
+    uint8_t  source;         /* enum wn_hint_source: for traces */
+};
+
 /* Change requests.  The body is the object in the same form the helper reports it, with these rules (anything
  * else is WN_RESULT_INVALID):
  *   address: ifindex != 0; a unicast address (not unspecified, multicast or IPv4 broadcast); prefixlen within
@@ -267,6 +316,7 @@ struct wn_wire_record
         struct wn_wire_set_route set_route;
         struct wn_wire_sw sw;
         struct wn_wire_log log;
+        struct wn_wire_hint hint;
     } u;
     const char *props;       /* device only: points into the decoded buffer, props_len bytes */
 };
@@ -298,5 +348,6 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_hint, 8);
 
 #endif
