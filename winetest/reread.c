@@ -653,6 +653,8 @@ static int wait_iface(struct iface_reread *r, MIB_NOTIFICATION_TYPE type, ADDRES
 
 static BOOL read_connected(const struct iface_event *e) { return !e->ret && e->read.Connected; }
 static BOOL read_forwarding(const struct iface_event *e) { return !e->ret && e->read.ForwardingEnabled; }
+/* Any parameter notification whose re-read failed counts too, so that the wait reports it. */
+static BOOL read_disconnected(const struct iface_event *e) { return e->ret || !e->read.Connected; }
 
 /* The host's values for wnrr0, one number a line, in the order of the script below. */
 enum { HOST_MTU, HOST_REACH4, HOST_REACH6, HOST_RETRANS4, HOST_RETRANS6, HOST_DAD6, HOST_FWD4, HOST_FWD6,
@@ -716,7 +718,8 @@ static void test_reread_interfaces(void)
     ULONG host[HOST_COUNT];
     ULONGLONG deadline;
     MIB_IPINTERFACE_ROW now;
-    int add, mtu, up, add6, conn, fwd6, del, del6;
+    int add, mtu, up, add6, conn, fwd6, down6, del, del6;
+    char *text;
     DWORD ret;
 
     if (!winetest_platform_is_wine)
@@ -745,11 +748,19 @@ static void test_reread_interfaces(void)
     if (add < 0) goto done;
     ok(r.events[add].ret == NO_ERROR, "GetIpInterfaceEntry in the add callback: %lu\n", r.events[add].ret);
     ok(!r.events[add].read.Connected, "connected while down\n");
+    /* IPv6 is there as long as it is enabled on the link, addresses or not (read.c: has_ipv6). */
     memset(&now, 0, sizeof(now));
     now.Family = AF_INET6;
     now.InterfaceLuid = luid;
     ret = pGetIpInterfaceEntry(&now);
-    ok(ret == ERROR_NOT_FOUND, "IPv6 before any IPv6 address: %lu\n", ret);
+    ok(ret == NO_ERROR, "IPv6 enabled, no IPv6 address yet: %lu\n", ret);
+    if ((text = host_output("echo 1 > /proc/sys/net/ipv6/conf/wnrr0/disable_ipv6; echo done")))
+    {
+        free(text);
+        ret = pGetIpInterfaceEntry(&now);
+        ok(ret == ERROR_NOT_FOUND, "IPv6 disabled: %lu\n", ret);
+        free(host_output("echo 0 > /proc/sys/net/ipv6/conf/wnrr0/disable_ipv6; echo done"));
+    }
 
     /* Host settings of its own, so that a default cannot pass for one read from the host. */
     winetest_run_unix(NULL, "echo 12345 > /proc/sys/net/ipv4/neigh/wnrr0/base_reachable_time_ms; "
@@ -794,6 +805,18 @@ static void test_reread_interfaces(void)
         ok(ret == NO_ERROR, "IPv4 after the callback: %lu\n", ret);
         if (!ret) check_interface_row(&now, luid, index, host);
     }
+
+    /* Down: Linux flushes the link's IPv6 addresses, but the IPv6 interface stays (down and up are parameter
+     * changes of the same interface, as on Windows): its parameter notification re-reads it, disconnected. */
+    winetest_run_unix(NULL, "ip link set wnrr0 down");
+    down6 = wait_iface(&r, MibParameterNotification, AF_INET6, index, fwd6 >= 0 ? fwd6 : add6, read_disconnected);
+    ok(down6 >= 0, "no IPv6 parameter notification re-read disconnected for down\n");
+    if (down6 >= 0) ok(r.events[down6].ret == NO_ERROR, "in the IPv6 callback for down: %lu\n", r.events[down6].ret);
+    memset(&now, 0, sizeof(now));
+    now.Family = AF_INET6;
+    now.InterfaceLuid = luid;
+    ret = pGetIpInterfaceEntry(&now);
+    ok(ret == NO_ERROR && !now.Connected, "IPv6 while down: %lu, connected %u\n", ret, now.Connected);
 
     /* Deleted: nothing to read, inside the delete callback and after. */
     winetest_run_unix(NULL, "ip link del wnrr0");

@@ -175,7 +175,7 @@ struct iface_query
     unsigned int family;         /* 4 or 6 */
     /* out */
     BOOL found;                  /* the link exists */
-    BOOL has_family;             /* and has an interface of that family */
+    BOOL has_family;             /* and has an interface of that family (IPv6: has an IPv6 address) */
     struct wn_state_link link;
 };
 
@@ -193,9 +193,8 @@ static void find_interface(void *ctx, const struct wn_state *state)
         break;
     }
     if (!q->found) return;
-    /* The interfaces NotifyIpInterfaceChange announces (mib_changes.h): IPv4 on every link, IPv6 on a link with
-     * an IPv6 address.  (A registration keeps an IPv6 interface it announced while its link is down and without
-     * addresses; this answers from the addresses there are now.) */
+    /* IPv4 on every link, as NotifyIpInterfaceChange announces it; IPv6 on a link with an IPv6 address, and
+     * (has_ipv6(), after the lock) on one where IPv6 is enabled. */
     if (q->family == 4)
     {
         q->has_family = TRUE;
@@ -238,6 +237,16 @@ static ULONG link_sysctl(const struct wn_state_link *link, unsigned int v, const
 
     snprintf(path, sizeof(path), "/proc/sys/net/ipv%u/%s/%s/%s", v, dir, link->wire.name, file);
     return read_sysctl(path, &value) ? value : fallback;
+}
+
+/* Whether a link has an IPv6 interface.  NotifyIpInterfaceChange announces it with the link's first IPv6 address
+ * and keeps it until the link goes (mib_changes.h), while Linux flushes a link's IPv6 addresses when it goes down:
+ * a program re-reading the parameter notification of a down link must still find it.  So a link without an IPv6
+ * address has one as long as IPv6 is enabled on it (disable_ipv6 0), as on Windows, where an adapter with IPv6
+ * bound has its IPv6 interface whatever its addresses; where that cannot be read, the addresses alone tell. */
+static BOOL has_ipv6(const struct wn_state_link *link, BOOL has_address)
+{
+    return has_address || link_sysctl(link, 6, "conf", "disable_ipv6", 1) == 0;
 }
 
 /* Every field of an interface row: from the view, from the host's per-interface settings, or the Windows
@@ -308,6 +317,7 @@ DWORD WINAPI GetIpInterfaceEntry(MIB_IPINTERFACE_ROW *row)
         WARN("no host helper: GetIpInterfaceEntry is the system's\n");
         return wn_row_system_call("GetIpInterfaceEntry", row);
     }
+    if (q.found && q.family == 6) q.has_family = has_ipv6(&q.link, q.has_family);
     if (!q.found || !q.has_family)
     {
         TRACE("no such %s\n", q.found ? "family on the interface" : "interface");
@@ -325,11 +335,11 @@ struct iface_list
 {
     ADDRESS_FAMILY family;
     size_t count, cap;
-    struct listed { struct wn_state_link link; ADDRESS_FAMILY family; } *items;
+    struct listed { struct wn_state_link link; ADDRESS_FAMILY family; BOOL v6_address; } *items;
     BOOL failed;
 };
 
-static void list_add(struct iface_list *l, const struct wn_state_link *link, ADDRESS_FAMILY family)
+static void list_add(struct iface_list *l, const struct wn_state_link *link, ADDRESS_FAMILY family, BOOL v6_address)
 {
     if (l->count == l->cap)
     {
@@ -345,6 +355,7 @@ static void list_add(struct iface_list *l, const struct wn_state_link *link, ADD
         l->cap = cap;
     }
     l->items[l->count].link = *link;
+    l->items[l->count].v6_address = v6_address;
     l->items[l->count++].family = family;
 }
 
@@ -354,17 +365,17 @@ static void list_interfaces(void *ctx, const struct wn_state *state)
     const struct wn_state_link *link;
     const struct wn_state_addr *a;
 
-    /* As GetIpInterfaceEntry finds them: IPv4 on every link, IPv6 on a link with an IPv6 address; IPv4 rows
-     * first, as Wine 11 lists them. */
+    /* Every link, IPv4 rows first, as Wine 11 lists them; GetIpInterfaceTable keeps the IPv6 rows has_ipv6()
+     * keeps (after the lock: it reads a file). */
     if (wn_family_covers(l->family, 4))
         for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-            list_add(l, link, AF_INET);
+            list_add(l, link, AF_INET, FALSE);
     if (!wn_family_covers(l->family, 6)) return;
     for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
     {
         for (a = wn_state_first(state, WN_TABLE_ADDR); a; a = wn_state_next(state, WN_TABLE_ADDR, a))
             if (a->wire.ifindex == link->wire.ifindex && a->wire.family == 6) break;
-        if (a) list_add(l, link, AF_INET6);
+        list_add(l, link, AF_INET6, a != NULL);
     }
 }
 
@@ -390,7 +401,7 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
     struct iface_list l;
     MIB_IPINTERFACE_TABLE *t = NULL;
     DWORD err = NO_ERROR;
-    size_t i;
+    size_t i, n;
 
     if (!wn_running_on_wine()) return system_interface_table(family, table);
     TRACE("(%u, %p)\n", family, table);
@@ -403,14 +414,18 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
         WARN("no host helper: GetIpInterfaceTable is the system's\n");
         return system_interface_table(family, table);
     }
+    /* Drop the IPv6 rows of links without IPv6. */
+    for (i = n = 0; i < l.count; i++)
+        if (l.items[i].family == AF_INET || has_ipv6(&l.items[i].link, l.items[i].v6_address))
+            l.items[n++] = l.items[i];
     if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;
-    else if (!l.count) err = ERROR_NOT_FOUND;
-    else if (!(t = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, offsetof(MIB_IPINTERFACE_TABLE, Table[l.count]))))
+    else if (!n) err = ERROR_NOT_FOUND;
+    else if (!(t = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, offsetof(MIB_IPINTERFACE_TABLE, Table[n]))))
         err = ERROR_NOT_ENOUGH_MEMORY;
     else
     {
-        for (i = 0; i < l.count; i++) fill_interface(&t->Table[i], l.items[i].family, &l.items[i].link);
-        t->NumEntries = (ULONG)l.count;
+        for (i = 0; i < n; i++) fill_interface(&t->Table[i], l.items[i].family, &l.items[i].link);
+        t->NumEntries = (ULONG)n;
     }
     free(l.items);
     *table = t;
