@@ -44,6 +44,7 @@
  * 8 bytes per registration is 8 * THREADS * cycles bytes a phase: 16 KiB in the short run, 320 KiB in the
  * long one, and it shows again in the second phase, which is compared with the first. */
 #define HEAP_SLACK (256 * 1024)
+#define ONCE_SLACK 4   /* handles Wine may keep ahead of the Linux programs counted (see below) */
 
 #define STATUS_CANCELLED_ ((ULONG_PTR)0xc0000120u)
 #define OVL_MARK ((ULONG_PTR)0x5a5a5a5au)
@@ -385,7 +386,8 @@ struct handle_list
     struct handle_entry entries[1];
 };
 
-static DWORD handle_count(void)
+/* Our entries in the system's handle list; per object type too, when types is not NULL (256 counters). */
+static DWORD handle_count_by_type(DWORD *types)
 {
     LONG (WINAPI *query)(int, void *, ULONG, ULONG *) =
         (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "NtQuerySystemInformation");
@@ -402,11 +404,21 @@ static DWORD handle_count(void)
         /* SystemHandleInformation; 0xc0000004 is STATUS_INFO_LENGTH_MISMATCH. */
         if ((status = query(16, list, size, &got)) != (LONG)0xc0000004) break;
     }
+    if (types) memset(types, 0, 256 * sizeof(*types));
     if (!status)
         for (i = 0; i < list->count; i++)
-            if (list->entries[i].pid == pid) n++;
+            if (list->entries[i].pid == pid)
+            {
+                n++;
+                if (types) types[list->entries[i].type]++;
+            }
     free(list);
     return n;
+}
+
+static DWORD handle_count(void)
+{
+    return handle_count_by_type(NULL);
 }
 
 /* ---- phases ----------------------------------------------------------------------------------------------- */
@@ -472,6 +484,7 @@ START_TEST(stress)
     unsigned int cycles = SHORT_CYCLES, i;
     HMODULE cfgmgr32 = LoadLibraryA("cfgmgr32.dll");
     DWORD h0, h1, h2, err;
+    static DWORD types0[256], types2[256];
     unsigned int r0, r1, r2;
     SIZE_T m0, m1, m2;
     WSADATA wsa;
@@ -517,7 +530,7 @@ START_TEST(stress)
     /* Warm-up: the reader, the workers, the helper, the events of NotifyAddrChange and the queues all exist
      * afterwards, at the size a storm gives them. */
     run_phase("warm-up", WARMUP_CYCLES);
-    h0 = handle_count();
+    h0 = handle_count_by_type(types0);
     r0 = storm_unix_runs;
     m0 = busy_heap_bytes();
     run_phase("phase 1", cycles);
@@ -525,17 +538,22 @@ START_TEST(stress)
     r1 = storm_unix_runs;
     m1 = busy_heap_bytes();
     run_phase("phase 2", cycles);
-    h2 = handle_count();
+    h2 = handle_count_by_type(types2);
     r2 = storm_unix_runs;
     m2 = busy_heap_bytes();
 
     trace("handles: %lu after the warm-up, %lu after phase 1, %lu after phase 2\n", h0, h1, h2);
     trace("heap in use: %lu bytes after the warm-up, %+ld after phase 1, %+ld after phase 2\n", (unsigned long)m0,
           (long)(m1 - m0), (long)(m2 - m0));
-    /* Wine 8 keeps up to one file handle for each Linux program it starts (one `true` took the count from 18
-     * to 19; not every time): ours are the storms' shells, one a phase.  A leak of ours would be one a
-     * registration, thousands. */
-    ok(h1 >= h0 && h1 - h0 <= r1 - r0 && h2 >= h0 && h2 - h0 <= r2 - r0,
+    for (i = 0; i < 256; i++)
+        if (types0[i] != types2[i]) trace("handles of object type %u: %lu after the warm-up, %lu at the end\n", i,
+                                          types0[i], types2[i]);
+    /* Wine keeps up to one file handle for each Linux program it starts (Wine 8: one `true` took the count from
+     * 18 to 19; not every time, and not always at once): ours are the storms' shells, one a phase.  In Wine 10's
+     * i386 cell both handles of type 17 may already be there after phase 1 (seen in two runs of five: 23, then 25
+     * with one program started, then 25 with two), so a few more than the programs started are allowed at any
+     * point.  A leak of ours would be one a registration: thousands. */
+    ok(h1 >= h0 && h1 - h0 <= r1 - r0 + ONCE_SLACK && h2 >= h0 && h2 - h0 <= r2 - r0 + ONCE_SLACK,
        "handles: %lu after the warm-up, %lu and %lu after the phases, with %u and %u Linux programs started\n",
        h0, h1, h2, r1 - r0, r2 - r0);
     /* Wine 10's HeapWalk shows its low-fragmentation heap's groups as single busy blocks of 8-40 KB (seen: 160
