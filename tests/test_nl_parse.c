@@ -232,18 +232,35 @@ static void test_dump_routes(void)
     struct items *items = malloc(sizeof(*items));
     uint32_t veth0 = ifindex_of("wnveth0"), veth1 = ifindex_of("wnveth1");
     const struct nl_item *it;
-    int i;
+    int i, main_routes;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(items);
     CU_ASSERT_EQUAL(parse_all(&f4, items), 0);
-    for (i = 0; i < items->count; i++)
+    for (i = main_routes = 0; i < items->count; i++)
     {
-        CU_ASSERT_EQUAL(items->v[i].u.route.table, RT_TABLE_MAIN);
-        CU_ASSERT(items->v[i].u.route.type == RTN_UNICAST || items->v[i].u.route.type == RTN_BLACKHOLE);
+        const struct wn_wire_route *r = &items->v[i].u.route;
+
+        if (r->table == RT_TABLE_MAIN)
+        {
+            CU_ASSERT(r->type == RTN_UNICAST || r->type == RTN_BLACKHOLE);
+            main_routes++;
+        }
+        else
+        {
+            CU_ASSERT_EQUAL(r->table, RT_TABLE_LOCAL);
+            CU_ASSERT(r->type == RTN_LOCAL || r->type == RTN_BROADCAST);
+        }
     }
-    /* Main table only: 10.9.0.2/32, 100.64/10 twice (two next hops), 192.0.2/24, 198.18/15, 198.51.100/24,
-     * 203.0.113/24.  The local table's entries and the route of table 100 are skipped. */
-    CU_ASSERT_EQUAL(items->count, 7);
+    /* The main table: 10.9.0.2/32, 100.64/10 twice (two next hops), 192.0.2/24, 198.18/15, 198.51.100/24,
+     * 203.0.113/24.  The route of table 100 is skipped. */
+    CU_ASSERT_EQUAL(main_routes, 7);
+    CU_ASSERT_EQUAL(items->count, 13);
+    /* Of the local table, what Windows lists too: each address's host route, 127.0.0.0/8, broadcasts. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "127.0.0.0", 8, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_LOCAL);
+    CU_ASSERT_EQUAL(it->u.route.table, RT_TABLE_LOCAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "127.0.0.1", 32, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_LOCAL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "198.51.100.0", 24, 0));
     CU_ASSERT(ip_equal(it->u.route.gateway, "192.0.2.254"));
     CU_ASSERT_EQUAL(it->u.route.oif, veth0);
@@ -277,9 +294,13 @@ static void test_dump_routes(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "2001:db8::", 64, 0));
     CU_ASSERT_EQUAL(it->u.route.metric, 256);
     CU_ASSERT_EQUAL(it->u.route.protocol, RTPROT_KERNEL);
-    /* Local and multicast entries (table local) are not forwarding routes. */
-    CU_ASSERT_PTR_NULL(find_route(items, WN_WIRE_OP_ADD, "ff00::", 8, 0));
-    CU_ASSERT_PTR_NULL(find_route(items, WN_WIRE_OP_ADD, "2001:db8::1", 128, 0));
+    /* The local table's local and multicast entries are Windows routes of their interface. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "ff00::", 8, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_MULTICAST);
+    CU_ASSERT_EQUAL(it->u.route.table, RT_TABLE_LOCAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "2001:db8::1", 128, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_LOCAL);
+    for (i = 0; i < items->count; i++) CU_ASSERT(items->v[i].u.route.type != RTN_ANYCAST);
     free(items);
     free(f4.data);
     free(f6.data);
@@ -790,7 +811,8 @@ static void test_framing(void)
         CU_ASSERT(r == 0 || r == 42);
         CU_ASSERT_EQUAL(calls - before, r == 42);
     }
-    CU_ASSERT_EQUAL(calls, 6);
+    /* Six messages of the main table (one with both hops) and six of the local table. */
+    CU_ASSERT_EQUAL(calls, 12);
     free(items);
     free(f.data);
 }
