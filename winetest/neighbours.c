@@ -176,7 +176,7 @@ static BOOL wait_entry(MIB_IPNET_ROW2 *row, DWORD want)
 /* Under Wine: a learnt (stale) entry goes with the flush, a permanent one stays. */
 static void test_flush(NET_IFINDEX index)
 {
-    MIB_IPNET_ROW2 learnt, fixed;
+    MIB_IPNET_ROW2 learnt, fixed, read;
     char name[64], command[200];
     DWORD ret;
 
@@ -194,8 +194,8 @@ static void test_flush(NET_IFINDEX index)
     ok(wait_entry(&learnt, NO_ERROR), "the host's entry is not in the view\n");
     ret = pFlushIpNetTable2(AF_INET, index);
     ok(ret == NO_ERROR, "FlushIpNetTable2: %lu\n", ret);
-    keys_of(&learnt, &learnt);
-    ret = pGetIpNetEntry2(&learnt);
+    keys_of(&read, &learnt);
+    ret = pGetIpNetEntry2(&read);
     ok(ret == ERROR_NOT_FOUND, "the learnt entry: %lu\n", ret);
     ret = pGetIpNetEntry2(&fixed);
     ok(ret == NO_ERROR, "the permanent entry: %lu\n", ret);
