@@ -172,7 +172,8 @@ size_t nl_request_neigh(uint8_t *buf, uint16_t op, const struct wn_wire_neigh *n
     int resolve = 0;
 
     if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL) return 0;
-    if ((n->family != 4 && n->family != 6) || !n->ifindex) return 0;
+    /* The kernel's index is a signed int. */
+    if ((n->family != 4 && n->family != 6) || !n->ifindex || n->ifindex > 0x7fffffffu) return 0;
     if (n->flags || n->type || !all_zero(n->reserved, sizeof(n->reserved)) || n->confirmed || n->updated) return 0;
     size = addr_size(n->family);
     if (!unicast(n->family, n->addr) || !all_zero(n->addr + size, sizeof(n->addr) - size)) return 0;
