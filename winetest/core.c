@@ -462,7 +462,10 @@ static BOOL run_unix_wait(size_t *from, const char *fmt, ...)
     snprintf(ack, sizeof(ack), "127.77.%u.%u", k / 250, k % 250 + 1);
     snprintf(script + n, sizeof(script) - n, "; ip addr add %s/32 dev lo", ack);
     if (!run_unix(script)) return FALSE;
-    return expect_event(from, ip_match(WN_TABLE_ADDR, WN_WIRE_OP_ADD, ack, 32), script) >= 0;
+    if (expect_event(from, ip_match(WN_TABLE_ADDR, WN_WIRE_OP_ADD, ack, 32), script) < 0) return FALSE;
+    /* The kernel announces the address's own host route (local table) right after the address: the view has it
+     * too, and the command is over only when both have come. */
+    return expect_event(from, ip_match(WN_TABLE_ROUTE, WN_WIRE_OP_ADD, ack, 32), script) >= 0;
 }
 
 /* The pids of the helpers running in this namespace, from pgrep (the bracket keeps pgrep's own shell out). */
