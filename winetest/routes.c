@@ -257,6 +257,7 @@ struct watch
     SOCKADDR_INET prefix;
     UINT8 len;
     unsigned int adds, params, dels;
+    MIB_IPFORWARD_ROW2 notified;     /* the last row notified */
 };
 
 static void WINAPI route_callback(void *ctx, MIB_IPFORWARD_ROW2 *row, MIB_NOTIFICATION_TYPE type)
@@ -266,6 +267,7 @@ static void WINAPI route_callback(void *ctx, MIB_IPFORWARD_ROW2 *row, MIB_NOTIFI
     if (!row || !same_address(&row->DestinationPrefix.Prefix, &w->prefix) || row->DestinationPrefix.PrefixLength != w->len)
         return;
     EnterCriticalSection(&w->cs);
+    w->notified = *row;
     if (type == MibAddInstance) w->adds++;
     else if (type == MibParameterNotification) w->params++;
     else if (type == MibDeleteInstance) w->dels++;
@@ -344,9 +346,18 @@ static void check_set_metric(ADDRESS_FAMILY family, const char *prefix, UINT8 le
     ret = pSetIpForwardEntry2(&row);
     ok(ret == NO_ERROR, "SetIpForwardEntry2: %lu\n", ret);
     ok(wait_count(&w, &w.params, 1), "no parameter notification\n");
-    copy_keys(&again, &row);
+    /* Re-read with the notified row's keys, as a program does. */
+    EnterCriticalSection(&w.cs);
+    copy_keys(&again, &w.notified);
+    LeaveCriticalSection(&w.cs);
+    ok(again.InterfaceLuid.Value == row.InterfaceLuid.Value && again.InterfaceIndex == index,
+       "notified interface %lu, LUID %#llx\n", again.InterfaceIndex, (unsigned long long)again.InterfaceLuid.Value);
     ret = pGetIpForwardEntry2(&again);
     ok(ret == NO_ERROR && again.Metric == 177, "after the set: %lu, metric %lu\n", ret, again.Metric);
+    ok(again.Protocol == RouteProtocolNetMgmt && again.Origin == NlroManual && !again.Loopback,
+       "protocol %u, origin %u, loopback %u\n", again.Protocol, again.Origin, again.Loopback);
+    ok(again.ValidLifetime == 0xffffffff && again.PreferredLifetime == 0xffffffff, "lifetimes %lu %lu\n",
+       again.ValidLifetime, again.PreferredLifetime);
     if (winetest_platform_is_wine && host_ifname(index, name, sizeof(name)))
     {
         char command[160], *line;
@@ -355,7 +366,9 @@ static void check_set_metric(ADDRESS_FAMILY family, const char *prefix, UINT8 le
                  family == AF_INET ? 4 : 6, prefix, len, name);
         if ((line = host_output(command)))
         {
-            ok(strstr(line, "metric 177") && !strchr(line, '\n')[1], "host: %s", line);
+            /* One route: the old metric's is gone. */
+            ok(strstr(line, "metric 177") && strstr(line, "proto static") && !strchr(line, '\n')[1], "host: %s",
+               line);
             free(line);
         }
         /* A finite lifetime: Linux cannot age the route, and says so rather than keep it forever. */
@@ -452,7 +465,21 @@ static void check_best(const char *dst_text, const char *prefix, UINT8 len, cons
 static void test_best_route(NET_IFINDEX index)
 {
     MIB_UNICASTIPADDRESS_ROW addr;
+    MIB_IPFORWARD_TABLE2 *table;
+    MIB_IPFORWARD_ROW2 again;
+    const MIB_IPFORWARD_ROW2 *listed;
+    struct watch w;
+    HANDLE handle = NULL;
     DWORD ret;
+
+    /* An address brings its host route, on both systems: announced, readable with the notified keys, listed. */
+    memset(&w, 0, sizeof(w));
+    InitializeCriticalSection(&w.cs);
+    w.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    make_address(&w.prefix, AF_INET, "10.85.0.1");
+    w.len = 32;
+    ret = NotifyRouteChange2(AF_INET, route_callback, &w, FALSE, &handle);
+    ok(ret == NO_ERROR, "NotifyRouteChange2: %lu\n", ret);
 
     InitializeUnicastIpAddressEntry(&addr);
     make_address(&addr.Address, AF_INET, "10.85.0.1");
@@ -465,7 +492,24 @@ static void test_best_route(NET_IFINDEX index)
         return;
     }
     ok(ret == NO_ERROR, "CreateUnicastIpAddressEntry: %lu\n", ret);
-    if (ret) return;
+    if (ret) goto done;
+    ok(wait_count(&w, &w.adds, 1), "no notification of the address's host route\n");
+    EnterCriticalSection(&w.cs);
+    copy_keys(&again, &w.notified);
+    LeaveCriticalSection(&w.cs);
+    ret = pGetIpForwardEntry2(&again);
+    ok(ret == NO_ERROR && again.InterfaceIndex == index, "the host route: %lu, interface %lu\n", ret,
+       again.InterfaceIndex);
+    ret = pGetIpForwardTable2(AF_INET, &table);
+    ok(ret == NO_ERROR, "GetIpForwardTable2: %lu\n", ret);
+    if (!ret)
+    {
+        listed = find_row(table, AF_INET, "10.85.0.1", 32, index);
+        ok(listed && listed->Metric == again.Metric && listed->Protocol == again.Protocol
+           && listed->InterfaceLuid.Value == again.InterfaceLuid.Value, "the host route is not listed alike\n");
+        FreeMibTable(table);
+    }
+
     ret = add_route(TRUE, AF_INET, "10.86.0.0", 16, "10.85.0.254", index);
     ok(ret == NO_ERROR, "a route through 10.85.0.254: %lu\n", ret);
 
@@ -475,6 +519,11 @@ static void test_best_route(NET_IFINDEX index)
     if (!ret) add_route(FALSE, AF_INET, "10.86.0.0", 16, "10.85.0.254", index);
     ret = DeleteUnicastIpAddressEntry(&addr);
     ok(ret == NO_ERROR, "DeleteUnicastIpAddressEntry: %lu\n", ret);
+    ok(wait_count(&w, &w.dels, 1), "no notification of the host route's deletion\n");
+done:
+    if (handle) CancelMibChangeNotify2(handle);
+    CloseHandle(w.signal);
+    DeleteCriticalSection(&w.cs);
 }
 
 START_TEST(routes)
