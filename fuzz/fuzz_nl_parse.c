@@ -56,7 +56,20 @@ static int collect(void *ctx, const struct nl_item *item)
         check_wire(item);
         break;
     case WN_WIRE_ROUTE:
-        CHECK(item->u.route.table == RT_TABLE_MAIN);
+        /* The main table's forwarding routes, and the local table's entries Windows lists (wire.h). */
+        if (item->u.route.table == RT_TABLE_LOCAL)
+            CHECK(item->u.route.type == RTN_LOCAL || item->u.route.type == RTN_BROADCAST
+                  || item->u.route.type == RTN_MULTICAST);
+        else
+            CHECK(item->u.route.table == RT_TABLE_MAIN && item->u.route.type != RTN_LOCAL
+                  && item->u.route.type != RTN_BROADCAST && item->u.route.type != RTN_ANYCAST
+                  && item->u.route.type != RTN_MULTICAST);
+        check_wire(item);
+        break;
+    case WN_WIRE_NEIGH:
+        CHECK(item->u.neigh.ifindex > 0 && item->u.neigh.ifindex <= 0x7fffffff);
+        CHECK(item->u.neigh.lladdr_len <= sizeof(item->u.neigh.lladdr));
+        CHECK(item->op == WN_WIRE_OP_DEL || item->u.neigh.state != 0);
         check_wire(item);
         break;
     default:

@@ -1,12 +1,13 @@
 /* The change-request builder (host/nl_request.c) on arbitrary bodies, as a DLL (or anything that got hold of the
- * connection) could send them.  The first input byte picks address or route, the next two the op, four more the
- * sequence number; the rest is the body (cut, or padded with zeros).
+ * connection) could send them.  The first input byte picks address, route or neighbour (its value modulo 3), the
+ * next two the op, four more the sequence number; the rest is the body (cut, or padded with zeros).
  *
  * Invariants: the rules of wire.h, restated here on their own, decide exactly which bodies are refused; an
  * accepted one gives a message within NL_REQUEST_MAX (in a buffer of exactly that size) whose header is right and
  * which our own rtnetlink parser reads back as the very object asked for. */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -63,6 +64,19 @@ static int route_allowed(uint16_t op, const struct wn_wire_route *r)
     return zero(r->gateway, 16) || unicast(r->family, r->gateway);
 }
 
+static int neigh_allowed(uint16_t op, const struct wn_wire_neigh *n)
+{
+    if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL) return 0;
+    if ((n->family != 4 && n->family != 6) || !n->ifindex || n->ifindex > 0x7fffffffu) return 0;
+    if (!unicast(n->family, n->addr)) return 0;
+    if (n->flags || n->type || !zero(n->reserved, sizeof(n->reserved)) || n->confirmed || n->updated) return 0;
+    if (n->lladdr_len > sizeof(n->lladdr) || !zero(n->lladdr + n->lladdr_len, sizeof(n->lladdr) - n->lladdr_len))
+        return 0;
+    if (op == WN_WIRE_OP_DEL) return !n->lladdr_len && !n->state;
+    if (!n->lladdr_len) return op == WN_WIRE_OP_CHANGE && n->state == NUD_NONE;
+    return n->state == NUD_PERMANENT || n->state == NUD_NOARP || n->state == NUD_REACHABLE || n->state == NUD_STALE;
+}
+
 struct parsed
 {
     struct nl_item item;
@@ -78,8 +92,8 @@ static int collect(void *ctx, const struct nl_item *item)
     return 0;
 }
 
-/* The header of a built message, and what our parser reads in it. */
-static struct nl_item check_message(const uint8_t *buf, size_t len, uint16_t type, uint32_t seq)
+/* The header of a built message, and what our parser reads in it (count: how many objects it must find). */
+static struct nl_item check_message_count(const uint8_t *buf, size_t len, uint16_t type, uint32_t seq, int count)
 {
     struct nlmsghdr nlh;
     struct parsed parsed = { .count = 0 };
@@ -94,8 +108,13 @@ static struct nl_item check_message(const uint8_t *buf, size_t len, uint16_t typ
     memcpy(exact, buf, len);
     CHECK(nl_parse(exact, len, collect, &parsed) == 0);
     free(exact);
-    CHECK(parsed.count == 1);
+    CHECK(parsed.count == count);
     return parsed.item;
+}
+
+static struct nl_item check_message(const uint8_t *buf, size_t len, uint16_t type, uint32_t seq)
+{
+    return check_message_count(buf, len, type, seq, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -104,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         struct wn_wire_addr addr;
         struct wn_wire_route route;
+        struct wn_wire_neigh neigh;
     } body;
     uint8_t *buf;
     uint16_t op;
@@ -118,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf = malloc(NL_REQUEST_MAX);
     CHECK(buf != NULL);
 
-    if (!(data[0] & 1))
+    if (data[0] % 3 == 0)
     {
         const struct wn_wire_addr *a = &body.addr;
         struct nl_item item;
@@ -135,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 CHECK(item.u.addr.preferred_lft == a->preferred_lft && item.u.addr.valid_lft == a->valid_lft);
         }
     }
-    else
+    else if (data[0] % 3 == 1)
     {
         const struct wn_wire_route *r = &body.route;
         struct nl_item item;
@@ -150,6 +170,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(!memcmp(item.u.route.dst, r->dst, 16) && !memcmp(item.u.route.gateway, r->gateway, 16));
             CHECK(item.u.route.oif == r->oif && item.u.route.metric == r->metric);
             CHECK(item.u.route.table == RT_TABLE_MAIN);
+        }
+    }
+    else
+    {
+        const struct wn_wire_neigh *n = &body.neigh;
+        struct nl_item item;
+        int resolve;
+
+        len = nl_request_neigh(buf, op, n, seq);
+        CHECK(!!len == neigh_allowed(op, n));
+        if (len)
+        {
+            /* A request to resolve names no state: the parser, like the kernel, reports no such entry. */
+            resolve = op != WN_WIRE_OP_DEL && !n->lladdr_len;
+            item = check_message_count(buf, len, op == WN_WIRE_OP_DEL ? RTM_DELNEIGH : RTM_NEWNEIGH, seq, !resolve);
+            if (!resolve)
+            {
+                CHECK(item.type == WN_WIRE_NEIGH && item.op == (op == WN_WIRE_OP_DEL ? WN_WIRE_OP_DEL : WN_WIRE_OP_ADD));
+                CHECK(item.u.neigh.family == n->family && item.u.neigh.ifindex == n->ifindex);
+                CHECK(!memcmp(item.u.neigh.addr, n->addr, 16) && item.u.neigh.state == n->state);
+                CHECK(item.u.neigh.lladdr_len == n->lladdr_len && !memcmp(item.u.neigh.lladdr, n->lladdr, 32));
+            }
         }
     }
     free(buf);

@@ -15,10 +15,10 @@
 #include "state.h"
 #include "check.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, TABLES };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_NEIGH, TABLES };
 
 static const uint32_t table_bits[TABLES] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
-                                             WN_TABLE_HINT };
+                                             WN_TABLE_HINT, WN_TABLE_NEIGH };
 
 union body
 {
@@ -27,6 +27,7 @@ union body
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_neigh neigh;
 };
 
 struct shadow_entry
@@ -66,8 +67,12 @@ static int same_key(int t, const union body *a, const union body *b)
         return a->route.wire.family == b->route.wire.family && a->route.wire.dst_len == b->route.wire.dst_len
                && !memcmp(a->route.wire.dst, b->route.wire.dst, 16)
                && !memcmp(a->route.wire.gateway, b->route.wire.gateway, 16)
-               && a->route.wire.oif == b->route.wire.oif && a->route.wire.metric == b->route.wire.metric;
+               && a->route.wire.oif == b->route.wire.oif && a->route.wire.metric == b->route.wire.metric
+               && a->route.wire.table == b->route.wire.table;
     case T_HINT: return a->hint.wire.ifindex == b->hint.wire.ifindex;
+    case T_NEIGH:
+        return a->neigh.wire.family == b->neigh.wire.family && a->neigh.wire.ifindex == b->neigh.wire.ifindex
+               && !memcmp(a->neigh.wire.addr, b->neigh.wire.addr, 16);
     }
     return !strcmp(a->device.devpath, b->device.devpath);
 }
@@ -85,6 +90,11 @@ static int same_state(int t, const union body *a, const union body *b)
     case T_ROUTE:
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire)) && a->route.luid == b->route.luid;
     case T_HINT: return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
+    case T_NEIGH:
+        /* Ages count up by themselves. */
+        return a->neigh.wire.state == b->neigh.wire.state && a->neigh.wire.flags == b->neigh.wire.flags
+               && a->neigh.wire.type == b->neigh.wire.type && a->neigh.wire.lladdr_len == b->neigh.wire.lladdr_len
+               && !memcmp(a->neigh.wire.lladdr, b->neigh.wire.lladdr, 32) && a->neigh.luid == b->neigh.luid;
     }
     return a->device.wire.ifindex == b->device.wire.ifindex;
 }
@@ -96,6 +106,7 @@ static uint64_t luid_of(int t, const union body *b)
     case T_LINK: return b->link.luid;
     case T_ADDR: return b->addr.luid;
     case T_ROUTE: return b->route.luid;
+    case T_NEIGH: return b->neigh.luid;
     }
     return 0;
 }

@@ -175,6 +175,7 @@ static void wire_seeds(void)
     struct wn_wire_dump dump = { WN_TABLE_ALL };
     struct wn_wire_set_addr set_addr;
     struct wn_wire_set_route set_route;
+    struct wn_wire_set_neigh set_neigh;
     unsigned int n = 0;
     size_t i, next = 0, mark;
 
@@ -243,6 +244,22 @@ static void wire_seeds(void)
             put(&s, WN_WIRE_SET_ROUTE, WN_WIRE_OP_DEL, &set_route, NULL, 0);
         }
     }
+    /* Version 5: a neighbour set by hand, asked to resolve, deleted. */
+    memset(&set_neigh, 0, sizeof(set_neigh));
+    set_neigh.id = 77;
+    set_neigh.neigh.family = 4;
+    set_neigh.neigh.ifindex = 2;
+    set_neigh.neigh.addr[0] = 10;
+    set_neigh.neigh.addr[3] = 5;
+    set_neigh.neigh.state = 0x80;
+    set_neigh.neigh.lladdr_len = 6;
+    set_neigh.neigh.lladdr[0] = 2;
+    put(&s, WN_WIRE_SET_NEIGH, WN_WIRE_OP_ADD, &set_neigh, NULL, 0);
+    set_neigh.neigh.state = 0;
+    set_neigh.neigh.lladdr_len = 0;
+    set_neigh.neigh.lladdr[0] = 0;
+    put(&s, WN_WIRE_SET_NEIGH, WN_WIRE_OP_CHANGE, &set_neigh, NULL, 0);
+    put(&s, WN_WIRE_SET_NEIGH, WN_WIRE_OP_DEL, &set_neigh, NULL, 0);
     save("wire", "requests", n++, s.bytes, s.len);
 }
 
@@ -273,6 +290,13 @@ static void request_seeds(void)
             item.u.route.table = 0;
             body = sizeof(item.u.route);
             seed[0] = 1;
+        }
+        else if (item.type == WN_WIRE_NEIGH)
+        {
+            item.u.neigh.flags = item.u.neigh.type = 0;
+            item.u.neigh.confirmed = item.u.neigh.updated = 0;
+            body = sizeof(item.u.neigh);
+            seed[0] = 2;
         }
         else continue;
         for (j = 0; j < sizeof(ops) / sizeof(ops[0]); j++)

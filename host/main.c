@@ -198,14 +198,32 @@ static int sw_change(struct helper *h, const struct wn_wire_record *rec)
  * returns, the DLL's view already holds the change. */
 static int change(struct helper *h, const struct wn_wire_record *rec)
 {
+    static const char *const ops[] = { "?", "add", "change", "delete" };
     struct wn_wire_reply reply;
-    const void *body = rec->type == WN_WIRE_SET_ADDR ? (const void *)&rec->u.set_addr.addr
-                                                     : (const void *)&rec->u.set_route.route;
+    const char *what;
+    const void *body;
 
-    reply.id = rec->type == WN_WIRE_SET_ADDR ? rec->u.set_addr.id : rec->u.set_route.id;
+    switch (rec->type)
+    {
+    case WN_WIRE_SET_ADDR:
+        what = "address";
+        body = &rec->u.set_addr.addr;
+        reply.id = rec->u.set_addr.id;
+        break;
+    case WN_WIRE_SET_ROUTE:
+        what = "route";
+        body = &rec->u.set_route.route;
+        reply.id = rec->u.set_route.id;
+        break;
+    default:
+        what = "neighbour";
+        body = &rec->u.set_neigh.neigh;
+        reply.id = rec->u.set_neigh.id;
+        break;
+    }
     reply.result = nl_change(h->nl, rec->type, rec->op, body);
-    trace("%s %s request %u: result %u\n", rec->type == WN_WIRE_SET_ADDR ? "address" : "route",
-          rec->op == WN_WIRE_OP_ADD ? "add" : "delete", reply.id, reply.result);
+    trace("%s %s request %u: result %u\n", what, ops[rec->op <= WN_WIRE_OP_DEL ? rec->op : 0], reply.id,
+          reply.result);
     if (nl_read_events(h->nl, h->out)) return -1;
     return output_record(h->out, WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
 }
@@ -234,6 +252,7 @@ static int serve_requests(struct helper *h)
             break;
         case WN_WIRE_SET_ADDR:
         case WN_WIRE_SET_ROUTE:
+        case WN_WIRE_SET_NEIGH:
             if (change(h, &rec)) return -1;
             break;
         case WN_WIRE_SW_CREATE:

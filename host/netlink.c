@@ -107,7 +107,7 @@ struct nl *nl_open(void)
     nl->dump_fd = -1;
     /* Subscribed before the first dump: a change made while we dump is queued here, not lost. */
     nl->ev_fd = open_socket(SOCK_NONBLOCK, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
-                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | 1u << (RTNLGRP_IPV4_NETCONF - 1)
+                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_NEIGH | 1u << (RTNLGRP_IPV4_NETCONF - 1)
                             | 1u << (RTNLGRP_IPV6_NETCONF - 1), 1, NULL);
     if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0) return nl;
     err = errno;
@@ -176,7 +176,8 @@ static int send_dump_request(struct nl *nl, uint16_t type, uint8_t family, uint3
     struct sockaddr_nl kernel;
     size_t body = type == RTM_GETLINK ? sizeof(struct ifinfomsg)
                 : type == RTM_GETADDR ? sizeof(struct ifaddrmsg)
-                : type == RTM_GETNETCONF ? sizeof(struct netconfmsg) : sizeof(struct rtmsg);
+                : type == RTM_GETNETCONF ? sizeof(struct netconfmsg)
+                : type == RTM_GETNEIGH ? sizeof(struct ndmsg) : sizeof(struct rtmsg);
     ssize_t n;
 
     memset(&req, 0, sizeof(req));
@@ -205,7 +206,8 @@ uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body)
     struct sockaddr_nl kernel;
     uint32_t seq = ++nl->seq;
     size_t len = type == WN_WIRE_SET_ADDR ? nl_request_addr(req.bytes, op, body, seq)
-               : type == WN_WIRE_SET_ROUTE ? nl_request_route(req.bytes, op, body, seq) : 0;
+               : type == WN_WIRE_SET_ROUTE ? nl_request_route(req.bytes, op, body, seq)
+               : type == WN_WIRE_SET_NEIGH ? nl_request_neigh(req.bytes, op, body, seq) : 0;
     ssize_t n;
 
     if (!len) return WN_RESULT_INVALID;
@@ -390,6 +392,8 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
         { WN_TABLE_ADDR, RTM_GETADDR, AF_INET6 },
         { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET },
         { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET6 },
+        { WN_TABLE_NEIGH, RTM_GETNEIGH, AF_INET },
+        { WN_TABLE_NEIGH, RTM_GETNEIGH, AF_INET6 },
     };
     size_t i, j;
 
@@ -433,6 +437,7 @@ struct event_ctx
     struct nl *nl;
     struct output *out;
     int routes_in_doubt;
+    int neighbours_in_doubt;
 };
 
 static int on_event(void *ctx_, const struct nl_item *item_)
@@ -454,12 +459,14 @@ static int on_event(void *ctx_, const struct nl_item *item_)
     if (item->type == WN_WIRE_LINK || item->replace
         || (item->type == WN_WIRE_ADDR && item->op == WN_WIRE_OP_DEL && item->u.addr.family == 4))
         ctx->routes_in_doubt = 1;
+    /* A link going down or away flushes its neighbours, and not every kernel says so for each of them. */
+    if (item->type == WN_WIRE_LINK) ctx->neighbours_in_doubt = 1;
     return output_record(ctx->out, item->type, item->op, &item->u, NULL, 0) ? 1 : 0;
 }
 
 int nl_read_events(struct nl *nl, struct output *out)
 {
-    struct event_ctx ctx = { nl, out, 0 };
+    struct event_ctx ctx = { nl, out, 0, 0 };
     int lost = 0;
 
     for (;;)
@@ -503,6 +510,8 @@ int nl_read_events(struct nl *nl, struct output *out)
         nl->resyncs++;
         return resync(nl, out, NL_TABLES);
     }
-    if (ctx.routes_in_doubt) return resync(nl, out, WN_TABLE_ROUTE);
+    if (ctx.routes_in_doubt || ctx.neighbours_in_doubt)
+        return resync(nl, out, (ctx.routes_in_doubt ? WN_TABLE_ROUTE : 0)
+                               | (ctx.neighbours_in_doubt ? WN_TABLE_NEIGH : 0));
     return 0;
 }

@@ -1,4 +1,4 @@
-/* rtnetlink: links, addresses and routes, from dumps and from the kernel's change events.
+/* rtnetlink: links, addresses, routes and neighbours, from dumps and from the kernel's change events.
  *
  * Two sockets: one subscribed to the link, address and route groups (events), one for dumps, one request at a
  * time.  The event socket is subscribed when opened, before the first dump, so no change falls in between. */
@@ -10,7 +10,7 @@
 #include "output.h"
 
 /* The tables this module reports. */
-#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE)
+#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE | WN_TABLE_NEIGH)
 
 struct nl;
 
@@ -37,7 +37,7 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables);
  * failed. */
 int nl_read_events(struct nl *nl, struct output *out);
 
-/* Carries out a change request (WN_WIRE_SET_ADDR or WN_WIRE_SET_ROUTE, body the request's address or route)
+/* Carries out a change request (WN_WIRE_SET_ADDR, SET_ROUTE or SET_NEIGH, body the request's object)
  * on the dump socket, between dumps, and waits for the kernel's answer.  Returns an enum wn_wire_result.  The
  * change's own events are queued on the event socket by the time it returns: read them before replying. */
 uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body);

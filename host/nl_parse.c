@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if.h>
+#include <linux/neighbour.h>
 #include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -213,9 +214,19 @@ static int parse_route(const uint8_t *p, size_t len, uint16_t op, uint16_t nlfla
     /* rtm_table holds 8 bits; tables past 255 (VRFs) are only in RTA_TABLE. */
     if ((r = attr_u32(&tb, RTA_TABLE, &table)) < 0) return r;
     if (!r) table = rtm.rtm_table;
-    if (table != RT_TABLE_MAIN) return 0;
-    /* Address-like entries are no forwarding routes: Windows lists none of them. */
-    switch (rtm.rtm_type)
+    /* Windows lists in one table what Linux splits in two: besides the forwarding routes (Linux's main table) it
+     * shows, on each interface, the host route of every address (127.0.0.1/32 and 127.0.0.0/8 on loopback), the
+     * subnet broadcast addresses and IPv6's ff00::/8, all with an unspecified next hop.  Linux keeps exactly
+     * these in its local table, as RTN_LOCAL, RTN_BROADCAST and RTN_MULTICAST entries of the interface.  Its
+     * local anycast entries (an IPv6 subnet's router anycast address) have no Windows row, nor have routes of
+     * other tables (policy routing, VRFs): Windows has no such tables.  The main table's address-like entries
+     * (a multicast route added by hand) are not forwarding routes either. */
+    if (table == RT_TABLE_LOCAL)
+    {
+        if (rtm.rtm_type != RTN_LOCAL && rtm.rtm_type != RTN_BROADCAST && rtm.rtm_type != RTN_MULTICAST) return 0;
+    }
+    else if (table != RT_TABLE_MAIN) return 0;
+    else switch (rtm.rtm_type)
     {
     case RTN_LOCAL: case RTN_BROADCAST: case RTN_ANYCAST: case RTN_MULTICAST:
         return 0;
@@ -241,6 +252,62 @@ static int parse_route(const uint8_t *p, size_t len, uint16_t op, uint16_t nlfla
     }
     if ((r = attr_bytes(&tb, RTA_GATEWAY, item.u.route.gateway, alen)) < 0) return r;
     if ((r = attr_u32(&tb, RTA_OIF, &item.u.route.oif)) < 0) return r;
+    return fn(ctx, &item);
+}
+
+/* IPv4 multicast and limited broadcast, IPv6 multicast. */
+static int multicast(uint8_t family, const uint8_t *a)
+{
+    if (family == 6) return a[0] == 0xff;
+    return (a[0] & 0xf0) == 0xe0 || (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
+}
+
+static int parse_neigh(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, void *ctx)
+{
+    struct ndmsg ndm;
+    struct nda_cacheinfo ci;
+    struct nl_item item;
+    struct attrs tb;
+    unsigned int maxlen;
+    size_t alen;
+    int r;
+
+    if (len < NLMSG_ALIGN(sizeof(ndm))) return NL_PARSE_MALFORMED;
+    memcpy(&ndm, p, sizeof(ndm));
+    memset(&item, 0, sizeof(item));
+    /* Bridge forwarding entries (AF_BRIDGE) share these messages. */
+    if (!family_info(ndm.ndm_family, &item.u.neigh.family, &alen, &maxlen)) return 0;
+    if (ndm.ndm_ifindex <= 0) return NL_PARSE_MALFORMED;
+    /* Proxy entries answer for others; Windows' neighbour table has no such thing. */
+    if (ndm.ndm_flags & NTF_PROXY) return 0;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(ndm)), len - NLMSG_ALIGN(sizeof(ndm)), &tb))) return r;
+    if ((r = attr_bytes(&tb, NDA_DST, item.u.neigh.addr, alen)) < 0) return r;
+    if (!r) return NL_PARSE_MALFORMED;
+
+    /* Entries the kernel makes without a word: for multicast and broadcast addresses, mapped by rule (NOARP),
+     * and fresh ones no lookup has used yet (NONE).  Only what the kernel reports can be kept exact.  A deletion
+     * always counts, whatever state the entry died in. */
+    if (multicast(item.u.neigh.family, item.u.neigh.addr)) return 0;
+    if (ndm.ndm_state == NUD_NONE && op != WN_WIRE_OP_DEL) return 0;
+
+    item.type = WN_WIRE_NEIGH;
+    item.op = op;
+    item.u.neigh.ifindex = (uint32_t)ndm.ndm_ifindex;
+    item.u.neigh.state = ndm.ndm_state;
+    item.u.neigh.flags = ndm.ndm_flags;
+    item.u.neigh.type = ndm.ndm_type;
+    if (tb.data[NDA_LLADDR])
+    {
+        if (tb.len[NDA_LLADDR] > sizeof(item.u.neigh.lladdr)) return NL_PARSE_MALFORMED;
+        item.u.neigh.lladdr_len = (uint8_t)tb.len[NDA_LLADDR];
+        memcpy(item.u.neigh.lladdr, tb.data[NDA_LLADDR], tb.len[NDA_LLADDR]);
+    }
+    if ((r = attr_bytes(&tb, NDA_CACHEINFO, &ci, sizeof(ci))) < 0) return r;
+    if (r)
+    {
+        item.u.neigh.confirmed = ci.ndm_confirmed;
+        item.u.neigh.updated = ci.ndm_updated;
+    }
     return fn(ctx, &item);
 }
 
@@ -291,6 +358,8 @@ int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
     case RTM_DELADDR: return parse_addr(p, plen, WN_WIRE_OP_DEL, fn, ctx);
     case RTM_NEWROUTE: return parse_route(p, plen, WN_WIRE_OP_ADD, nlh.nlmsg_flags, fn, ctx);
     case RTM_DELROUTE: return parse_route(p, plen, WN_WIRE_OP_DEL, nlh.nlmsg_flags, fn, ctx);
+    case RTM_NEWNEIGH: return parse_neigh(p, plen, WN_WIRE_OP_ADD, fn, ctx);
+    case RTM_DELNEIGH: return parse_neigh(p, plen, WN_WIRE_OP_DEL, fn, ctx);
     case RTM_NEWNETCONF: return parse_netconf(p, plen, fn, ctx);
     }
     return 0;

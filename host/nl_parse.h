@@ -16,7 +16,7 @@
 /* One object a message reports. */
 struct nl_item
 {
-    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR, WN_WIRE_ROUTE or NL_ITEM_NETCONF */
+    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR, WN_WIRE_ROUTE, WN_WIRE_NEIGH or NL_ITEM_NETCONF */
     uint16_t op;             /* WN_WIRE_OP_ADD for RTM_NEW*, WN_WIRE_OP_DEL for RTM_DEL*: whether a NEW is an add
                               * or a change is known only to the output, which remembers what it sent */
     uint8_t  replace;        /* RTM_NEWROUTE with NLM_F_REPLACE: the kernel sends no DEL for the route it replaced */
@@ -25,6 +25,7 @@ struct nl_item
         struct wn_wire_link link;
         struct wn_wire_addr addr;
         struct wn_wire_route route;
+        struct wn_wire_neigh neigh;
         struct
         {
             int32_t ifindex;     /* < 0: "all" or "default", not a link */
@@ -40,7 +41,7 @@ typedef int (*nl_item_fn)(void *ctx, const struct nl_item *item);
 /* Parses the netlink message at msg, of which len bytes are readable (nlmsg_len may be less: the rest belongs
  * to the next message).  A multipath route reports one object per next hop, as Windows lists them.
  * Returns 0 when done (including messages that report nothing: other message types, bridge and wireless notices,
- * routes outside the main table, cloned routes, families other than IPv4/IPv6), NL_PARSE_MALFORMED when a length
+ * routes Windows would not list (host/nl_parse.c), cloned routes, proxy and bridge neighbour entries, families other than IPv4/IPv6), NL_PARSE_MALFORMED when a length
  * or a field is wrong (nothing is read beyond msg + len), or the callback's nonzero return. */
 int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx);
 

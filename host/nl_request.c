@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -160,6 +161,49 @@ size_t nl_request_route(uint8_t *buf, uint16_t op, const struct wn_wire_route *r
     if (!on_link) put_attr(&m, RTA_GATEWAY, r->gateway, size);
     put_attr(&m, RTA_OIF, &r->oif, sizeof(r->oif));
     put_attr(&m, RTA_PRIORITY, &r->metric, sizeof(r->metric));
+    return end(&m);
+}
+
+size_t nl_request_neigh(uint8_t *buf, uint16_t op, const struct wn_wire_neigh *n, uint32_t seq)
+{
+    struct ndmsg ndm;
+    struct msg m;
+    size_t size;
+    int resolve = 0;
+
+    if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL) return 0;
+    /* The kernel's index is a signed int. */
+    if ((n->family != 4 && n->family != 6) || !n->ifindex || n->ifindex > 0x7fffffffu) return 0;
+    if (n->flags || n->type || !all_zero(n->reserved, sizeof(n->reserved)) || n->confirmed || n->updated) return 0;
+    size = addr_size(n->family);
+    if (!unicast(n->family, n->addr) || !all_zero(n->addr + size, sizeof(n->addr) - size)) return 0;
+    if (n->lladdr_len > sizeof(n->lladdr) || !all_zero(n->lladdr + n->lladdr_len, sizeof(n->lladdr) - n->lladdr_len))
+        return 0;
+    if (op == WN_WIRE_OP_DEL)
+    {
+        if (n->lladdr_len || n->state) return 0;
+    }
+    else if (!n->lladdr_len)
+    {
+        /* No link-layer address: only a request to resolve the address. */
+        if (op != WN_WIRE_OP_CHANGE || n->state != NUD_NONE) return 0;
+        resolve = 1;
+    }
+    else if (n->state != NUD_PERMANENT && n->state != NUD_NOARP && n->state != NUD_REACHABLE
+             && n->state != NUD_STALE)
+        return 0;
+
+    if (op == WN_WIRE_OP_DEL) begin(&m, buf, RTM_DELNEIGH, 0, seq);
+    else begin(&m, buf, RTM_NEWNEIGH, NLM_F_CREATE | (op == WN_WIRE_OP_ADD ? NLM_F_EXCL : NLM_F_REPLACE), seq);
+    memset(&ndm, 0, sizeof(ndm));
+    ndm.ndm_family = n->family == 4 ? AF_INET : AF_INET6;
+    ndm.ndm_ifindex = (int)n->ifindex;
+    ndm.ndm_state = n->state;
+    /* NTF_USE makes the kernel send a solicitation for the entry, as traffic to it would. */
+    if (resolve) ndm.ndm_flags = NTF_USE;
+    put(&m, &ndm, sizeof(ndm));
+    put_attr(&m, NDA_DST, n->addr, size);
+    if (n->lladdr_len) put_attr(&m, NDA_LLADDR, n->lladdr, n->lladdr_len);
     return end(&m);
 }
 

@@ -1,4 +1,4 @@
-/* Change requests from the DLL (WN_WIRE_SET_ADDR, WN_WIRE_SET_ROUTE) checked and turned into rtnetlink
+/* Change requests from the DLL (WN_WIRE_SET_ADDR, WN_WIRE_SET_ROUTE, WN_WIRE_SET_NEIGH) checked and turned into rtnetlink
  * messages: pure functions, tested natively; netlink.c sends them. */
 #ifndef WN_HOST_NL_REQUEST_H
 #define WN_HOST_NL_REQUEST_H
@@ -16,6 +16,7 @@
  * (WN_RESULT_INVALID: nothing is sent). */
 size_t nl_request_addr(uint8_t *buf, uint16_t op, const struct wn_wire_addr *addr, uint32_t seq);
 size_t nl_request_route(uint8_t *buf, uint16_t op, const struct wn_wire_route *route, uint32_t seq);
+size_t nl_request_neigh(uint8_t *buf, uint16_t op, const struct wn_wire_neigh *neigh, uint32_t seq);
 
 /* What the kernel's answer (0 or an errno) means for the DLL. */
 uint32_t nl_request_result(int err);

@@ -21,7 +21,7 @@ struct table
 };
 
 /* Indexed by record type, in the order of the WN_TABLE_* bits: table i holds the objects of bit 1 << i. */
-#define NTABLES 4
+#define NTABLES 6    /* 4: hints, which have no filter */
 
 struct seen
 {
@@ -44,6 +44,7 @@ static int table_index(uint16_t type)
     case WN_WIRE_ADDR: return 1;
     case WN_WIRE_ROUTE: return 2;
     case WN_WIRE_DEVICE: return 3;
+    case WN_WIRE_NEIGH: return 5;
     }
     return -1;
 }
@@ -55,6 +56,7 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_LINK: return sizeof(struct wn_wire_link);
     case WN_WIRE_ADDR: return sizeof(struct wn_wire_addr);
     case WN_WIRE_ROUTE: return sizeof(struct wn_wire_route);
+    case WN_WIRE_NEIGH: return sizeof(struct wn_wire_neigh);
     }
     return sizeof(struct wn_wire_device);
 }
@@ -103,6 +105,15 @@ static int make_key(uint16_t type, const uint8_t *data, size_t props_len, struct
         key_put(key, &route.table, sizeof(route.table));
         return 0;
     }
+    case WN_WIRE_NEIGH:
+    {
+        struct wn_wire_neigh neigh;
+        memcpy(&neigh, data, sizeof(neigh));
+        key_put(key, &neigh.family, 1);
+        key_put(key, &neigh.ifindex, sizeof(neigh.ifindex));
+        key_put(key, neigh.addr, sizeof(neigh.addr));
+        return 0;
+    }
     default:
     {
         const char *devpath = wn_wire_prop((const char *)data + sizeof(struct wn_wire_device), props_len, "DEVPATH");
@@ -145,6 +156,17 @@ static int addr_same(const uint8_t *a_data, const uint8_t *b_data)
     if (lifetime_kind(a.preferred_lft) != lifetime_kind(b.preferred_lft)) return 0;
     if (lifetime_kind(a.valid_lft) != lifetime_kind(b.valid_lft)) return 0;
     a.preferred_lft = b.preferred_lft = a.valid_lft = b.valid_lft = 0;
+    return !memcmp(&a, &b, sizeof(a));
+}
+
+/* A neighbour's ages grow by themselves: only its state, flags and link-layer address are news. */
+static int neigh_same(const uint8_t *a_data, const uint8_t *b_data)
+{
+    struct wn_wire_neigh a, b;
+
+    memcpy(&a, a_data, sizeof(a));
+    memcpy(&b, b_data, sizeof(b));
+    a.confirmed = b.confirmed = a.updated = b.updated = 0;
     return !memcmp(&a, &b, sizeof(a));
 }
 
@@ -193,6 +215,7 @@ static int same(uint16_t type, const struct entry *e, const uint8_t *data, size_
     switch (type)
     {
     case WN_WIRE_ADDR: return addr_same(e->data, data);
+    case WN_WIRE_NEIGH: return neigh_same(e->data, data);
     case WN_WIRE_DEVICE: return device_same(e->data, e->len, data, len);
     }
     return e->len == len && !memcmp(e->data, data, len);

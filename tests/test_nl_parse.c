@@ -9,6 +9,7 @@
 #include <linux/if_arp.h>
 #include <linux/netconf.h>
 #include <linux/netlink.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
 #include "nl_parse.h"
@@ -232,18 +233,35 @@ static void test_dump_routes(void)
     struct items *items = malloc(sizeof(*items));
     uint32_t veth0 = ifindex_of("wnveth0"), veth1 = ifindex_of("wnveth1");
     const struct nl_item *it;
-    int i;
+    int i, main_routes;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(items);
     CU_ASSERT_EQUAL(parse_all(&f4, items), 0);
-    for (i = 0; i < items->count; i++)
+    for (i = main_routes = 0; i < items->count; i++)
     {
-        CU_ASSERT_EQUAL(items->v[i].u.route.table, RT_TABLE_MAIN);
-        CU_ASSERT(items->v[i].u.route.type == RTN_UNICAST || items->v[i].u.route.type == RTN_BLACKHOLE);
+        const struct wn_wire_route *r = &items->v[i].u.route;
+
+        if (r->table == RT_TABLE_MAIN)
+        {
+            CU_ASSERT(r->type == RTN_UNICAST || r->type == RTN_BLACKHOLE);
+            main_routes++;
+        }
+        else
+        {
+            CU_ASSERT_EQUAL(r->table, RT_TABLE_LOCAL);
+            CU_ASSERT(r->type == RTN_LOCAL || r->type == RTN_BROADCAST);
+        }
     }
-    /* Main table only: 10.9.0.2/32, 100.64/10 twice (two next hops), 192.0.2/24, 198.18/15, 198.51.100/24,
-     * 203.0.113/24.  The local table's entries and the route of table 100 are skipped. */
-    CU_ASSERT_EQUAL(items->count, 7);
+    /* The main table: 10.9.0.2/32, 100.64/10 twice (two next hops), 192.0.2/24, 198.18/15, 198.51.100/24,
+     * 203.0.113/24.  The route of table 100 is skipped. */
+    CU_ASSERT_EQUAL(main_routes, 7);
+    CU_ASSERT_EQUAL(items->count, 13);
+    /* Of the local table, what Windows lists too: each address's host route, 127.0.0.0/8, broadcasts. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "127.0.0.0", 8, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_LOCAL);
+    CU_ASSERT_EQUAL(it->u.route.table, RT_TABLE_LOCAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "127.0.0.1", 32, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_LOCAL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "198.51.100.0", 24, 0));
     CU_ASSERT(ip_equal(it->u.route.gateway, "192.0.2.254"));
     CU_ASSERT_EQUAL(it->u.route.oif, veth0);
@@ -277,9 +295,13 @@ static void test_dump_routes(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "2001:db8::", 64, 0));
     CU_ASSERT_EQUAL(it->u.route.metric, 256);
     CU_ASSERT_EQUAL(it->u.route.protocol, RTPROT_KERNEL);
-    /* Local and multicast entries (table local) are not forwarding routes. */
-    CU_ASSERT_PTR_NULL(find_route(items, WN_WIRE_OP_ADD, "ff00::", 8, 0));
-    CU_ASSERT_PTR_NULL(find_route(items, WN_WIRE_OP_ADD, "2001:db8::1", 128, 0));
+    /* The local table's local and multicast entries are Windows routes of their interface. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "ff00::", 8, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_MULTICAST);
+    CU_ASSERT_EQUAL(it->u.route.table, RT_TABLE_LOCAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_route(items, WN_WIRE_OP_ADD, "2001:db8::1", 128, 0));
+    CU_ASSERT_EQUAL(it->u.route.type, RTN_LOCAL);
+    for (i = 0; i < items->count; i++) CU_ASSERT(items->v[i].u.route.type != RTN_ANYCAST);
     free(items);
     free(f4.data);
     free(f6.data);
@@ -790,9 +812,110 @@ static void test_framing(void)
         CU_ASSERT(r == 0 || r == 42);
         CU_ASSERT_EQUAL(calls - before, r == 42);
     }
-    CU_ASSERT_EQUAL(calls, 6);
+    /* Six messages of the main table (one with both hops) and six of the local table. */
+    CU_ASSERT_EQUAL(calls, 12);
     free(items);
     free(f.data);
+}
+
+static void test_neigh_attributes(void)
+{
+    struct items *items = malloc(sizeof(*items));
+    struct msg m;
+    struct ndmsg ndm;
+    struct nda_cacheinfo ci = { 150, 20, 3000, 0 };
+    unsigned char dst[4] = { 10, 87, 0, 5 }, mac[6] = { 2, 0, 0x5e, 0x10, 0, 5 }, mcast[4] = { 224, 0, 0, 22 };
+    unsigned char v6[16] = { 0xfe, 0x80, [15] = 9 }, all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+    memset(&ndm, 0, sizeof(ndm));
+    ndm.ndm_family = AF_INET;
+    ndm.ndm_ifindex = 4;
+    ndm.ndm_state = NUD_REACHABLE;
+    ndm.ndm_flags = NTF_ROUTER;
+    ndm.ndm_type = RTN_UNICAST;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, dst, 4);
+    msg_attr(&m, NDA_LLADDR, mac, 6);
+    msg_attr(&m, NDA_CACHEINFO, &ci, sizeof(ci));
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].type, WN_WIRE_NEIGH);
+    CU_ASSERT_EQUAL(items->v[0].op, WN_WIRE_OP_ADD);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.family, 4);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.ifindex, 4);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.state, NUD_REACHABLE);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.flags, NTF_ROUTER);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.lladdr_len, 6);
+    CU_ASSERT_EQUAL(memcmp(items->v[0].u.neigh.lladdr, mac, 6), 0);
+    CU_ASSERT_EQUAL(memcmp(items->v[0].u.neigh.addr, dst, 4), 0);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.confirmed, 150);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.updated, 3000);
+
+    /* An incomplete IPv6 entry has no link-layer address yet; its deletion is reported whatever its state. */
+    ndm.ndm_family = AF_INET6;
+    ndm.ndm_state = NUD_INCOMPLETE;
+    ndm.ndm_flags = 0;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, v6, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.lladdr_len, 0);
+    ndm.ndm_state = NUD_NONE;
+    msg_init(&m, RTM_DELNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, v6, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].op, WN_WIRE_OP_DEL);
+
+    /* What the kernel makes without a word is left out: a fresh unused entry, multicast mappings, proxies,
+     * bridge entries. */
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, v6, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+    ndm.ndm_state = NUD_NOARP;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, all_nodes, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+    ndm.ndm_family = AF_INET;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, mcast, 4);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+    ndm.ndm_state = NUD_PERMANENT;
+    ndm.ndm_flags = NTF_PROXY;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, dst, 4);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+    ndm.ndm_flags = 0;
+    ndm.ndm_family = AF_BRIDGE;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_LLADDR, mac, 6);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+
+    /* Malformed: no destination, a destination of the wrong size, a link-layer address too long, no index. */
+    ndm.ndm_family = AF_INET;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, v6, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    {
+        unsigned char longer[40] = { 0 };
+        msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+        msg_attr(&m, NDA_DST, dst, 4);
+        msg_attr(&m, NDA_LLADDR, longer, sizeof(longer));
+        CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    }
+    ndm.ndm_ifindex = 0;
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, dst, 4);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    free(items);
 }
 
 void register_nl_parse_tests(void)
@@ -809,6 +932,7 @@ void register_nl_parse_tests(void)
         { "netconf (forwarding)", test_netconf },
         { "route attributes", test_route_attributes },
         { "framing", test_framing },
+        { "neighbour attributes", test_neigh_attributes },
         CU_TEST_INFO_NULL,
     };
     unit_add_suite("nl_parse", tests);

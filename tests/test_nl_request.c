@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -199,6 +200,100 @@ static void test_route_rules(void)
     CU_ASSERT_NOT_EQUAL(nl_request_route(buf, WN_WIRE_OP_ADD, &r, 1), 0);
 }
 
+static struct wn_wire_neigh make_neigh(int family, const char *text, uint32_t ifindex, uint16_t state, int lladdr)
+{
+    struct wn_wire_neigh n;
+
+    memset(&n, 0, sizeof(n));
+    n.family = (uint8_t)family;
+    n.ifindex = ifindex;
+    n.state = state;
+    CU_ASSERT_FATAL(inet_pton(family == 4 ? AF_INET : AF_INET6, text, n.addr) == 1);
+    if (lladdr)
+    {
+        n.lladdr_len = 6;
+        memcpy(n.lladdr, "\x02\x00\x5e\x10\x00\x05", 6);
+    }
+    return n;
+}
+
+static void test_neigh_message(void)
+{
+    uint8_t buf[NL_REQUEST_MAX];
+    struct wn_wire_neigh n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 1);
+    const struct nlmsghdr *nlh = (const void *)buf;
+    const struct ndmsg *ndm = NLMSG_DATA(nlh);
+    size_t len, size;
+    const uint8_t *p;
+
+    len = nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 3);
+    CU_ASSERT_FATAL(len > 0 && len <= NL_REQUEST_MAX);
+    CU_ASSERT_EQUAL(nlh->nlmsg_type, RTM_NEWNEIGH);
+    CU_ASSERT_EQUAL(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+    CU_ASSERT_EQUAL(ndm->ndm_family, AF_INET);
+    CU_ASSERT_EQUAL(ndm->ndm_ifindex, 4);
+    CU_ASSERT_EQUAL(ndm->ndm_state, NUD_PERMANENT);
+    CU_ASSERT_EQUAL(ndm->ndm_flags, 0);
+    p = find_attr(buf, len, sizeof(*ndm), NDA_DST, &size);
+    CU_ASSERT_TRUE(p && size == 4 && !memcmp(p, n.addr, 4));
+    p = find_attr(buf, len, sizeof(*ndm), NDA_LLADDR, &size);
+    CU_ASSERT_TRUE(p && size == 6 && !memcmp(p, n.lladdr, 6));
+
+    /* A change replaces or creates. */
+    len = nl_request_neigh(buf, WN_WIRE_OP_CHANGE, &n, 4);
+    CU_ASSERT_EQUAL(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE);
+
+    /* Resolving: no link-layer address, NTF_USE. */
+    n = make_neigh(6, "fd00:87::5", 4, NUD_NONE, 0);
+    len = nl_request_neigh(buf, WN_WIRE_OP_CHANGE, &n, 5);
+    CU_ASSERT_FATAL(len > 0);
+    CU_ASSERT_EQUAL(ndm->ndm_flags, NTF_USE);
+    CU_ASSERT_EQUAL(ndm->ndm_family, AF_INET6);
+    CU_ASSERT_PTR_NULL(find_attr(buf, len, sizeof(*ndm), NDA_LLADDR, &size));
+
+    /* A delete names the address only. */
+    len = nl_request_neigh(buf, WN_WIRE_OP_DEL, &n, 6);
+    CU_ASSERT_EQUAL(nlh->nlmsg_type, RTM_DELNEIGH);
+    p = find_attr(buf, len, sizeof(*ndm), NDA_DST, &size);
+    CU_ASSERT_TRUE(p && size == 16 && !memcmp(p, n.addr, 16));
+}
+
+static void test_neigh_rules(void)
+{
+    uint8_t buf[NL_REQUEST_MAX];
+    struct wn_wire_neigh n;
+
+    n = make_neigh(4, "10.87.0.5", 0, NUD_PERMANENT, 1);       /* no interface */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "224.0.0.5", 4, NUD_PERMANENT, 1);       /* multicast */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(6, "::", 4, NUD_PERMANENT, 1);              /* unspecified */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 0);       /* ADD without a link-layer address */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_NONE, 0);            /* resolving is a CHANGE, not an ADD */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_INCOMPLETE, 1);      /* a state only the kernel sets */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 1);
+    n.flags = NTF_ROUTER;                                      /* flags are the helper's */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 1);
+    n.confirmed = 1;
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 1);
+    n.addr[4] = 1;                                             /* bytes past an IPv4 address */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 1);
+    n.lladdr[20] = 1;                                          /* bytes past the link-layer address */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_PERMANENT, 1);       /* a delete carries no address or state */
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_DEL, &n, 1), 0);
+    CU_ASSERT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_NONE, &n, 1), 0);
+    n = make_neigh(4, "10.87.0.5", 4, NUD_STALE, 1);
+    CU_ASSERT_NOT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
+}
+
 static void test_results(void)
 {
     CU_ASSERT_EQUAL(nl_request_result(0), WN_RESULT_OK);
@@ -261,6 +356,8 @@ void register_nl_request_tests(void)
         { "address requests outside the rules are refused", test_addr_rules },
         { "route requests become RTM_NEWROUTE/RTM_DELROUTE", test_route_message },
         { "route requests outside the rules are refused", test_route_rules },
+        { "neighbour requests become RTM_NEWNEIGH/RTM_DELNEIGH", test_neigh_message },
+        { "neighbour requests outside the rules are refused", test_neigh_rules },
         { "kernel errors map to results", test_results },
         { "the kernel's answers in a private namespace (root)", test_kernel },
         CU_TEST_INFO_NULL,

@@ -48,13 +48,16 @@ struct table
 
 struct model
 {
-    struct table t[3];       /* links, addresses, routes */
+    struct table t[4];       /* links, addresses, routes, neighbours */
 };
 
 static int table_of(uint16_t type)
 {
-    return type == WN_WIRE_LINK ? 0 : type == WN_WIRE_ADDR ? 1 : type == WN_WIRE_ROUTE ? 2 : -1;
+    return type == WN_WIRE_LINK ? 0 : type == WN_WIRE_ADDR ? 1 : type == WN_WIRE_ROUTE ? 2
+         : type == WN_WIRE_NEIGH ? 3 : -1;
 }
+
+static const uint32_t model_bits[4] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_NEIGH };
 
 /* Keys as the wire documents them, written out independently of seen.c. */
 static int same_key(const struct wn_wire_record *a, const struct wn_wire_record *b)
@@ -66,6 +69,9 @@ static int same_key(const struct wn_wire_record *a, const struct wn_wire_record 
     case WN_WIRE_ADDR:
         return a->u.addr.family == b->u.addr.family && a->u.addr.ifindex == b->u.addr.ifindex
             && a->u.addr.prefixlen == b->u.addr.prefixlen && !memcmp(a->u.addr.addr, b->u.addr.addr, 16);
+    case WN_WIRE_NEIGH:
+        return a->u.neigh.family == b->u.neigh.family && a->u.neigh.ifindex == b->u.neigh.ifindex
+            && !memcmp(a->u.neigh.addr, b->u.neigh.addr, 16);
     default:
         return a->u.route.family == b->u.route.family && a->u.route.dst_len == b->u.route.dst_len
             && !memcmp(a->u.route.dst, b->u.route.dst, 16) && !memcmp(a->u.route.gateway, b->u.route.gateway, 16)
@@ -80,6 +86,13 @@ static int same_body(const struct wn_wire_record *a, const struct wn_wire_record
     {
     case WN_WIRE_LINK: return !memcmp(&a->u.link, &b->u.link, sizeof(a->u.link));
     case WN_WIRE_ADDR: return !memcmp(&a->u.addr, &b->u.addr, sizeof(a->u.addr));
+    case WN_WIRE_NEIGH:
+    {
+        /* Ages grow by themselves; the helper passes on the rest. */
+        struct wn_wire_neigh x = a->u.neigh, y = b->u.neigh;
+        x.confirmed = y.confirmed = x.updated = y.updated = 0;
+        return !memcmp(&x, &y, sizeof(x));
+    }
     default: return !memcmp(&a->u.route, &b->u.route, sizeof(a->u.route));
     }
 }
@@ -108,7 +121,7 @@ static void model_copy(struct model *dst, const struct model *src)
 {
     int i;
 
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
     {
         dst->t[i] = src->t[i];
         dst->t[i].v = malloc((src->t[i].count + 1) * sizeof(*src->t[i].v));
@@ -121,7 +134,7 @@ static void model_copy(struct model *dst, const struct model *src)
 static void model_free(struct model *m)
 {
     int i;
-    for (i = 0; i < 3; i++) free(m->t[i].v);
+    for (i = 0; i < 4; i++) free(m->t[i].v);
 }
 
 /* ---- the reader: decodes the stream and applies it ------------------------------------------------------ */
@@ -155,10 +168,11 @@ static void apply(struct reader *r, const struct wn_wire_record *rec)
         r->snapshot = rec->u.snapshot.tables;
         r->reason = rec->u.snapshot.reason;
         if (r->reason == WN_REASON_RESYNC && r->snapshot == NL_TABLES) r->full_resyncs++;
-        if (r->reason == WN_REASON_RESYNC && r->snapshot == WN_TABLE_ROUTE) r->route_resyncs++;
+        if (r->reason == WN_REASON_RESYNC && r->snapshot != NL_TABLES && (r->snapshot & WN_TABLE_ROUTE))
+            r->route_resyncs++;
         if (r->reason == WN_REASON_REQUEST) model_copy(&r->before_request, &r->model);
-        for (i = 0; i < 3; i++)
-            if (r->snapshot & (1u << i)) r->model.t[i].count = 0;
+        for (i = 0; i < 4; i++)
+            if (r->snapshot & model_bits[i]) r->model.t[i].count = 0;
         return;
     }
     if (rec->type == WN_WIRE_SNAPSHOT_END)
@@ -181,7 +195,7 @@ static void apply(struct reader *r, const struct wn_wire_record *rec)
         return;
     }
     t = &r->model.t[index];
-    if (r->snapshot & (1u << index))
+    if (r->snapshot & model_bits[index])
     {
         /* Inside a snapshot everything is an ADD.  A dump the kernel walks while the writer changes the table
          * may list an object twice; the DLL keeps one (state.c's apply_pending replaces it), and so must the
@@ -659,6 +673,7 @@ static void phase(struct phase_result *res, const char *name, struct nl *nl, str
     compare_tables("links", &r->before_request.t[0], &r->request.t[0]);
     compare_tables("addresses", &r->before_request.t[1], &r->request.t[1]);
     compare_tables("routes", &r->before_request.t[2], &r->request.t[2]);
+    compare_tables("neighbours", &r->before_request.t[3], &r->request.t[3]);
     check_addresses(w, &r->request.t[1]);
     printf("(%s: %u resyncs after lost events, %u route re-dumps, %u objects listed twice by a dump, %zu addresses, "
            "%zu routes) ", name, res->full, res->routes, res->doubled, r->request.t[1].count, r->request.t[2].count);

@@ -52,6 +52,11 @@ static void listener(void *ctx, uint32_t table, uint16_t op, const void *old_bod
     case WN_TABLE_DEVICE:
         ev.ifindex = ((const struct wn_state_device *)body)->wire.ifindex;
         break;
+    case WN_TABLE_NEIGH:
+        ev.ifindex = ((const struct wn_state_neigh *)body)->wire.ifindex;
+        ev.luid = ((const struct wn_state_neigh *)body)->luid;
+        ev.byte = ((const struct wn_state_neigh *)body)->wire.addr[3];
+        break;
     }
     if (n_events == cap_events)
     {
@@ -709,7 +714,104 @@ static void test_metric_change_in_snapshot(void)
     }
 }
 
+static struct wn_wire_record neigh_rec(uint16_t op, uint32_t ifindex, uint8_t n, uint16_t state)
+{
+    struct wn_wire_record r;
+
+    memset(&r, 0, sizeof(r));
+    r.type = WN_WIRE_NEIGH;
+    r.op = op;
+    r.u.neigh.family = 4;
+    r.u.neigh.ifindex = ifindex;
+    r.u.neigh.state = state;
+    r.u.neigh.addr[0] = 10;
+    r.u.neigh.addr[3] = n;
+    r.u.neigh.lladdr_len = 6;
+    r.u.neigh.lladdr[5] = n;
+    return r;
+}
+
+/* Neighbours: keyed by family, index and address; their ages are no change; they carry their link's LUID and go
+ * with it. */
+static void test_neighbours(void)
+{
+    struct wn_state *s = new_state();
+    struct wn_wire_record r;
+    struct wn_state_neigh key;
+    const struct wn_state_neigh *found;
+
+    initial(s);
+    n_events = 0;
+    r = neigh_rec(WN_WIRE_OP_ADD, 2, 7, 0x02);
+    r.u.neigh.confirmed = 10;
+    CU_ASSERT_EQUAL(apply(s, r), WN_STATE_OK);
+    CU_ASSERT_EQUAL_FATAL(n_events, 1);
+    expect(0, WN_TABLE_NEIGH, WN_WIRE_OP_ADD, 2);
+    CU_ASSERT_EQUAL(events[0].luid, (6ull << 48) | (2ull << 24));
+    /* Older by a second: the same entry. */
+    r.u.neigh.confirmed = 110;
+    CU_ASSERT_EQUAL(apply(s, r), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 1);
+    memset(&key, 0, sizeof(key));
+    key.wire = r.u.neigh;
+    found = wn_state_find(s, WN_TABLE_NEIGH, &key);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(found);
+    CU_ASSERT_EQUAL(found->wire.confirmed, 110);
+    /* Reachable to stale: a change. */
+    r.u.neigh.state = 0x04;
+    CU_ASSERT_EQUAL(apply(s, r), WN_STATE_OK);
+    CU_ASSERT_EQUAL_FATAL(n_events, 2);
+    expect(1, WN_TABLE_NEIGH, WN_WIRE_OP_CHANGE, 2);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_NEIGH), 1);
+    /* The link goes: its neighbour goes first. */
+    CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_DEL, 2, 1500)), WN_STATE_OK);
+    CU_ASSERT_FATAL(n_events >= 4);
+    CU_ASSERT_EQUAL(events[2].table, WN_TABLE_NEIGH);
+    CU_ASSERT_EQUAL(events[2].op, WN_WIRE_OP_DEL);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_NEIGH), 0);
+
+    /* A snapshot of neighbours alone diffs them alone. */
+    CU_ASSERT_EQUAL(apply(s, neigh_rec(WN_WIRE_OP_ADD, 1, 8, 0x80)), WN_STATE_OK);
+    n_events = 0;
+    CU_ASSERT_EQUAL(apply(s, snap_rec(WN_WIRE_SNAPSHOT_BEGIN, WN_TABLE_NEIGH, WN_REASON_RESYNC)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, neigh_rec(WN_WIRE_OP_ADD, 1, 9, 0x80)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, snap_rec(WN_WIRE_SNAPSHOT_END, WN_TABLE_NEIGH, WN_REASON_RESYNC)), WN_STATE_OK);
+    CU_ASSERT_EQUAL_FATAL(n_events, 2);
+    CU_ASSERT_EQUAL(events[0].op, WN_WIRE_OP_DEL);
+    CU_ASSERT_EQUAL(events[0].byte, 8);
+    CU_ASSERT_EQUAL(events[1].op, WN_WIRE_OP_ADD);
+    CU_ASSERT_EQUAL(events[1].byte, 9);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_ROUTE), 0);
+    done(s);
+}
+
+/* A route of the local table and one of the main table with the same destination, interface and metric are two
+ * routes (an address's host route and one added by hand). */
+static void test_route_tables(void)
+{
+    struct wn_state *s = new_state();
+    struct wn_wire_record main_route = route_rec(WN_WIRE_OP_ADD, 2, 9, 0), local_route;
+
+    initial(s);
+    n_events = 0;
+    main_route.u.route.table = 254;
+    local_route = main_route;
+    local_route.u.route.table = 255;
+    local_route.u.route.type = 2;   /* RTN_LOCAL */
+    CU_ASSERT_EQUAL(apply(s, main_route), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, local_route), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 2);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_ROUTE), 3);
+    main_route.op = WN_WIRE_OP_DEL;
+    CU_ASSERT_EQUAL(apply(s, main_route), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 3);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_ROUTE), 2);
+    done(s);
+}
+
 static const CU_TestInfo tests[] = {
+    { "neighbours", test_neighbours },
+    { "routes of two tables", test_route_tables },
     { "first snapshot loads silently", test_first_snapshot_silent },
     { "live add, change, delete", test_live_add_change_del },
     { "re-announcements say nothing", test_reannouncement_noop },

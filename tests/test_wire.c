@@ -309,6 +309,63 @@ static void test_hint(void)
     CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
 }
 
+/* Version 5: neighbours and their change requests. */
+static void test_neigh(void)
+{
+    struct wn_wire_neigh neigh, bad;
+    struct wn_wire_set_neigh set;
+    struct wn_wire_record rec;
+    size_t n;
+
+    memset(&neigh, 0, sizeof(neigh));
+    neigh.ifindex = 3;
+    neigh.family = 6;
+    neigh.state = 0x02;
+    neigh.flags = 0x80;
+    neigh.type = 1;
+    neigh.confirmed = 1234;
+    neigh.updated = 99;
+    neigh.addr[0] = 0xfe;
+    neigh.addr[1] = 0x80;
+    neigh.addr[15] = 7;
+    neigh.lladdr_len = 6;
+    memcpy(neigh.lladdr, "\x02\x00\x5e\x10\x00\x05", 6);
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_NEIGH, WN_WIRE_OP_ADD, &neigh, NULL, 0);
+    CU_ASSERT_EQUAL(n, sizeof(struct wn_wire_header) + 68);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.type, WN_WIRE_NEIGH);
+    CU_ASSERT_EQUAL(memcmp(&rec.u.neigh, &neigh, sizeof(neigh)), 0);
+    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_NEIGH, WN_WIRE_OP_NONE, &neigh, NULL, 0), 0);
+
+    bad = neigh;
+    bad.family = 5;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_NEIGH, WN_WIRE_OP_ADD, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    bad = neigh;
+    bad.lladdr_len = 33;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_NEIGH, WN_WIRE_OP_DEL, &bad, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+
+    /* A change request may also replace (CHANGE), unlike the address and route requests. */
+    memset(&set, 0, sizeof(set));
+    set.id = 17;
+    set.neigh = neigh;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_NEIGH, WN_WIRE_OP_CHANGE, &set, NULL, 0);
+    CU_ASSERT_EQUAL(n, sizeof(struct wn_wire_header) + 72);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.u.set_neigh.id, 17);
+    CU_ASSERT_EQUAL(memcmp(&rec.u.set_neigh.neigh, &neigh, sizeof(neigh)), 0);
+    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_NEIGH, WN_WIRE_OP_NONE, &set, NULL, 0), 0);
+    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ROUTE, WN_WIRE_OP_CHANGE, &set, NULL, 0), 0);
+
+    /* The neighbour table is a snapshot table like the others. */
+    {
+        struct wn_wire_snapshot snap = { WN_TABLE_NEIGH, WN_REASON_RESYNC };
+        n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SNAPSHOT_BEGIN, WN_WIRE_OP_NONE, &snap, NULL, 0);
+        CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), (long)n);
+    }
+}
+
 void register_wire_tests(void)
 {
     static const CU_TestInfo tests[] =
@@ -322,6 +379,7 @@ void register_wire_tests(void)
         { "the encoder refuses what does not fit", test_encode_refuses },
         { "the helper's log records", test_log },
         { "connectivity hints", test_hint },
+        { "neighbours and their requests", test_neigh },
         CU_TEST_INFO_NULL,
     };
     unit_add_suite("wire", tests);

@@ -697,6 +697,161 @@ static void test_get_rows(NET_LUID luid)
     check_row(GetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "get address, family 7");
 }
 
+/* ---- route and neighbour tables (issue 16) ----------------------------------------------------------------- */
+
+/* Looked up by name: Wine lacks all but GetIpForwardTable2, GetBestRoute2 and GetIpNetTable2. */
+static DWORD (WINAPI *pGetIpForwardTable2)(ADDRESS_FAMILY, MIB_IPFORWARD_TABLE2 **);
+static DWORD (WINAPI *pSetIpForwardEntry2)(const MIB_IPFORWARD_ROW2 *);
+static DWORD (WINAPI *pGetBestRoute2)(NET_LUID *, NET_IFINDEX, const SOCKADDR_INET *, const SOCKADDR_INET *, ULONG,
+                                      MIB_IPFORWARD_ROW2 *, SOCKADDR_INET *);
+static DWORD (WINAPI *pGetIpNetEntry2)(MIB_IPNET_ROW2 *);
+static DWORD (WINAPI *pGetIpNetTable2)(ADDRESS_FAMILY, MIB_IPNET_TABLE2 **);
+static DWORD (WINAPI *pCreateIpNetEntry2)(const MIB_IPNET_ROW2 *);
+static DWORD (WINAPI *pSetIpNetEntry2)(MIB_IPNET_ROW2 *);
+static DWORD (WINAPI *pDeleteIpNetEntry2)(const MIB_IPNET_ROW2 *);
+static DWORD (WINAPI *pFlushIpNetTable2)(ADDRESS_FAMILY, NET_IFINDEX);
+static DWORD (WINAPI *pResolveIpNetEntry2)(MIB_IPNET_ROW2 *, const SOCKADDR_INET *);
+
+static void neighbour_row(MIB_IPNET_ROW2 *row, ADDRESS_FAMILY family, const char *text, NET_LUID luid)
+{
+    memset(row, 0, sizeof(*row));
+    make_address(&row->Address, family, text);
+    row->InterfaceLuid = luid;
+    row->PhysicalAddressLength = 6;
+    row->PhysicalAddress[0] = 2;
+    row->PhysicalAddress[5] = 9;
+}
+
+/* Microsoft's lists: ERROR_INVALID_PARAMETER for a NULL row or table, a family other than AF_INET and AF_INET6
+ * (AF_UNSPEC too for a table), no interface named; GetIpForwardTable2 and GetIpNetTable2 a NULL table;
+ * GetIpNetEntry2 ERROR_FILE_NOT_FOUND for an interface no one has, ERROR_NOT_FOUND for a neighbour it does not
+ * have; CreateIpNetEntry2 ERROR_NOT_FOUND for an interface no one has, ERROR_INVALID_PARAMETER for a loopback
+ * address and a missing physical address; GetBestRoute2 (Wine's test, run on Windows) ERROR_FILE_NOT_FOUND for an
+ * index no interface has.  Under Wine only, what we answer where Windows documents nothing: SetIpForwardEntry2 for
+ * a route that is not there, the interface errors of SetIpNetEntry2, DeleteIpNetEntry2, ResolveIpNetEntry2 and
+ * FlushIpNetTable2, a physical address longer than IF_MAX_PHYS_ADDRESS_LENGTH. */
+static void test_route_neighbour_rows(NET_LUID luid)
+{
+    HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll");
+    MIB_IPFORWARD_TABLE2 *routes = (void *)0xdeadbeef;
+    MIB_IPNET_TABLE2 *neighbours = (void *)0xdeadbeef;
+    MIB_IPFORWARD_ROW2 route;
+    MIB_IPNET_ROW2 row;
+    SOCKADDR_INET dst, src, best;
+    NET_LUID nowhere;
+
+#define LOAD(f) p##f = (void *)GetProcAddress(iphlpapi, #f)
+    LOAD(GetIpForwardTable2);
+    LOAD(SetIpForwardEntry2);
+    LOAD(GetBestRoute2);
+    LOAD(GetIpNetEntry2);
+    LOAD(GetIpNetTable2);
+    LOAD(CreateIpNetEntry2);
+    LOAD(SetIpNetEntry2);
+    LOAD(DeleteIpNetEntry2);
+    LOAD(FlushIpNetTable2);
+    LOAD(ResolveIpNetEntry2);
+#undef LOAD
+    if (!pGetIpForwardTable2 || !pSetIpForwardEntry2 || !pGetBestRoute2 || !pGetIpNetEntry2 || !pGetIpNetTable2
+        || !pCreateIpNetEntry2 || !pSetIpNetEntry2 || !pDeleteIpNetEntry2 || !pFlushIpNetTable2 || !pResolveIpNetEntry2)
+    {
+        win_skip("the route and neighbour functions are missing\n");
+        return;
+    }
+    nowhere.Value = 0;
+    nowhere.Info.IfType = 0xfff;
+    nowhere.Info.NetLuidIndex = 0xfffff;
+
+    check_row(pGetIpForwardTable2(AF_INET, NULL), ERROR_INVALID_PARAMETER, "route table, NULL");
+    check_row(pGetIpForwardTable2(7, &routes), ERROR_INVALID_PARAMETER, "route table, family 7");
+    check_row(pGetIpForwardTable2(0xffff, NULL), ERROR_INVALID_PARAMETER, "route table, both");
+
+    check_row(pSetIpForwardEntry2(NULL), ERROR_INVALID_PARAMETER, "set route, NULL");
+    route_row(&route, AF_INET, "10.84.0.0", 16, luid);
+    route.DestinationPrefix.Prefix.si_family = 7;
+    route.NextHop.si_family = 7;
+    check_row(pSetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "set route, family 7");
+    route_row(&route, AF_INET, "10.84.0.0", 16, luid);
+    route.InterfaceLuid.Value = 0;
+    route.InterfaceIndex = 0;
+    check_row(pSetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "set route, no interface");
+    memset(&route, 0xff, sizeof(route));
+    check_row(pSetIpForwardEntry2(&route), ERROR_INVALID_PARAMETER, "set route, all ones");
+    if (winetest_platform_is_wine)
+    {
+        route_row(&route, AF_INET, "10.84.0.0", 16, luid);
+        check_row(pSetIpForwardEntry2(&route), ERROR_NOT_FOUND, "set route, no such route");
+        route_row(&route, AF_INET, "10.84.0.0", 16, nowhere);
+        check_row(pSetIpForwardEntry2(&route), ERROR_NOT_FOUND, "set route, no such interface");
+    }
+
+    make_address(&dst, AF_INET, "127.0.0.1");
+    check_row(pGetBestRoute2(NULL, 0, NULL, NULL, 0, &route, &best), ERROR_INVALID_PARAMETER, "best route, NULL");
+    check_row(pGetBestRoute2(NULL, 0, NULL, &dst, 0, NULL, NULL), ERROR_INVALID_PARAMETER, "best route, no outputs");
+    dst.si_family = 7;
+    check_row(pGetBestRoute2(NULL, 0, NULL, &dst, 0, &route, &best), ERROR_INVALID_PARAMETER, "best route, family 7");
+    make_address(&dst, AF_INET, "127.0.0.1");
+    check_row(pGetBestRoute2(NULL, 0xdeadbeef, NULL, &dst, 0, &route, &best), ERROR_FILE_NOT_FOUND,
+              "best route, no such index");
+    make_address(&src, AF_INET, "10.84.0.99");
+    check_row(pGetBestRoute2(NULL, 0, &src, &dst, 0, &route, &best), ERROR_NOT_FOUND,
+              "best route, a source no interface has");
+
+    check_row(pGetIpNetTable2(AF_INET, NULL), ERROR_INVALID_PARAMETER, "neighbour table, NULL");
+    check_row(pGetIpNetTable2(7, &neighbours), ERROR_INVALID_PARAMETER, "neighbour table, family 7");
+    check_row(pGetIpNetEntry2(NULL), ERROR_INVALID_PARAMETER, "get neighbour, NULL");
+    neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+    row.Address.si_family = 7;
+    check_row(pGetIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "get neighbour, family 7");
+    neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+    row.InterfaceLuid.Value = 0;
+    check_row(pGetIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "get neighbour, no interface");
+    memset(&row, 0xff, sizeof(row));
+    check_row(pGetIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "get neighbour, all ones");
+    neighbour_row(&row, AF_INET, "10.84.0.9", nowhere);
+    check_row(pGetIpNetEntry2(&row), ERROR_FILE_NOT_FOUND, "get neighbour, no such interface");
+    neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+    check_row(pGetIpNetEntry2(&row), ERROR_NOT_FOUND, "get neighbour, no such neighbour");
+
+    check_row(pCreateIpNetEntry2(NULL), ERROR_INVALID_PARAMETER, "create neighbour, NULL");
+    neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+    row.Address.si_family = 7;
+    check_row(pCreateIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "create neighbour, family 7");
+    neighbour_row(&row, AF_INET, "127.0.0.1", luid);
+    check_row(pCreateIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "create neighbour, loopback");
+    neighbour_row(&row, AF_INET6, "::1", luid);
+    check_row(pCreateIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "create neighbour, ::1");
+    neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+    row.PhysicalAddressLength = 0;
+    check_row(pCreateIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "create neighbour, no physical address");
+    neighbour_row(&row, AF_INET, "10.84.0.9", nowhere);
+    check_row(pCreateIpNetEntry2(&row), ERROR_NOT_FOUND, "create neighbour, no such interface");
+
+    check_row(pSetIpNetEntry2(NULL), ERROR_INVALID_PARAMETER, "set neighbour, NULL");
+    check_row(pDeleteIpNetEntry2(NULL), ERROR_INVALID_PARAMETER, "delete neighbour, NULL");
+    check_row(pResolveIpNetEntry2(NULL, NULL), ERROR_INVALID_PARAMETER, "resolve, NULL");
+    neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+    row.Address.si_family = 7;
+    check_row(pSetIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "set neighbour, family 7");
+    check_row(pDeleteIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "delete neighbour, family 7");
+    check_row(pResolveIpNetEntry2(&row, NULL), ERROR_INVALID_PARAMETER, "resolve, family 7");
+    check_row(pFlushIpNetTable2(7, 0), ERROR_INVALID_PARAMETER, "flush, family 7");
+    if (winetest_platform_is_wine)
+    {
+        neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+        row.PhysicalAddressLength = 33;
+        check_row(pCreateIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "create neighbour, physical address of 33");
+        neighbour_row(&row, AF_INET, "10.84.0.9", nowhere);
+        check_row(pSetIpNetEntry2(&row), ERROR_FILE_NOT_FOUND, "set neighbour, no such interface");
+        check_row(pDeleteIpNetEntry2(&row), ERROR_FILE_NOT_FOUND, "delete neighbour, no such interface");
+        check_row(pResolveIpNetEntry2(&row, NULL), ERROR_NOT_FOUND, "resolve, no such interface");
+        neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+        check_row(pSetIpNetEntry2(&row), ERROR_NOT_FOUND, "set neighbour, no such neighbour");
+        check_row(pDeleteIpNetEntry2(&row), ERROR_NOT_FOUND, "delete neighbour, no such neighbour");
+        check_row(pFlushIpNetTable2(AF_INET, 0x7ffffff0), ERROR_FILE_NOT_FOUND, "flush, no such interface");
+    }
+}
+
 /* ---- cfgmgr32 --------------------------------------------------------------------------------------------- */
 
 static CONFIGRET (WINAPI *pCM_Register_Notification)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK,
@@ -1049,6 +1204,7 @@ START_TEST(badinput)
         test_unicast_rows(luid);
         test_forward_rows(luid);
         test_get_rows(luid);
+        test_route_neighbour_rows(luid);
     }
     else ok(0, "no loopback interface\n");
     load_cfgmgr32();

@@ -462,7 +462,10 @@ static BOOL run_unix_wait(size_t *from, const char *fmt, ...)
     snprintf(ack, sizeof(ack), "127.77.%u.%u", k / 250, k % 250 + 1);
     snprintf(script + n, sizeof(script) - n, "; ip addr add %s/32 dev lo", ack);
     if (!run_unix(script)) return FALSE;
-    return expect_event(from, ip_match(WN_TABLE_ADDR, WN_WIRE_OP_ADD, ack, 32), script) >= 0;
+    if (expect_event(from, ip_match(WN_TABLE_ADDR, WN_WIRE_OP_ADD, ack, 32), script) < 0) return FALSE;
+    /* The kernel announces the address's own host route (local table) right after the address: the view has it
+     * too, and the command is over only when both have come. */
+    return expect_event(from, ip_match(WN_TABLE_ROUTE, WN_WIRE_OP_ADD, ack, 32), script) >= 0;
 }
 
 /* The pids of the helpers running in this namespace, from pgrep (the bracket keeps pgrep's own shell out). */
@@ -567,15 +570,9 @@ struct system_tables
 };
 
 /* The view against the system's tables: the same addresses (both ways), every link known to the system with
- * the same LUID, the same IPv4 routes (Wine reads /proc/net/route, the main table: both ways). */
-static BOOL is_wine_loopback_route(const MIB_IPFORWARD_ROW2 *row)
-{
-    ULONG prefix = ntohl(row->DestinationPrefix.Prefix.Ipv4.sin_addr.s_addr);
-
-    return row->Loopback && ((row->DestinationPrefix.PrefixLength == 8 && prefix == 0x7f000000) ||
-                             (row->DestinationPrefix.PrefixLength == 32 && prefix == 0x7f000001));
-}
-
+ * the same LUID, the same IPv4 routes of the main table (Wine reads /proc/net/route, the main table: both ways).
+ * The view also has the local table's routes Windows lists (wire.h), which Wine's table lacks but for the two
+ * loopback routes Wine 11 makes up, 127.0.0.0/8 and 127.0.0.1/32: those are in the view as the local table's. */
 static void compare_system(void *ctx, const struct wn_state *state)
 {
     struct system_tables *sys = ctx;
@@ -631,7 +628,7 @@ static void compare_system(void *ctx, const struct wn_state *state)
         BOOL found = FALSE;
         char buf[160];
 
-        if (r->wire.family != 4) continue;
+        if (r->wire.family != 4 || r->wire.table != 254) continue;
         for (i = 0; i < sys->routes->NumEntries && !found; i++)
         {
             const MIB_IPFORWARD_ROW2 *row = &sys->routes->Table[i];
@@ -656,10 +653,6 @@ static void compare_system(void *ctx, const struct wn_state *state)
             found = r->wire.family == 4 && row->InterfaceIndex == r->wire.oif &&
                     row->DestinationPrefix.PrefixLength == r->wire.dst_len &&
                     !memcmp(&row->DestinationPrefix.Prefix.Ipv4.sin_addr, r->wire.dst, 4);
-        /* Wine 11's table (not 8's or 10.0's) shows the two loopback routes Windows has, 127.0.0.0/8 and
-         * 127.0.0.1/32, which it makes up (Linux keeps them in its local table, which our view does not follow).
-         * The view gets them when the table functions answer from it (issue 16). */
-        todo_wine_if(is_wine_loopback_route(row))
         ok(found, "system route %lu (interface %lu, /%u) is not in the view\n", i, row->InterfaceIndex,
            row->DestinationPrefix.PrefixLength);
     }

@@ -252,24 +252,25 @@ static void test_cfgmgr32(void)
 }
 
 /* An export that the system DLL lacks answers "not supported" instead of failing to load or crashing.  Which
- * exports are missing depends on the system: this runs wherever GetIpNetEntry2 is absent (Wine up to 11). */
+ * exports are missing depends on the system: this runs wherever GetIpPathEntry is absent (Wine up to 11), an
+ * export we leave to the system. */
 static void test_missing_in_system(void)
 {
-    MIB_IPNET_ROW2 row;
+    MIB_IPPATH_ROW row;
     DWORD ret;
 
-    if (SYS(iphlpapi, GetIpNetEntry2))
+    if (SYS(iphlpapi, GetIpPathEntry))
     {
-        skip("the system iphlpapi has GetIpNetEntry2\n");
+        skip("the system iphlpapi has GetIpPathEntry\n");
         return;
     }
     memset(&row, 0, sizeof(row));
     SetLastError(0xdeadbeef);
-    ret = GetIpNetEntry2(&row);
-    ok(ret == ERROR_NOT_SUPPORTED, "GetIpNetEntry2 returned %lu\n", ret);
+    ret = GetIpPathEntry(&row);
+    ok(ret == ERROR_NOT_SUPPORTED, "GetIpPathEntry returned %lu\n", ret);
     ok(GetLastError() == ERROR_NOT_SUPPORTED, "last error %lu\n", GetLastError());
     /* A second call takes the same path: the answer is not cached into a crash. */
-    ret = GetIpNetEntry2(&row);
+    ret = GetIpPathEntry(&row);
     ok(ret == ERROR_NOT_SUPPORTED, "second call returned %lu\n", ret);
 }
 

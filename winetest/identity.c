@@ -10,7 +10,8 @@
  *
  * Absent stays absent: a forwarded export that the system copy lacks is not found by GetProcAddress either, so
  * programs that feature-detect take their fallback (WireGuard's SetDNS here; every listed export in exports.c); a
- * program importing it statically still loads (this one imports GetIpNetEntry2, which Wine up to 11 lacks). */
+ * program importing it statically still loads (this one imports GetIpPathEntry, which Wine up to 11 lacks and
+ * which we leave to the system). */
 #include <winsock2.h>
 #include <ws2ipdef.h>
 #include <iphlpapi.h>
@@ -340,20 +341,20 @@ static void test_setdns_fallback(void)
  * with the system copy. */
 static void test_static_import_of_absent(void)
 {
-    BOOL system_has = GetProcAddress(sys_iphlpapi, "GetIpNetEntry2") != NULL;
-    const void *bound = bound_import("iphlpapi.dll", "GetIpNetEntry2");
-    MIB_IPNET_ROW2 row;
+    BOOL system_has = GetProcAddress(sys_iphlpapi, "GetIpPathEntry") != NULL;
+    const void *bound = bound_import("iphlpapi.dll", "GetIpPathEntry");
+    MIB_IPPATH_ROW row;
 
-    ok(bound && module_of(bound) == imported_iphlpapi, "GetIpNetEntry2 is bound to %p in %p, not in %p\n", bound,
+    ok(bound && module_of(bound) == imported_iphlpapi, "GetIpPathEntry is bound to %p in %p, not in %p\n", bound,
        module_of(bound), imported_iphlpapi);
-    ok((GetProcAddress(imported_iphlpapi, "GetIpNetEntry2") != NULL) == system_has,
-       "GetIpNetEntry2 by name: %p, the system copy %s it\n", (void *)GetProcAddress(imported_iphlpapi, "GetIpNetEntry2"),
+    ok((GetProcAddress(imported_iphlpapi, "GetIpPathEntry") != NULL) == system_has,
+       "GetIpPathEntry by name: %p, the system copy %s it\n", (void *)GetProcAddress(imported_iphlpapi, "GetIpPathEntry"),
        system_has ? "has" : "lacks");
     if (!system_has)
     {
         memset(&row, 0, sizeof(row));
-        ok(GetIpNetEntry2(&row) == ERROR_NOT_SUPPORTED, "statically imported GetIpNetEntry2 answered %lu\n",
-           GetIpNetEntry2(&row));
+        ok(GetIpPathEntry(&row) == ERROR_NOT_SUPPORTED, "statically imported GetIpPathEntry answered %lu\n",
+           GetIpPathEntry(&row));
     }
 }
 

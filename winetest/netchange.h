@@ -109,7 +109,7 @@ static void child_write(int argc, char **argv)
 }
 
 /* Runs one change in a child; returns its result, or ERROR_NOT_SUPPORTED if the function is missing. */
-static DWORD run_write(const char *what, const char *op, int family, const char *address, int prefix_len,
+static inline DWORD run_write(const char *what, const char *op, int family, const char *address, int prefix_len,
                        NET_IFINDEX index)
 {
     char exe[MAX_PATH], cmdline[MAX_PATH + 128];

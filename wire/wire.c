@@ -23,11 +23,13 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_SW_CLOSE: return sizeof(struct wn_wire_sw);
     case WN_WIRE_LOG: return sizeof(struct wn_wire_log);
     case WN_WIRE_HINT: return sizeof(struct wn_wire_hint);
+    case WN_WIRE_NEIGH: return sizeof(struct wn_wire_neigh);
+    case WN_WIRE_SET_NEIGH: return sizeof(struct wn_wire_set_neigh);
     }
     return 0;
 }
 
-/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL; control records carry no op. */
+/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL (neighbours also CHANGE); control records carry no op. */
 static int op_valid(uint16_t type, uint16_t op)
 {
     switch (type)
@@ -37,11 +39,14 @@ static int op_valid(uint16_t type, uint16_t op)
     case WN_WIRE_ROUTE:
     case WN_WIRE_DEVICE:
     case WN_WIRE_HINT:
+    case WN_WIRE_NEIGH:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SET_ADDR:
     case WN_WIRE_SET_ROUTE:
     case WN_WIRE_SW_INTERFACE:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_DEL;
+    case WN_WIRE_SET_NEIGH:
+        return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SW_CREATE:
         return op == WN_WIRE_OP_ADD;
     case WN_WIRE_SW_CLOSE:
@@ -95,6 +100,11 @@ static int route_valid(const struct wn_wire_route *route)
     return route->dst_len <= (route->family == 4 ? 32 : 128);
 }
 
+static int neigh_valid(const struct wn_wire_neigh *neigh)
+{
+    return (neigh->family == 4 || neigh->family == 6) && neigh->lladdr_len <= sizeof(neigh->lladdr);
+}
+
 long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
 {
     struct wn_wire_header hdr;
@@ -129,6 +139,12 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         break;
     case WN_WIRE_SET_ROUTE:
         if (!route_valid(&rec->u.set_route.route)) return -1;
+        break;
+    case WN_WIRE_NEIGH:
+        if (!neigh_valid(&rec->u.neigh)) return -1;
+        break;
+    case WN_WIRE_SET_NEIGH:
+        if (!neigh_valid(&rec->u.set_neigh.neigh)) return -1;
         break;
     case WN_WIRE_SW_CREATE:
     case WN_WIRE_SW_INTERFACE:

@@ -125,6 +125,31 @@ static void cmd_fill(const char *args)
     reply("ok %ld %.1f", nl_change_errors(nc) - before, (double)(realtime_ns() - t0) / 1e6);
 }
 
+/* routes <first> <count> <ifname> add|del: count /24 routes of the main table from <first> on, one /24 apart,
+ * without waiting for them (the tables phase compares listing calls at that size). */
+static void cmd_routes(const char *args)
+{
+    unsigned int first, count, i;
+    char op[8], ifname[IF_NAMESIZE + 1];
+    int64_t t0;
+    long before = nl_change_errors(nc);
+    int ifindex;
+
+    if (sscanf(args, "%u %u %16s %7s", &first, &count, ifname, op) != 4 || !(ifindex = ifindex_of(ifname)))
+    {
+        reply("err usage: routes <first> <count> <ifname> add|del");
+        return;
+    }
+    t0 = realtime_ns();
+    for (i = 0; i < count; i++)
+    {
+        struct change c = { CHANGE_ROUTE, !strcmp(op, "add"), first + (i << 8), ifindex };
+
+        nl_change_post(nc, &c);
+    }
+    reply("ok %ld %.1f", nl_change_errors(nc) - before, (double)(realtime_ns() - t0) / 1e6);
+}
+
 static void cmd_burst(const char *args)
 {
     unsigned int first, adds, lag, k;
@@ -261,6 +286,7 @@ static void serve(char *line)
     else args = line + strlen(line);
     if (!strcmp(line, "change")) cmd_change(args);
     else if (!strcmp(line, "fill")) cmd_fill(args);
+    else if (!strcmp(line, "routes")) cmd_routes(args);
     else if (!strcmp(line, "burst")) cmd_burst(args);
     else if (!strcmp(line, "mark")) cmd_mark(args);
     else if (!strcmp(line, "idle")) cmd_idle(args);

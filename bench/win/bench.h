@@ -101,6 +101,7 @@ void phase_scale(void);
 void phase_burst(void);
 void phase_startup(ULONG addresses, double *median_ms);
 void phase_load(void);
+void phase_tables(void);
 int child_startup(const char *result_file);
 
 /* Fills the table with more addresses until it holds n (counting what GetUnicastIpAddressTable shows); returns

@@ -2,6 +2,7 @@
  *
  *   bench.exe [--quick]           the whole run: a table, then the last line for tracking
  *   bench.exe --profile           the latency phase only (tools/bench --profile records it with perf)
+ *   bench.exe --tables            the big tables phase only (tools/bench --tables)
  *   bench.exe child startup FILE  one start-up measurement, for the run (a fresh process each)
  *
  * It runs in a private network namespace (tools/wine-test-run) with bench-native, bench-load.exe, our DLLs and
@@ -68,7 +69,7 @@ static void target(const char *name, BOOL met, const char *fmt, ...)
 
 int main(int argc, char **argv)
 {
-    BOOL profile = FALSE;
+    BOOL profile = FALSE, tables = FALSE;
     HANDLE *regs;
     double ratio, p99, startup_big = NAN;
     unsigned int i, n;
@@ -78,9 +79,10 @@ int main(int argc, char **argv)
     if (argc == 4 && !strcmp(argv[1], "child") && !strcmp(argv[2], "startup")) return child_startup(argv[3]);
     if (argc == 2 && !strcmp(argv[1], "--quick")) plan = quick_plan;
     else if (argc == 2 && !strcmp(argv[1], "--profile")) profile = TRUE;
+    else if (argc == 2 && !strcmp(argv[1], "--tables")) tables = TRUE;
     else if (argc != 1)
     {
-        fprintf(stderr, "usage: bench.exe [--quick|--profile]\n");
+        fprintf(stderr, "usage: bench.exe [--quick|--profile|--tables]\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -92,6 +94,15 @@ int main(int argc, char **argv)
     {
         printf("bench: FAILED (no native side)\n");
         return 1;
+    }
+    if (tables)
+    {
+        /* The big tables alone, at full size: a short run for this one comparison. */
+        phase("tables, big");
+        if (grow_table(plan.big_table, IP4(10, 91, 0, 1))) phase_tables();
+        phase(NULL);
+        print_table();
+        return 0;
     }
     if (profile)
     {
@@ -134,6 +145,8 @@ int main(int argc, char **argv)
     helper_traces(FALSE);
     phase("start-up, big table");
     if ((count = grow_table(plan.big_table, IP4(10, 91, 0, 1)))) phase_startup(count, &startup_big);
+    phase("tables, big");
+    if (count) phase_tables();
     phase(NULL);
 
     ratio = series_pct(&results.lat_dll, 50) / series_pct(&results.lat_floor, 50);

@@ -595,6 +595,7 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     {
         struct wn_wire_set_addr addr;
         struct wn_wire_set_route route;
+        struct wn_wire_set_neigh neigh;
         struct wn_wire_sw sw;
     } set;
     uint8_t buf[sizeof(struct wn_wire_header) + sizeof(set)];
@@ -634,6 +635,11 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     {
         set.route.id = req.id;
         memcpy(&set.route.route, body, sizeof(set.route.route));
+    }
+    else if (type == WN_WIRE_SET_NEIGH)
+    {
+        set.neigh.id = req.id;
+        memcpy(&set.neigh.neigh, body, sizeof(set.neigh.neigh));
     }
     else
     {

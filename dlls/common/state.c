@@ -1,4 +1,4 @@
-/* Tables of links, addresses, routes and devices, and the changes between views (see state.h).
+/* Tables of links, addresses, routes, neighbours and devices, and the changes between views (see state.h).
  *
  * Each table is a chained hash (O(1) average lookup, grown at load factor 1) threaded on a list in order of
  * appearance.  Committing a snapshot matches every pending entry with its current twin in one pass, so a
@@ -8,7 +8,7 @@
 
 #include "state.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_COUNT };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_NEIGH, T_COUNT };
 
 union body
 {
@@ -17,6 +17,7 @@ union body
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_neigh neigh;
 };
 
 struct entry
@@ -50,7 +51,7 @@ struct wn_state
 };
 
 static const uint32_t table_bits[T_COUNT] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
-                                              WN_TABLE_HINT };
+                                              WN_TABLE_HINT, WN_TABLE_NEIGH };
 
 static int table_index(uint32_t bit)
 {
@@ -69,6 +70,7 @@ static int record_table(uint16_t type)
     case WN_WIRE_ROUTE: return T_ROUTE;
     case WN_WIRE_DEVICE: return T_DEVICE;
     case WN_WIRE_HINT: return T_HINT;
+    case WN_WIRE_NEIGH: return T_NEIGH;
     }
     return -1;
 }
@@ -113,6 +115,12 @@ static size_t key_bytes(int t, const union body *b, uint8_t *key)
         PUT(b->route.wire.gateway);
         PUT(b->route.wire.oif);
         PUT(b->route.wire.metric);
+        PUT(b->route.wire.table);
+        break;
+    case T_NEIGH:
+        PUT(b->neigh.wire.family);
+        PUT(b->neigh.wire.ifindex);
+        PUT(b->neigh.wire.addr);
         break;
     case T_HINT:
         PUT(b->hint.wire.ifindex);
@@ -184,6 +192,11 @@ static int body_equal(int t, const union body *a, const union body *b)
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire));
     case T_HINT:
         return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
+    case T_NEIGH:
+        /* The ages count up by themselves. */
+        return a->neigh.wire.state == b->neigh.wire.state && a->neigh.wire.flags == b->neigh.wire.flags &&
+               a->neigh.wire.type == b->neigh.wire.type && a->neigh.wire.lladdr_len == b->neigh.wire.lladdr_len &&
+               !memcmp(a->neigh.wire.lladdr, b->neigh.wire.lladdr, sizeof(a->neigh.wire.lladdr));
     case T_DEVICE:
         if (a->device.wire.ifindex != b->device.wire.ifindex) return 0;
         return props_subset(&a->device, &b->device, &na) && props_subset(&b->device, &a->device, &nb) && na == nb;
@@ -328,6 +341,13 @@ static struct entry *entry_new(int t, const struct wn_wire_record *rec)
     case T_HINT:
         e->body.hint.wire = rec->u.hint;
         break;
+    case T_NEIGH:
+        e->body.neigh.wire = rec->u.neigh;
+        memset(e->body.neigh.wire.reserved, 0, sizeof(e->body.neigh.wire.reserved));
+        if (e->body.neigh.wire.family == 4) memset(e->body.neigh.wire.addr + 4, 0, 12);
+        n = e->body.neigh.wire.lladdr_len;
+        memset(e->body.neigh.wire.lladdr + n, 0, sizeof(e->body.neigh.wire.lladdr) - n);
+        break;
     }
     e->hash = key_hash(t, &e->body);
     return e;
@@ -358,7 +378,8 @@ static uint64_t link_luid(struct wn_state *s, uint32_t ifindex, const struct ent
     if (!ifindex) return 0;
     key.link.wire.ifindex = ifindex;
     if ((link = table_find(link_view(s), T_LINK, &key, key_hash(T_LINK, &key)))) return link->body.link.luid;
-    if (previous) return t == T_ADDR ? previous->body.addr.luid : previous->body.route.luid;
+    if (previous) return t == T_ADDR ? previous->body.addr.luid
+                       : t == T_NEIGH ? previous->body.neigh.luid : previous->body.route.luid;
     return ask_luid(s, ifindex, NULL);
 }
 
@@ -379,6 +400,9 @@ static void assign_luid(struct wn_state *s, int t, struct entry *e, const struct
     case T_ROUTE:
         e->body.route.luid = link_luid(s, e->body.route.wire.oif, previous, t);
         break;
+    case T_NEIGH:
+        e->body.neigh.luid = link_luid(s, e->body.neigh.wire.ifindex, previous, t);
+        break;
     }
 }
 
@@ -390,6 +414,7 @@ static uint64_t entry_luid(int t, const struct entry *e)
     case T_LINK: return e->body.link.luid;
     case T_ADDR: return e->body.addr.luid;
     case T_ROUTE: return e->body.route.luid;
+    case T_NEIGH: return e->body.neigh.luid;
     }
     return 0;
 }
@@ -400,18 +425,19 @@ static uint64_t entry_luid(int t, const struct entry *e)
 static int same_object(int t, const struct entry *current, const struct entry *e)
 {
     if (t == T_LINK) return current->body.link.wire.type == e->body.link.wire.type;
-    return t == T_DEVICE || entry_luid(t, current) == entry_luid(t, e);
+    return t == T_DEVICE || t == T_HINT || entry_luid(t, current) == entry_luid(t, e);
 }
 
 static uint32_t entry_ifindex(int t, const struct entry *e)
 {
+    if (t == T_NEIGH) return e->body.neigh.wire.ifindex;
     return t == T_ADDR ? e->body.addr.wire.ifindex : e->body.route.wire.oif;
 }
 
 /* A link is gone: so are its addresses and routes.  Tables in skip are being committed and diff themselves. */
 static void purge_link(struct wn_state *s, uint32_t ifindex, unsigned int skip)
 {
-    static const int dependents[] = { T_ROUTE, T_ADDR };
+    static const int dependents[] = { T_NEIGH, T_ROUTE, T_ADDR };
     struct entry *e, *next;
     unsigned int i;
 
@@ -483,6 +509,7 @@ static int apply_live(struct wn_state *s, int t, const struct wn_wire_record *re
     {
         /* Keep what moved without meaning (lifetimes); the LUID stays. */
         if (t == T_ADDR) old->body.addr.wire = e->body.addr.wire;
+        if (t == T_NEIGH) old->body.neigh.wire = e->body.neigh.wire;
         free(e);
         return WN_STATE_OK;
     }
@@ -573,8 +600,8 @@ static int route_del_last(const struct wn_state *s, unsigned int mask, const str
  * that route_del_last() keeps for the end. */
 static void snapshot_commit(struct wn_state *s, unsigned int mask)
 {
-    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_ROUTE, T_ADDR, T_LINK };
-    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT };
+    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_NEIGH, T_ROUTE, T_ADDR, T_LINK };
+    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_ROUTE, T_NEIGH, T_DEVICE, T_HINT };
     struct entry *e, *c;
     int i, t;
 
@@ -649,6 +676,7 @@ int wn_state_apply(struct wn_state *s, const struct wn_wire_record *rec)
     case WN_WIRE_ROUTE:
     case WN_WIRE_DEVICE:
     case WN_WIRE_HINT:
+    case WN_WIRE_NEIGH:
         t = record_table(rec->type);
         if (s->pending_mask & (1u << t)) return apply_pending(s, t, rec);
         return apply_live(s, t, rec);
@@ -747,6 +775,10 @@ const void *wn_state_find(const struct wn_state *s, uint32_t table, const void *
         break;
     case T_DEVICE: key.device.devpath = ((const struct wn_state_device *)key_body)->devpath; break;
     case T_HINT: key.hint.wire.ifindex = ((const struct wn_state_hint *)key_body)->wire.ifindex; break;
+    case T_NEIGH:
+        key.neigh.wire = ((const struct wn_state_neigh *)key_body)->wire;
+        if (key.neigh.wire.family == 4) memset(key.neigh.wire.addr + 4, 0, 12);
+        break;
     }
     e = table_find(&s->current[t], t, &key, key_hash(t, &key));
     return e ? &e->body : NULL;
@@ -768,6 +800,7 @@ size_t wn_state_body_size(uint32_t table)
     case WN_TABLE_ADDR: return sizeof(struct wn_state_addr);
     case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
     case WN_TABLE_HINT: return sizeof(struct wn_state_hint);
+    case WN_TABLE_NEIGH: return sizeof(struct wn_state_neigh);
     }
     return sizeof(struct wn_state_device);
 }

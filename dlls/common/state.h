@@ -1,14 +1,17 @@
-/* The core's view of the host: one table per kind of object (links, addresses, routes, devices, and what the
+/* The core's view of the host: one table per kind of object (links, addresses, routes, neighbours, devices, and what the
  * host's connectivity services say: hints), fed with the
  * helper's decoded wire records, and the exact changes between successive views.
  *
  * Keys are the ones Windows keys its tables by: a link by its index; an address by family, index, address and
- * prefix length; a route by family, destination and prefix length, gateway, output index and metric; a device
+ * prefix length; a route by family, destination and prefix length, gateway, output index, metric and Linux table
+ * (the main table's and the local table's entries are both Windows routes: wire.h); a neighbour by family, index
+ * and address; a device
  * by its DEVPATH; a hint by its ifindex (0: the host as a whole).
  *
  * Live records (op ADD, CHANGE, DEL) update a table and give one event each: ADD of a new key -> ADD; ADD or
  * CHANGE of a known key with another body -> CHANGE; the same body again -> nothing (a re-announcement); DEL of
- * a known key -> DEL, of an unknown one -> nothing.  A deleted link takes the addresses and routes that used it
+ * a known key -> DEL, of an unknown one -> nothing.  A deleted link takes the addresses, routes and neighbours
+ * that used it
  * along (each reported as a DEL): the kernel removes IPv4 routes of a vanished link without telling anyone.
  *
  * A snapshot (SNAPSHOT_BEGIN(tables) ... SNAPSHOT_END(tables)) is the complete truth for its tables: its records
@@ -55,6 +58,13 @@ struct wn_state_route
 {
     struct wn_wire_route wire;
     uint64_t luid;               /* of its output link (0 for a route without one), taken when it appeared */
+};
+
+/* Neighbours feed queries only (GetIpNetEntry2, GetIpNetTable2): Windows has no notification for them. */
+struct wn_state_neigh
+{
+    struct wn_wire_neigh wire;
+    uint64_t luid;               /* of its link, taken when the entry appeared */
 };
 
 struct wn_state_device

@@ -2,7 +2,8 @@
  *
  * Under Wine with a working helper the requests are ours: one subscription to the event source (addresses and
  * routes), made by the first request of the process and kept for its life, completes every request pending at
- * an IPv4 address change (NotifyAddrChange) or an IPv4 route change of the main table (NotifyRouteChange).
+ * an IPv4 address change (NotifyAddrChange) or an IPv4 route change (NotifyRouteChange; the routes Windows lists:
+ * routes.c).
  * IPv6 changes and link changes complete nothing.  A request completes once: the caller re-arms.  On Windows,
  * and under Wine when the event source is unavailable (no helper), the system DLL's functions answer; then
  * CancelIPChangeNotify passes OVERLAPPEDs it does not know on to the system's.

@@ -223,10 +223,11 @@ static BOOL same_windows_route(const struct wn_wire_route *a, const struct wn_wi
            !memcmp(a->dst, b->dst, sizeof(a->dst)) && !memcmp(a->gateway, b->gateway, sizeof(a->gateway));
 }
 
-/* The view's own key: the Windows one plus the metric. */
+/* The view's own key: the Windows one plus the metric and the Linux table (a host route of the main table can
+ * have the key of an address's own route in the local table). */
 static BOOL same_linux_route(const struct wn_wire_route *a, const struct wn_wire_route *b)
 {
-    return same_windows_route(a, b) && a->metric == b->metric;
+    return same_windows_route(a, b) && a->metric == b->metric && a->table == b->table;
 }
 
 static struct wn_state_route *find_route(struct wn_mib_track *track, const struct wn_wire_route *key,

@@ -12,10 +12,11 @@
  *                                                     the helper left in that file
  *   helper -> DLL  SNAPSHOT_BEGIN(tables, reason)     then every object of those tables as op ADD,
  *                  ...                                then SNAPSHOT_END(tables, reason)
- *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE/HINT        live changes, op ADD, CHANGE or DEL
+ *   helper -> DLL  LINK/ADDR/ROUTE/NEIGH/DEVICE/HINT  live changes, op ADD, CHANGE or DEL
  *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
- *   DLL -> helper  SET_ADDR/SET_ROUTE(id), op ADD/DEL asks the host to add or delete an address or a route
- *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE records
+ *   DLL -> helper  SET_ADDR/SET_ROUTE/SET_NEIGH(id),  asks the host to add or delete an address, a route or a
+ *                  op ADD/DEL                         neighbour (SET_NEIGH also op CHANGE: replace)
+ *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE/NEIGH records
  *   DLL -> helper  SW_CREATE/SW_INTERFACE/SW_CLOSE(id) software devices (SwDeviceCreate & co., below)
  *   helper -> DLL  REPLY(id, result)                  after the change's own DEVICE records
  *   helper -> DLL  LOG(class, text)                   a message of the helper's, at any time after HELLO, of the
@@ -28,7 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WN_WIRE_VERSION 4
+/* 5: neighbours (NEIGH, SET_NEIGH, WN_TABLE_NEIGH), and routes of the local table. */
+#define WN_WIRE_VERSION 5
 #define WN_WIRE_TOKEN_SIZE 16
 /* The helper's --debug argument is the decimal bit mask of enum wn_wire_log_class that the DLL's channel has on:
  * the helper sends LOG records of those classes only, so that a helper whose user asked for nothing says
@@ -48,12 +50,14 @@ enum wn_wire_type
     WN_WIRE_REPLY = 8,
     WN_WIRE_LOG = 9,
     WN_WIRE_HINT = 10,
+    WN_WIRE_NEIGH = 11,
     WN_WIRE_DUMP = 32,
     WN_WIRE_SET_ADDR = 33,
     WN_WIRE_SET_ROUTE = 34,
     WN_WIRE_SW_CREATE = 35,
     WN_WIRE_SW_INTERFACE = 36,
     WN_WIRE_SW_CLOSE = 37,
+    WN_WIRE_SET_NEIGH = 38,
 };
 
 enum wn_wire_op
@@ -70,7 +74,8 @@ enum wn_wire_op
 #define WN_TABLE_ROUTE  0x4u
 #define WN_TABLE_DEVICE 0x8u
 #define WN_TABLE_HINT   0x10u
-#define WN_TABLE_ALL    0x1fu
+#define WN_TABLE_NEIGH  0x20u
+#define WN_TABLE_ALL    0x3fu
 
 enum wn_wire_reason
 {
@@ -172,7 +177,10 @@ struct wn_wire_addr
     uint8_t  addr[16];       /* IPv4 in the first 4 bytes; the local address (IFA_LOCAL) on point-to-point links */
 };
 
-/* A route of the main table (RTM_NEWROUTE/RTM_DELROUTE); key: family, dst, dst_len, gateway, oif, metric. */
+/* A route (RTM_NEWROUTE/RTM_DELROUTE); key: family, dst, dst_len, gateway, oif, metric, table.  The main table's
+ * unicast routes, and of the local table (255) the entries Windows lists as routes of their interface: the host
+ * route of each address and 127.0.0.0/8 (RTN_LOCAL), the subnet broadcast addresses (RTN_BROADCAST) and IPv6's
+ * ff00::/8 (RTN_MULTICAST).  Windows keeps them all in one table; Linux keeps these apart (host/nl_parse.c). */
 struct wn_wire_route
 {
     uint8_t  family;         /* 4 or 6 */
@@ -186,6 +194,23 @@ struct wn_wire_route
     uint32_t metric;         /* RTA_PRIORITY */
     uint8_t  dst[16];
     uint8_t  gateway[16];    /* all zero: on-link */
+};
+
+/* A neighbour: an IPv4 ARP or IPv6 neighbour-discovery entry (RTM_NEWNEIGH/RTM_DELNEIGH); key: family, ifindex,
+ * addr.  Proxy entries (NTF_PROXY) and bridge forwarding entries are not neighbours in Windows' sense. */
+struct wn_wire_neigh
+{
+    uint32_t ifindex;
+    uint8_t  family;         /* 4 or 6 */
+    uint8_t  lladdr_len;     /* 0: no link-layer address known (incomplete, failed) */
+    uint16_t state;          /* NUD_* */
+    uint8_t  flags;          /* NTF_* (NTF_ROUTER: the neighbour is a router) */
+    uint8_t  type;           /* RTN_* (RTN_UNICAST for ordinary entries) */
+    uint8_t  reserved[2];
+    uint32_t confirmed;      /* NDA_CACHEINFO: centiseconds (USER_HZ) since reachability was last confirmed, */
+    uint32_t updated;        /* and since the entry last changed, when the record was made */
+    uint8_t  addr[16];       /* IPv4 in the first 4 bytes */
+    uint8_t  lladdr[32];
 };
 
 /* What one of the host's own connectivity services says (host/connectivity.c): NetworkManager, systemd-networkd
@@ -242,7 +267,12 @@ struct wn_wire_hint
  *            lifetimes are ignored for DEL).  DEL matches on ifindex, address and prefixlen.
  *   route:   oif != 0; no bits set in dst past dst_len; gateway all zero (on-link) or a unicast address of the
  *            family; table 0 (the main table); protocol, type, scope and reserved 0 (the helper chooses
- *            static/unicast and the scope); metric as RTA_PRIORITY.  DEL matches on all of those. */
+ *            static/unicast and the scope); metric as RTA_PRIORITY.  DEL matches on all of those.
+ *   neighbour: ifindex 1..0x7fffffff (the kernel's is an int); a unicast address of the family; flags, type, reserved, confirmed and updated 0.
+ *            ADD creates (EXISTS when there), CHANGE creates or replaces: lladdr_len 1..32 and state one of
+ *            NUD_PERMANENT, NUD_NOARP, NUD_REACHABLE, NUD_STALE; or, to ask the kernel to resolve the address
+ *            (NTF_USE), op CHANGE with lladdr_len 0 and state NUD_NONE.  DEL: lladdr_len and state 0; deletes
+ *            (NOT_FOUND when not there). */
 struct wn_wire_set_addr
 {
     uint32_t id;             /* echoed in the REPLY */
@@ -253,6 +283,12 @@ struct wn_wire_set_route
 {
     uint32_t id;
     struct wn_wire_route route;
+};
+
+struct wn_wire_set_neigh
+{
+    uint32_t id;
+    struct wn_wire_neigh neigh;
 };
 
 /* Software devices (SwDeviceCreate, SwDeviceInterfaceRegister/SetState, SwDeviceClose).  The helper keeps them
@@ -314,6 +350,8 @@ struct wn_wire_record
         struct wn_wire_reply reply;
         struct wn_wire_set_addr set_addr;
         struct wn_wire_set_route set_route;
+        struct wn_wire_neigh neigh;
+        struct wn_wire_set_neigh set_neigh;
         struct wn_wire_sw sw;
         struct wn_wire_log log;
         struct wn_wire_hint hint;
@@ -349,5 +387,7 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hint, 8);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_neigh, 68);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_set_neigh, 72);
 
 #endif
