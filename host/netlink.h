@@ -42,6 +42,15 @@ int nl_read_events(struct nl *nl, struct output *out);
  * change's own events are queued on the event socket by the time it returns: read them before replying. */
 uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body);
 
+/* Carries out a SET_LINK request: checked (nl_request_link_check), then each field named, in the order of the
+ * WN_SET_LINK_* bits, through RTM_SETLINK (the IPv4 MTU, which is the link's) or the link's sysctl, stopping at
+ * the first the host refuses.  Returns an enum wn_wire_result.  The kernel announces few of these: call
+ * nl_refresh_links() before replying. */
+uint32_t nl_set_link(struct nl *nl, const struct wn_wire_set_link *req);
+
+/* Dumps the links again and reports those whose record changed (the output drops the rest).  Returns 0 or -1. */
+int nl_refresh_links(struct nl *nl, struct output *out);
+
 /* How many times events were lost so far (for traces). */
 unsigned int nl_resyncs(const struct nl *nl);
 

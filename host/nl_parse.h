@@ -12,14 +12,17 @@
 /* An item that is not a wire object: a link's per-family settings (RTM_NEWNETCONF), which the helper folds
  * into the link's record. */
 #define NL_ITEM_NETCONF 0x100
+/* Another: a link's neighbour parameters of one family (RTM_NEWNEIGHTBL), folded into the link's record too. */
+#define NL_ITEM_NEIGH_PARMS 0x101
 
 /* One object a message reports. */
 struct nl_item
 {
-    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR, WN_WIRE_ROUTE or NL_ITEM_NETCONF */
+    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR, WN_WIRE_ROUTE, NL_ITEM_NETCONF or NL_ITEM_NEIGH_PARMS */
     uint16_t op;             /* WN_WIRE_OP_ADD for RTM_NEW*, WN_WIRE_OP_DEL for RTM_DEL*: whether a NEW is an add
                               * or a change is known only to the output, which remembers what it sent */
     uint8_t  replace;        /* RTM_NEWROUTE with NLM_F_REPLACE: the kernel sends no DEL for the route it replaced */
+    uint8_t  forwarding_known; /* links: the WN_LINK_FORWARDING_* bits the message's IFLA_AF_SPEC told */
     union
     {
         struct wn_wire_link link;
@@ -31,6 +34,13 @@ struct nl_item
             int32_t forwarding;  /* 0 or 1; -1 when the message does not say */
             uint8_t family;      /* 4 or 6 */
         } netconf;
+        struct
+        {
+            uint32_t ifindex;
+            uint32_t reachable_ms;   /* base reachable time; 0 when the message does not say */
+            uint32_t retrans_ms;
+            uint8_t family;          /* 4 or 6 */
+        } neigh;
     } u;
 };
 

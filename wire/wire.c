@@ -18,6 +18,7 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_DUMP: return sizeof(struct wn_wire_dump);
     case WN_WIRE_SET_ADDR: return sizeof(struct wn_wire_set_addr);
     case WN_WIRE_SET_ROUTE: return sizeof(struct wn_wire_set_route);
+    case WN_WIRE_SET_LINK: return sizeof(struct wn_wire_set_link);
     case WN_WIRE_SW_CREATE:
     case WN_WIRE_SW_INTERFACE:
     case WN_WIRE_SW_CLOSE: return sizeof(struct wn_wire_sw);
@@ -27,7 +28,8 @@ static size_t body_size(uint16_t type)
     return 0;
 }
 
-/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL; control records carry no op. */
+/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL (an address also CHANGE, a link only
+ * CHANGE); control records carry no op. */
 static int op_valid(uint16_t type, uint16_t op)
 {
     switch (type)
@@ -39,6 +41,9 @@ static int op_valid(uint16_t type, uint16_t op)
     case WN_WIRE_HINT:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SET_ADDR:
+        return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
+    case WN_WIRE_SET_LINK:
+        return op == WN_WIRE_OP_CHANGE;
     case WN_WIRE_SET_ROUTE:
     case WN_WIRE_SW_INTERFACE:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_DEL;

@@ -595,6 +595,7 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     {
         struct wn_wire_set_addr addr;
         struct wn_wire_set_route route;
+        struct wn_wire_set_link link;
         struct wn_wire_sw sw;
     } set;
     uint8_t buf[sizeof(struct wn_wire_header) + sizeof(set)];
@@ -634,6 +635,12 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     {
         set.route.id = req.id;
         memcpy(&set.route.route, body, sizeof(set.route.route));
+    }
+    else if (type == WN_WIRE_SET_LINK)
+    {
+        /* So does a link's. */
+        memcpy(&set.link, body, sizeof(set.link));
+        set.link.id = req.id;
     }
     else
     {
