@@ -492,6 +492,7 @@ struct event_ctx
     struct nl *nl;
     struct output *out;
     int routes_in_doubt;
+    int links_in_doubt;
 };
 
 static int on_event(void *ctx_, const struct nl_item *item_)
@@ -518,12 +519,17 @@ static int on_event(void *ctx_, const struct nl_item *item_)
     if (item->type == WN_WIRE_LINK || item->replace
         || (item->type == WN_WIRE_ADDR && item->op == WN_WIRE_OP_DEL && item->u.addr.family == 4))
         ctx->routes_in_doubt = 1;
+    /* Enabling or disabling IPv6 on a link (disable_ipv6) sends no link message, only the link-local address's
+     * arrival or departure (none at all while the link is down: the view learns it with the link's next
+     * message): after an IPv6 address event the links are dumped again, and those whose settings changed are
+     * sent. */
+    if (item->type == WN_WIRE_ADDR && item->u.addr.family == 6) ctx->links_in_doubt = 1;
     return output_record(ctx->out, item->type, item->op, &item->u, NULL, 0) ? 1 : 0;
 }
 
 int nl_read_events(struct nl *nl, struct output *out)
 {
-    struct event_ctx ctx = { nl, out, 0 };
+    struct event_ctx ctx = { nl, out, 0, 0 };
     int lost = 0;
 
     for (;;)
@@ -567,6 +573,7 @@ int nl_read_events(struct nl *nl, struct output *out)
         nl->resyncs++;
         return resync(nl, out, NL_TABLES);
     }
+    if (ctx.links_in_doubt && nl_refresh_links(nl, out)) return -1;
     if (ctx.routes_in_doubt) return resync(nl, out, WN_TABLE_ROUTE);
     return 0;
 }

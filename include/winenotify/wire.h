@@ -160,8 +160,9 @@ struct wn_wire_link
      * IFLA_INET6_CONF; forwarding also from RTM_NEWNETCONF, which announces its changes) and in the neighbour
      * tables' per-link parameters (RTM_GETNEIGHTBL, asked again with each message of the link).  The kernel
      * announces no change of the other IPv6 settings or of the neighbour parameters by itself: a change made
-     * behind the helper's back (sysctl) reaches the view with the link's next message, one made through the
-     * helper (SET_LINK) at once. */
+     * behind the helper's back (sysctl) reaches the view with the link's next message (or, for disable_ipv6 on
+     * an up link, with the link-local address it adds or removes), one made through the helper (SET_LINK) at
+     * once. */
     uint32_t ipv6;           /* WN_LINK_IPV6_* */
     uint32_t mtu6;           /* the IPv6 MTU (net.ipv6.conf.<link>.mtu), 0 without IPv6 on the link */
     uint32_t dad_transmits6; /* IPv6 duplicate address detection probes */
