@@ -321,7 +321,7 @@ struct dad_query
 {
     const MIB_UNICASTIPADDRESS_ROW *row;
     BOOL found;
-    NL_DAD_STATE dad;
+    struct wn_wire_addr addr;
 };
 
 static void find_dad(void *ctx, const struct wn_state *state)
@@ -333,15 +333,16 @@ static void find_dad(void *ctx, const struct wn_state *state)
     {
         if (!wn_row_is_addr(&q->row->Address, q->row->InterfaceIndex, &a->wire)) continue;
         q->found = TRUE;
-        q->dad = wn_dad_state(&a->wire);
+        q->addr = a->wire;
     }
 }
 
 /* Every Wine has one, and its rows are the ones its GetUnicastIpAddressTable and GetAdaptersAddresses give (the
  * same lifetimes and origins), so it answers; but it reports every address as preferred, while the
  * notifications (a parameter notification when duplicate address detection ends) and
- * NotifyStableUnicastIpAddressTable follow the real state: the view's DadState replaces its own, as stable.c
- * does for the table. */
+ * NotifyStableUnicastIpAddressTable follow the real state, and it reports every lifetime as 60000 s while
+ * SetUnicastIpAddressEntry sets real ones: the view's DadState and lifetimes replace its own (rows.h), as
+ * stable.c does for the table. */
 DWORD WINAPI GetUnicastIpAddressEntry(MIB_UNICASTIPADDRESS_ROW *row)
 {
     struct dad_query q;
@@ -351,6 +352,6 @@ DWORD WINAPI GetUnicastIpAddressEntry(MIB_UNICASTIPADDRESS_ROW *row)
     memset(&q, 0, sizeof(q));
     q.row = row;
     if (wn_source_query(find_dad, &q) != WN_SOURCE_OK) WARN("no host helper: the DAD state is the system's\n");
-    else if (q.found) row->DadState = q.dad;
+    else if (q.found) wn_row_unicast_state(row, &q.addr);
     return NO_ERROR;
 }

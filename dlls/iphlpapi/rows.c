@@ -257,3 +257,10 @@ BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX 
     *has_family = wn_link_has_ipv6(&link->wire, v6_address);
     return TRUE;
 }
+
+void wn_row_unicast_state(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_wire_addr *addr)
+{
+    row->DadState = wn_dad_state(addr);
+    row->ValidLifetime = addr->valid_lft;
+    row->PreferredLifetime = addr->preferred_lft;
+}

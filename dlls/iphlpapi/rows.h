@@ -74,6 +74,11 @@ void wn_wire_address(uint8_t out[16], const SOCKADDR_INET *in);
  * ERROR_NOT_SUPPORTED (with a FIXME) when the system DLL lacks it. */
 DWORD wn_row_system_call(const char *name, const void *row);
 
+/* What the view knows better than Wine's rows of an address: its DAD state and its lifetimes.  The lifetimes are
+ * the kernel's as of the address's last message (Linux counts them down without a word), so a finite one reads
+ * as at most that many seconds too long; Wine's rows say 60000 s for every address, infinite ones included. */
+void wn_row_unicast_state(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_wire_addr *addr);
+
 /* Whether a system table's address is this view address (family, address, interface index). */
 BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struct wn_wire_addr *addr);
 
