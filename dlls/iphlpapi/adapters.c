@@ -340,9 +340,11 @@ ULONG WINAPI GetAdaptersAddresses(ULONG family, ULONG flags, void *reserved, IP_
         FIXME("the system DLL lacks GetAdaptersAddresses\n");
         return ERROR_NOT_SUPPORTED;
     }
-    if (!wn_running_on_wine() || !(flags & EXTRA_FLAGS) || !size
-        || (family != AF_UNSPEC && family != AF_INET && family != AF_INET6))
-        return call_system(fn, family, flags, reserved, addresses, size);
+    if (!wn_running_on_wine()) return fn(family, flags, reserved, addresses, size);
+    /* Microsoft's page: ERROR_INVALID_PARAMETER for a NULL size or a family other than these three; every Wine
+     * checks the size only, and lists all families for any other. */
+    if (!size || (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)) return ERROR_INVALID_PARAMETER;
+    if (!(flags & EXTRA_FLAGS)) return call_system(fn, family, flags, reserved, addresses, size);
     TRACE("(%lu, %#lx, %p, %p, %p)\n", family, flags, reserved, addresses, size);
 
     memset(&x, 0, sizeof(x));
