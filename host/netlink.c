@@ -57,6 +57,7 @@ struct nl
     uint32_t seq;
     unsigned int resyncs;
     unsigned int bad_dump_messages;
+    int maddr_live;          /* the kernel announces multicast and anycast changes (groups joined) */
     struct item_list list;
     struct link_conf *conf;
     size_t n_conf, cap_conf;
@@ -117,7 +118,20 @@ struct nl *nl_open(void)
     nl->ev_fd = open_socket(SOCK_NONBLOCK, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
                             | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | 1u << (RTNLGRP_IPV4_NETCONF - 1)
                             | 1u << (RTNLGRP_IPV6_NETCONF - 1), 1, NULL);
-    if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0) return nl;
+    if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0)
+    {
+        /* RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR, RTNLGRP_IPV6_ACADDR: kernels from 6.11 have them (past the
+         * 32 groups of the bind mask); an older one refuses, and the table is dumped again after the events
+         * that change the kernel's own memberships (netlink.h). */
+        static const int groups[] = { 37, 38, 39 };
+        size_t i;
+
+        nl->maddr_live = 1;
+        for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+            if (setsockopt(nl->ev_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i], sizeof(groups[i])))
+                nl->maddr_live = 0;
+        return nl;
+    }
     err = errno;
     nl_close(nl);
     errno = err;
@@ -185,7 +199,8 @@ static int send_dump_request(struct nl *nl, uint16_t type, uint8_t family, uint3
     size_t body = type == RTM_GETLINK ? sizeof(struct ifinfomsg)
                 : type == RTM_GETADDR ? sizeof(struct ifaddrmsg)
                 : type == RTM_GETNETCONF ? sizeof(struct netconfmsg)
-                : type == RTM_GETNEIGHTBL ? sizeof(struct ndtmsg) : sizeof(struct rtmsg);
+                : type == RTM_GETNEIGHTBL ? sizeof(struct ndtmsg)
+                : type == RTM_GETMULTICAST || type == RTM_GETANYCAST ? sizeof(struct ifaddrmsg) : sizeof(struct rtmsg);
     ssize_t n;
 
     memset(&req, 0, sizeof(req));
@@ -444,6 +459,10 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
         { WN_TABLE_ADDR, RTM_GETADDR, AF_INET6 },
         { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET },
         { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET6 },
+        /* IPv4 groups only from kernels 6.10 on: an older one answers EOPNOTSUPP, an empty table (dump_error). */
+        { WN_TABLE_MADDR, RTM_GETMULTICAST, AF_INET },
+        { WN_TABLE_MADDR, RTM_GETMULTICAST, AF_INET6 },
+        { WN_TABLE_MADDR, RTM_GETANYCAST, AF_INET6 },
     };
     size_t i, j;
 
@@ -493,6 +512,7 @@ struct event_ctx
     struct output *out;
     int routes_in_doubt;
     int links_in_doubt;
+    int maddrs_in_doubt;
 };
 
 static int on_event(void *ctx_, const struct nl_item *item_)
@@ -524,12 +544,14 @@ static int on_event(void *ctx_, const struct nl_item *item_)
      * message): after an IPv6 address event the links are dumped again, and those whose settings changed are
      * sent. */
     if (item->type == WN_WIRE_ADDR && item->u.addr.family == 6) ctx->links_in_doubt = 1;
+    /* Without the kernel's own announcements, the memberships are dumped again after what changes them. */
+    if (!ctx->nl->maddr_live && (item->type == WN_WIRE_LINK || item->type == WN_WIRE_ADDR)) ctx->maddrs_in_doubt = 1;
     return output_record(ctx->out, item->type, item->op, &item->u, NULL, 0) ? 1 : 0;
 }
 
 int nl_read_events(struct nl *nl, struct output *out)
 {
-    struct event_ctx ctx = { nl, out, 0, 0 };
+    struct event_ctx ctx = { nl, out, 0, 0, 0 };
     int lost = 0;
 
     for (;;)
@@ -574,6 +596,7 @@ int nl_read_events(struct nl *nl, struct output *out)
         return resync(nl, out, NL_TABLES);
     }
     if (ctx.links_in_doubt && nl_refresh_links(nl, out)) return -1;
+    if (ctx.maddrs_in_doubt && resync(nl, out, WN_TABLE_MADDR)) return -1;
     if (ctx.routes_in_doubt) return resync(nl, out, WN_TABLE_ROUTE);
     return 0;
 }

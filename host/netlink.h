@@ -10,7 +10,7 @@
 #include "output.h"
 
 /* The tables this module reports. */
-#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE)
+#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE | WN_TABLE_MADDR)
 
 struct nl;
 

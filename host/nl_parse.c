@@ -342,6 +342,38 @@ static int parse_netconf(const uint8_t *p, size_t len, nl_item_fn fn, void *ctx)
     return fn(ctx, &item);
 }
 
+/* Multicast memberships and anycast addresses: dump replies come as RTM_GETMULTICAST and RTM_GETANYCAST, and
+ * kernels from 6.11 announce changes as RTM_NEW/DELMULTICAST and RTM_NEW/DELANYCAST (numbers newer than many
+ * build machines' headers). */
+#define NL_NEWMULTICAST 56
+#define NL_DELMULTICAST 57
+#define NL_NEWANYCAST 60
+#define NL_DELANYCAST 61
+
+static int parse_maddr(const uint8_t *p, size_t len, uint16_t op, uint8_t kind, nl_item_fn fn, void *ctx)
+{
+    struct ifaddrmsg ifa;
+    struct nl_item item;
+    struct attrs tb;
+    unsigned int maxlen;
+    size_t alen;
+    int r;
+
+    if (len < NLMSG_ALIGN(sizeof(ifa))) return NL_PARSE_MALFORMED;
+    memcpy(&ifa, p, sizeof(ifa));
+    memset(&item, 0, sizeof(item));
+    if (!family_info(ifa.ifa_family, &item.u.maddr.family, &alen, &maxlen)) return 0;
+    if (!ifa.ifa_index) return NL_PARSE_MALFORMED;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(ifa)), len - NLMSG_ALIGN(sizeof(ifa)), &tb))) return r;
+    item.type = WN_WIRE_MADDR;
+    item.op = op;
+    item.u.maddr.ifindex = ifa.ifa_index;
+    item.u.maddr.kind = kind;
+    if ((r = attr_bytes(&tb, kind == WN_MADDR_MULTICAST ? IFA_MULTICAST : IFA_ANYCAST, item.u.maddr.addr, alen)) <= 0)
+        return r ? r : NL_PARSE_MALFORMED;
+    return fn(ctx, &item);
+}
+
 /* RTM_NEWNEIGHTBL: a neighbour table (family AF_INET: ARP, AF_INET6: neighbour discovery) and its parameters;
  * the table's own message has no NDTPA_IFINDEX (its defaults), each link's has its index. */
 static int parse_neightbl(const uint8_t *p, size_t len, nl_item_fn fn, void *ctx)
@@ -397,6 +429,12 @@ int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
     case RTM_DELROUTE: return parse_route(p, plen, WN_WIRE_OP_DEL, nlh.nlmsg_flags, fn, ctx);
     case RTM_NEWNETCONF: return parse_netconf(p, plen, fn, ctx);
     case RTM_NEWNEIGHTBL: return parse_neightbl(p, plen, fn, ctx);
+    case RTM_GETMULTICAST:
+    case NL_NEWMULTICAST: return parse_maddr(p, plen, WN_WIRE_OP_ADD, WN_MADDR_MULTICAST, fn, ctx);
+    case NL_DELMULTICAST: return parse_maddr(p, plen, WN_WIRE_OP_DEL, WN_MADDR_MULTICAST, fn, ctx);
+    case RTM_GETANYCAST:
+    case NL_NEWANYCAST: return parse_maddr(p, plen, WN_WIRE_OP_ADD, WN_MADDR_ANYCAST, fn, ctx);
+    case NL_DELANYCAST: return parse_maddr(p, plen, WN_WIRE_OP_DEL, WN_MADDR_ANYCAST, fn, ctx);
     }
     return 0;
 }

@@ -18,7 +18,7 @@
 /* One object a message reports. */
 struct nl_item
 {
-    uint16_t type;           /* WN_WIRE_LINK, WN_WIRE_ADDR, WN_WIRE_ROUTE, NL_ITEM_NETCONF or NL_ITEM_NEIGH_PARMS */
+    uint16_t type;           /* WN_WIRE_LINK, _ADDR, _ROUTE, _MADDR, NL_ITEM_NETCONF or NL_ITEM_NEIGH_PARMS */
     uint16_t op;             /* WN_WIRE_OP_ADD for RTM_NEW*, WN_WIRE_OP_DEL for RTM_DEL*: whether a NEW is an add
                               * or a change is known only to the output, which remembers what it sent */
     uint8_t  replace;        /* RTM_NEWROUTE with NLM_F_REPLACE: the kernel sends no DEL for the route it replaced */
@@ -28,6 +28,7 @@ struct nl_item
         struct wn_wire_link link;
         struct wn_wire_addr addr;
         struct wn_wire_route route;
+        struct wn_wire_maddr maddr;
         struct
         {
             int32_t ifindex;     /* < 0: "all" or "default", not a link */

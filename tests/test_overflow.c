@@ -48,12 +48,19 @@ struct table
 
 struct model
 {
-    struct table t[3];       /* links, addresses, routes */
+    struct table t[4];       /* links, addresses, routes, multicast and anycast addresses */
 };
+
+/* The WN_TABLE_* bit of a model table. */
+static uint32_t table_bit(int index)
+{
+    return index < 3 ? 1u << index : WN_TABLE_MADDR;
+}
 
 static int table_of(uint16_t type)
 {
-    return type == WN_WIRE_LINK ? 0 : type == WN_WIRE_ADDR ? 1 : type == WN_WIRE_ROUTE ? 2 : -1;
+    return type == WN_WIRE_LINK ? 0 : type == WN_WIRE_ADDR ? 1 : type == WN_WIRE_ROUTE ? 2
+         : type == WN_WIRE_MADDR ? 3 : -1;
 }
 
 /* Keys as the wire documents them, written out independently of seen.c. */
@@ -66,6 +73,9 @@ static int same_key(const struct wn_wire_record *a, const struct wn_wire_record 
     case WN_WIRE_ADDR:
         return a->u.addr.family == b->u.addr.family && a->u.addr.ifindex == b->u.addr.ifindex
             && a->u.addr.prefixlen == b->u.addr.prefixlen && !memcmp(a->u.addr.addr, b->u.addr.addr, 16);
+    case WN_WIRE_MADDR:
+        return a->u.maddr.kind == b->u.maddr.kind && a->u.maddr.family == b->u.maddr.family
+            && a->u.maddr.ifindex == b->u.maddr.ifindex && !memcmp(a->u.maddr.addr, b->u.maddr.addr, 16);
     default:
         return a->u.route.family == b->u.route.family && a->u.route.dst_len == b->u.route.dst_len
             && !memcmp(a->u.route.dst, b->u.route.dst, 16) && !memcmp(a->u.route.gateway, b->u.route.gateway, 16)
@@ -80,6 +90,7 @@ static int same_body(const struct wn_wire_record *a, const struct wn_wire_record
     {
     case WN_WIRE_LINK: return !memcmp(&a->u.link, &b->u.link, sizeof(a->u.link));
     case WN_WIRE_ADDR: return !memcmp(&a->u.addr, &b->u.addr, sizeof(a->u.addr));
+    case WN_WIRE_MADDR: return !memcmp(&a->u.maddr, &b->u.maddr, sizeof(a->u.maddr));
     default: return !memcmp(&a->u.route, &b->u.route, sizeof(a->u.route));
     }
 }
@@ -108,7 +119,7 @@ static void model_copy(struct model *dst, const struct model *src)
 {
     int i;
 
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
     {
         dst->t[i] = src->t[i];
         dst->t[i].v = malloc((src->t[i].count + 1) * sizeof(*src->t[i].v));
@@ -121,7 +132,7 @@ static void model_copy(struct model *dst, const struct model *src)
 static void model_free(struct model *m)
 {
     int i;
-    for (i = 0; i < 3; i++) free(m->t[i].v);
+    for (i = 0; i < 4; i++) free(m->t[i].v);
 }
 
 /* ---- the reader: decodes the stream and applies it ------------------------------------------------------ */
@@ -157,8 +168,8 @@ static void apply(struct reader *r, const struct wn_wire_record *rec)
         if (r->reason == WN_REASON_RESYNC && r->snapshot == NL_TABLES) r->full_resyncs++;
         if (r->reason == WN_REASON_RESYNC && r->snapshot == WN_TABLE_ROUTE) r->route_resyncs++;
         if (r->reason == WN_REASON_REQUEST) model_copy(&r->before_request, &r->model);
-        for (i = 0; i < 3; i++)
-            if (r->snapshot & (1u << i)) r->model.t[i].count = 0;
+        for (i = 0; i < 4; i++)
+            if (r->snapshot & table_bit(i)) r->model.t[i].count = 0;
         return;
     }
     if (rec->type == WN_WIRE_SNAPSHOT_END)
@@ -181,7 +192,7 @@ static void apply(struct reader *r, const struct wn_wire_record *rec)
         return;
     }
     t = &r->model.t[index];
-    if (r->snapshot & (1u << index))
+    if (r->snapshot & table_bit(index))
     {
         /* Inside a snapshot everything is an ADD.  A dump the kernel walks while the writer changes the table
          * may list an object twice; the DLL keeps one (state.c's apply_pending replaces it), and so must the

@@ -57,6 +57,7 @@ union body_copy
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_maddr maddr;
 };
 
 /* A change waiting for dispatch, with its own copies of the bodies (the view moves on meanwhile). */
@@ -116,6 +117,7 @@ static const char *table_name(uint32_t table)
     case WN_TABLE_ROUTE: return "route";
     case WN_TABLE_DEVICE: return "device";
     case WN_TABLE_HINT: return "connectivity hint";
+    case WN_TABLE_MADDR: return "multicast or anycast address";
     }
     return "?";
 }
@@ -150,6 +152,11 @@ static const char *describe(uint32_t table, const void *body)
                  ((const struct wn_state_hint *)body)->wire.ifindex, ((const struct wn_state_hint *)body)->wire.level,
                  ((const struct wn_state_hint *)body)->wire.cost, ((const struct wn_state_hint *)body)->wire.flags,
                  ((const struct wn_state_hint *)body)->wire.source);
+        break;
+    case WN_TABLE_MADDR:
+        snprintf(buf, sizeof(buf), "IPv%u %s on index %u", ((const struct wn_state_maddr *)body)->wire.family,
+                 ((const struct wn_state_maddr *)body)->wire.kind == WN_MADDR_ANYCAST ? "anycast" : "multicast",
+                 ((const struct wn_state_maddr *)body)->wire.ifindex);
         break;
     default:
         snprintf(buf, sizeof(buf), "%s", ((const struct wn_state_device *)body)->devpath);

@@ -8,7 +8,7 @@
 
 #include "state.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_COUNT };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_MADDR, T_COUNT };
 
 union body
 {
@@ -17,6 +17,7 @@ union body
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_maddr maddr;
 };
 
 struct entry
@@ -50,7 +51,7 @@ struct wn_state
 };
 
 static const uint32_t table_bits[T_COUNT] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
-                                              WN_TABLE_HINT };
+                                              WN_TABLE_HINT, WN_TABLE_MADDR };
 
 static int table_index(uint32_t bit)
 {
@@ -69,6 +70,7 @@ static int record_table(uint16_t type)
     case WN_WIRE_ROUTE: return T_ROUTE;
     case WN_WIRE_DEVICE: return T_DEVICE;
     case WN_WIRE_HINT: return T_HINT;
+    case WN_WIRE_MADDR: return T_MADDR;
     }
     return -1;
 }
@@ -116,6 +118,12 @@ static size_t key_bytes(int t, const union body *b, uint8_t *key)
         break;
     case T_HINT:
         PUT(b->hint.wire.ifindex);
+        break;
+    case T_MADDR:
+        PUT(b->maddr.wire.kind);
+        PUT(b->maddr.wire.family);
+        PUT(b->maddr.wire.ifindex);
+        PUT(b->maddr.wire.addr);
         break;
     }
 #undef PUT
@@ -184,6 +192,8 @@ static int body_equal(int t, const union body *a, const union body *b)
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire));
     case T_HINT:
         return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
+    case T_MADDR:
+        return 1;            /* all there is of it is its key */
     case T_DEVICE:
         if (a->device.wire.ifindex != b->device.wire.ifindex) return 0;
         return props_subset(&a->device, &b->device, &na) && props_subset(&b->device, &a->device, &nb) && na == nb;
@@ -307,6 +317,11 @@ static struct entry *entry_new(int t, const struct wn_wire_record *rec)
         e->body.addr.wire.reserved = 0;
         if (e->body.addr.wire.family == 4) memset(e->body.addr.wire.addr + 4, 0, 12);
         break;
+    case T_MADDR:
+        e->body.maddr.wire = rec->u.maddr;
+        memset(e->body.maddr.wire.reserved, 0, sizeof(e->body.maddr.wire.reserved));
+        if (e->body.maddr.wire.family == 4) memset(e->body.maddr.wire.addr + 4, 0, 12);
+        break;
     case T_ROUTE:
         e->body.route.wire = rec->u.route;
         memset(e->body.route.wire.reserved, 0, sizeof(e->body.route.wire.reserved));
@@ -358,7 +373,8 @@ static uint64_t link_luid(struct wn_state *s, uint32_t ifindex, const struct ent
     if (!ifindex) return 0;
     key.link.wire.ifindex = ifindex;
     if ((link = table_find(link_view(s), T_LINK, &key, key_hash(T_LINK, &key)))) return link->body.link.luid;
-    if (previous) return t == T_ADDR ? previous->body.addr.luid : previous->body.route.luid;
+    if (previous) return t == T_ADDR ? previous->body.addr.luid
+                       : t == T_MADDR ? previous->body.maddr.luid : previous->body.route.luid;
     return ask_luid(s, ifindex, NULL);
 }
 
@@ -379,6 +395,9 @@ static void assign_luid(struct wn_state *s, int t, struct entry *e, const struct
     case T_ROUTE:
         e->body.route.luid = link_luid(s, e->body.route.wire.oif, previous, t);
         break;
+    case T_MADDR:
+        e->body.maddr.luid = link_luid(s, e->body.maddr.wire.ifindex, previous, t);
+        break;
     }
 }
 
@@ -390,6 +409,7 @@ static uint64_t entry_luid(int t, const struct entry *e)
     case T_LINK: return e->body.link.luid;
     case T_ADDR: return e->body.addr.luid;
     case T_ROUTE: return e->body.route.luid;
+    case T_MADDR: return e->body.maddr.luid;
     }
     return 0;
 }
@@ -405,13 +425,14 @@ static int same_object(int t, const struct entry *current, const struct entry *e
 
 static uint32_t entry_ifindex(int t, const struct entry *e)
 {
+    if (t == T_MADDR) return e->body.maddr.wire.ifindex;
     return t == T_ADDR ? e->body.addr.wire.ifindex : e->body.route.wire.oif;
 }
 
-/* A link is gone: so are its addresses and routes.  Tables in skip are being committed and diff themselves. */
+/* A link is gone: so are its addresses, groups and routes.  Tables in skip are being committed and diff themselves. */
 static void purge_link(struct wn_state *s, uint32_t ifindex, unsigned int skip)
 {
-    static const int dependents[] = { T_ROUTE, T_ADDR };
+    static const int dependents[] = { T_ROUTE, T_MADDR, T_ADDR };
     struct entry *e, *next;
     unsigned int i;
 
@@ -573,8 +594,8 @@ static int route_del_last(const struct wn_state *s, unsigned int mask, const str
  * that route_del_last() keeps for the end. */
 static void snapshot_commit(struct wn_state *s, unsigned int mask)
 {
-    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_ROUTE, T_ADDR, T_LINK };
-    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT };
+    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_MADDR, T_ROUTE, T_ADDR, T_LINK };
+    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_MADDR, T_ROUTE, T_DEVICE, T_HINT };
     struct entry *e, *c;
     int i, t;
 
@@ -649,6 +670,7 @@ int wn_state_apply(struct wn_state *s, const struct wn_wire_record *rec)
     case WN_WIRE_ROUTE:
     case WN_WIRE_DEVICE:
     case WN_WIRE_HINT:
+    case WN_WIRE_MADDR:
         t = record_table(rec->type);
         if (s->pending_mask & (1u << t)) return apply_pending(s, t, rec);
         return apply_live(s, t, rec);
@@ -745,6 +767,10 @@ const void *wn_state_find(const struct wn_state *s, uint32_t table, const void *
             memset(key.route.wire.gateway + 4, 0, 12);
         }
         break;
+    case T_MADDR:
+        key.maddr.wire = ((const struct wn_state_maddr *)key_body)->wire;
+        if (key.maddr.wire.family == 4) memset(key.maddr.wire.addr + 4, 0, 12);
+        break;
     case T_DEVICE: key.device.devpath = ((const struct wn_state_device *)key_body)->devpath; break;
     case T_HINT: key.hint.wire.ifindex = ((const struct wn_state_hint *)key_body)->wire.ifindex; break;
     }
@@ -768,6 +794,7 @@ size_t wn_state_body_size(uint32_t table)
     case WN_TABLE_ADDR: return sizeof(struct wn_state_addr);
     case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
     case WN_TABLE_HINT: return sizeof(struct wn_state_hint);
+    case WN_TABLE_MADDR: return sizeof(struct wn_state_maddr);
     }
     return sizeof(struct wn_state_device);
 }

@@ -69,8 +69,14 @@ struct wn_state_hint
     struct wn_wire_hint wire;
 };
 
+struct wn_state_maddr
+{
+    struct wn_wire_maddr wire;
+    uint64_t luid;               /* of its link, taken when it appeared */
+};
+
 /* A change: table is one WN_TABLE_* bit, op a WN_WIRE_OP_* value; old_body is NULL for ADD, new_body NULL for
- * DEL, both set for CHANGE.  The bodies are struct wn_state_link/addr/route/device/hint and are valid only during
+ * DEL, both set for CHANGE.  The bodies are struct wn_state_link/addr/route/device/hint/maddr and are valid only during
  * the call. */
 typedef void (*wn_state_listener)(void *ctx, uint32_t table, uint16_t op, const void *old_body,
                                   const void *new_body);

@@ -12,7 +12,7 @@
  *                                                     the helper left in that file
  *   helper -> DLL  SNAPSHOT_BEGIN(tables, reason)     then every object of those tables as op ADD,
  *                  ...                                then SNAPSHOT_END(tables, reason)
- *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE/HINT        live changes, op ADD, CHANGE or DEL
+ *   helper -> DLL  LINK/ADDR/ROUTE/DEVICE/HINT/MADDR  live changes, op ADD, CHANGE or DEL
  *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
  *   DLL -> helper  SET_ADDR/SET_ROUTE(id), op ADD/DEL asks the host to add or delete an address or a route
  *                  SET_ADDR(id), op CHANGE            asks it to change an address's lifetimes
@@ -50,6 +50,7 @@ enum wn_wire_type
     WN_WIRE_REPLY = 8,
     WN_WIRE_LOG = 9,
     WN_WIRE_HINT = 10,
+    WN_WIRE_MADDR = 11,
     WN_WIRE_DUMP = 32,
     WN_WIRE_SET_ADDR = 33,
     WN_WIRE_SET_ROUTE = 34,
@@ -73,7 +74,8 @@ enum wn_wire_op
 #define WN_TABLE_ROUTE  0x4u
 #define WN_TABLE_DEVICE 0x8u
 #define WN_TABLE_HINT   0x10u
-#define WN_TABLE_ALL    0x1fu
+#define WN_TABLE_MADDR  0x20u
+#define WN_TABLE_ALL    0x3fu
 
 enum wn_wire_reason
 {
@@ -204,6 +206,27 @@ struct wn_wire_route
     uint32_t metric;         /* RTA_PRIORITY */
     uint8_t  dst[16];
     uint8_t  gateway[16];    /* all zero: on-link */
+};
+
+/* A multicast group joined on a link, or an IPv6 anycast address of a link (the kernel's RTM_GETMULTICAST and
+ * RTM_GETANYCAST dumps); key: kind, family, ifindex, addr.  Kernels from 6.11 announce changes of both
+ * (RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR, RTNLGRP_IPV6_ACADDR); on older ones the helper dumps the table again
+ * after every link and address event, which is when the kernel's own memberships change (a link's all-nodes
+ * groups, an IPv6 address's solicited-node group), so that only a program's own joins wait for the next such
+ * event.  IPv4 groups are dumped by kernels from 6.10 only (an older one gives none). */
+enum wn_maddr_kind
+{
+    WN_MADDR_MULTICAST = 1,
+    WN_MADDR_ANYCAST = 2,
+};
+
+struct wn_wire_maddr
+{
+    uint32_t ifindex;
+    uint8_t  family;         /* 4 or 6 */
+    uint8_t  kind;           /* enum wn_maddr_kind */
+    uint8_t  reserved[2];
+    uint8_t  addr[16];       /* IPv4 in the first 4 bytes */
 };
 
 /* What one of the host's own connectivity services says (host/connectivity.c): NetworkManager, systemd-networkd
@@ -371,6 +394,7 @@ struct wn_wire_record
         struct wn_wire_sw sw;
         struct wn_wire_log log;
         struct wn_wire_hint hint;
+        struct wn_wire_maddr maddr;
     } u;
     const char *props;       /* device only: points into the decoded buffer, props_len bytes */
 };
@@ -404,5 +428,6 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_set_link, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hint, 8);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_maddr, 24);
 
 #endif
