@@ -520,6 +520,11 @@ static int on_event(void *ctx_, const struct nl_item *item_)
     struct event_ctx *ctx = ctx_;
     struct nl_item copy = *item_, *item = &copy;
 
+    /* Without the kernel's own announcements, the memberships are dumped again after what changes them: a link,
+     * an address, forwarding (a forwarding IPv6 link has its subnet-router anycast addresses). */
+    if (!ctx->nl->maddr_live && (item->type == WN_WIRE_LINK || item->type == WN_WIRE_ADDR
+                                 || item->type == NL_ITEM_NETCONF))
+        ctx->maddrs_in_doubt = 1;
     if (item->type == NL_ITEM_NETCONF)
     {
         const struct wn_wire_link *link = conf_apply(ctx->nl, item);
@@ -544,8 +549,6 @@ static int on_event(void *ctx_, const struct nl_item *item_)
      * message): after an IPv6 address event the links are dumped again, and those whose settings changed are
      * sent. */
     if (item->type == WN_WIRE_ADDR && item->u.addr.family == 6) ctx->links_in_doubt = 1;
-    /* Without the kernel's own announcements, the memberships are dumped again after what changes them. */
-    if (!ctx->nl->maddr_live && (item->type == WN_WIRE_LINK || item->type == WN_WIRE_ADDR)) ctx->maddrs_in_doubt = 1;
     return output_record(ctx->out, item->type, item->op, &item->u, NULL, 0) ? 1 : 0;
 }
 
