@@ -1,6 +1,7 @@
 /* The change-request builder (host/nl_request.c) on arbitrary bodies, as a DLL (or anything that got hold of the
- * connection) could send them.  The first input byte picks address, route or neighbour (its value modulo 3), the
- * next two the op, four more the sequence number; the rest is the body (cut, or padded with zeros).
+ * connection) could send them.  The first input byte picks address, route, neighbour or interface settings (its
+ * value modulo 4), the next two the op, four more the sequence number; the rest is the body (cut, or padded with
+ * zeros).
  *
  * Invariants: the rules of wire.h, restated here on their own, decide exactly which bodies are refused; an
  * accepted one gives a message within NL_REQUEST_MAX (in a buffer of exactly that size) whose header is right and
@@ -45,10 +46,27 @@ static int unicast(uint8_t family, const uint8_t *a)
 
 static int addr_allowed(uint16_t op, const struct wn_wire_addr *a)
 {
-    if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_DEL) return 0;
+    if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL) return 0;
     if ((a->family != 4 && a->family != 6) || a->prefixlen > max_prefix(a->family)) return 0;
     if (!a->ifindex || a->scope || a->reserved || a->flags || !unicast(a->family, a->addr)) return 0;
     return op == WN_WIRE_OP_DEL || a->valid_lft >= a->preferred_lft;
+}
+
+static int link_allowed(const struct wn_wire_set_link *l)
+{
+    uint32_t f = l->fields;
+
+    if (!l->ifindex || (l->family != 4 && l->family != 6) || l->reserved[0] || l->reserved[1] || l->reserved[2])
+        return 0;
+    if (!f || f > 0x3f) return 0;
+    if ((f & WN_SET_LINK_MTU) && (l->mtu < (l->family == 4 ? 68u : 1280u) || l->mtu > 65535)) return 0;
+    if ((f & WN_SET_LINK_FORWARDING) && l->forwarding > 1) return 0;
+    if ((f & (WN_SET_LINK_DAD_TRANSMITS | WN_SET_LINK_ACCEPT_RA)) && l->family == 4) return 0;
+    if ((f & WN_SET_LINK_DAD_TRANSMITS) && l->dad_transmits > 255) return 0;
+    if ((f & WN_SET_LINK_ACCEPT_RA) && l->accept_ra > 2) return 0;
+    if ((f & WN_SET_LINK_REACHABLE) && (!l->reachable_ms || l->reachable_ms > 3600000)) return 0;
+    if ((f & WN_SET_LINK_RETRANS) && (!l->retrans_ms || l->retrans_ms > 3600000)) return 0;
+    return 1;
 }
 
 static int route_allowed(uint16_t op, const struct wn_wire_route *r)
@@ -124,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct wn_wire_addr addr;
         struct wn_wire_route route;
         struct wn_wire_neigh neigh;
+        struct wn_wire_set_link link;
     } body;
     uint8_t *buf;
     uint16_t op;
@@ -138,7 +157,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf = malloc(NL_REQUEST_MAX);
     CHECK(buf != NULL);
 
-    if (data[0] % 3 == 0)
+    if (data[0] % 4 == 3)
+    {
+        /* An interface's settings: the rules decide, and each field asked for names one file of the link's own
+         * (the IPv4 MTU none: it is an RTM_SETLINK). */
+        const struct wn_wire_set_link *l = &body.link;
+        char path[128], value[16];
+        uint32_t field;
+
+        CHECK((nl_request_link_check(l) == WN_RESULT_OK) == link_allowed(l));
+        for (field = 1; field <= WN_SET_LINK_ALL; field <<= 1)
+        {
+            int made = nl_request_sysctl(l, field, "fuzz0", path, sizeof(path), value, sizeof(value));
+
+            CHECK(!made || (link_allowed(l) && (l->fields & field)));
+            if (made)
+                CHECK(!strncmp(path, "/proc/sys/net/ipv", 17) && strstr(path, "/fuzz0/") && !strstr(path, ".."));
+            if (link_allowed(l) && (l->fields & field)) CHECK(made == !(field == WN_SET_LINK_MTU && l->family == 4));
+        }
+        len = nl_request_link_mtu(buf, l->ifindex, l->mtu, seq);
+        CHECK(!!len == (l->ifindex && l->ifindex <= 0x7fffffffu && l->mtu >= 68 && l->mtu <= 65535));
+        if (len) CHECK(len <= NL_REQUEST_MAX);
+    }
+    else if (data[0] % 4 == 0)
     {
         const struct wn_wire_addr *a = &body.addr;
         struct nl_item item;
@@ -147,15 +188,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(!!len == addr_allowed(op, a));
         if (len)
         {
-            item = check_message(buf, len, op == WN_WIRE_OP_ADD ? RTM_NEWADDR : RTM_DELADDR, seq);
-            CHECK(item.type == WN_WIRE_ADDR && item.op == op);
+            item = check_message(buf, len, op == WN_WIRE_OP_DEL ? RTM_DELADDR : RTM_NEWADDR, seq);
+            /* A lifetime change is an RTM_NEWADDR, which the parser reads as an add. */
+            CHECK(item.type == WN_WIRE_ADDR && item.op == (op == WN_WIRE_OP_DEL ? WN_WIRE_OP_DEL : WN_WIRE_OP_ADD));
             CHECK(item.u.addr.family == a->family && item.u.addr.prefixlen == a->prefixlen);
             CHECK(item.u.addr.ifindex == a->ifindex && !memcmp(item.u.addr.addr, a->addr, 16));
-            if (op == WN_WIRE_OP_ADD)
+            if (op != WN_WIRE_OP_DEL)
                 CHECK(item.u.addr.preferred_lft == a->preferred_lft && item.u.addr.valid_lft == a->valid_lft);
         }
     }
-    else if (data[0] % 3 == 1)
+    else if (data[0] % 4 == 1)
     {
         const struct wn_wire_route *r = &body.route;
         struct nl_item item;

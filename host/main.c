@@ -228,6 +228,20 @@ static int change(struct helper *h, const struct wn_wire_record *rec)
     return output_record(h->out, WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
 }
 
+/* An interface's settings: carried out, then the links dumped again, since the kernel announces only some of
+ * these changes (forwarding, the link's MTU) by itself; the reply follows the link's new record. */
+static int link_change(struct helper *h, const struct wn_wire_record *rec)
+{
+    struct wn_wire_reply reply;
+
+    reply.id = rec->u.set_link.id;
+    reply.result = nl_set_link(h->nl, &rec->u.set_link);
+    trace("link request %u for %u, IPv%u, fields 0x%x: result %u\n", reply.id, rec->u.set_link.ifindex,
+          rec->u.set_link.family, rec->u.set_link.fields, reply.result);
+    if (nl_read_events(h->nl, h->out) || nl_refresh_links(h->nl, h->out)) return -1;
+    return output_record(h->out, WN_WIRE_REPLY, WN_WIRE_OP_NONE, &reply, NULL, 0);
+}
+
 /* Reads what the DLL sent and serves it.  Returns 0, 1 when the connection closed, or -1 on a malformed
  * request or a failed dump. */
 static int serve_requests(struct helper *h)
@@ -254,6 +268,9 @@ static int serve_requests(struct helper *h)
         case WN_WIRE_SET_ROUTE:
         case WN_WIRE_SET_NEIGH:
             if (change(h, &rec)) return -1;
+            break;
+        case WN_WIRE_SET_LINK:
+            if (link_change(h, &rec)) return -1;
             break;
         case WN_WIRE_SW_CREATE:
         case WN_WIRE_SW_INTERFACE:

@@ -2,10 +2,13 @@
  * contents are left to nl_parse.c. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/neighbour.h>
 #include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -29,15 +32,23 @@ struct item_list
     size_t count, cap;
 };
 
-/* What netconf said of a link, and the link's last record: a forwarding change is news about the link, which
- * Windows reports as an interface parameter change, so the link's record is sent again with it. */
+/* What netconf and the neighbour tables said of a link, and the link's last record: a forwarding change is news
+ * about the link, which Windows reports as an interface parameter change, so the link's record is sent again
+ * with it. */
 struct link_conf
 {
     uint32_t ifindex;
     uint32_t forwarding;     /* WN_LINK_FORWARDING_* */
+    uint32_t reachable_ms[2], retrans_ms[2];
     int have_link;
     struct wn_wire_link link;
 };
+
+typedef union
+{
+    struct nlmsghdr align;
+    uint8_t bytes[NL_BUFFER];
+} nl_buffer;
 
 struct nl
 {
@@ -46,14 +57,12 @@ struct nl
     uint32_t seq;
     unsigned int resyncs;
     unsigned int bad_dump_messages;
+    int maddr_live;          /* the kernel announces multicast and anycast changes (groups joined) */
     struct item_list list;
     struct link_conf *conf;
     size_t n_conf, cap_conf;
-    union
-    {
-        struct nlmsghdr align;
-        uint8_t bytes[NL_BUFFER];
-    } buf;
+    nl_buffer buf;
+    nl_buffer aux;           /* for the neighbour tables, asked while an event in buf is being read */
 };
 
 /* Raises the receive buffer as far as we may.  SO_RCVBUFFORCE passes net.core.rmem_max but needs CAP_NET_ADMIN;
@@ -109,7 +118,20 @@ struct nl *nl_open(void)
     nl->ev_fd = open_socket(SOCK_NONBLOCK, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
                             | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_NEIGH | 1u << (RTNLGRP_IPV4_NETCONF - 1)
                             | 1u << (RTNLGRP_IPV6_NETCONF - 1), 1, NULL);
-    if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0) return nl;
+    if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0)
+    {
+        /* RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR, RTNLGRP_IPV6_ACADDR: kernels from 6.11 have them (past the
+         * 32 groups of the bind mask); an older one refuses, and the table is dumped again after the events
+         * that change the kernel's own memberships (netlink.h). */
+        static const int groups[] = { 37, 38, 39 };
+        size_t i;
+
+        nl->maddr_live = 1;
+        for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+            if (setsockopt(nl->ev_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i], sizeof(groups[i])))
+                nl->maddr_live = 0;
+        return nl;
+    }
     err = errno;
     nl_close(nl);
     errno = err;
@@ -175,9 +197,10 @@ static int send_dump_request(struct nl *nl, uint16_t type, uint8_t family, uint3
     struct nlmsghdr nlh;
     struct sockaddr_nl kernel;
     size_t body = type == RTM_GETLINK ? sizeof(struct ifinfomsg)
-                : type == RTM_GETADDR ? sizeof(struct ifaddrmsg)
+                : type == RTM_GETADDR || type == RTM_GETMULTICAST || type == RTM_GETANYCAST ? sizeof(struct ifaddrmsg)
                 : type == RTM_GETNETCONF ? sizeof(struct netconfmsg)
-                : type == RTM_GETNEIGH ? sizeof(struct ndmsg) : sizeof(struct rtmsg);
+                : type == RTM_GETNEIGH ? sizeof(struct ndmsg)
+                : type == RTM_GETNEIGHTBL ? sizeof(struct ndtmsg) : sizeof(struct rtmsg);
     ssize_t n;
 
     memset(&req, 0, sizeof(req));
@@ -287,9 +310,37 @@ static void conf_link(struct nl *nl, struct nl_item *item)
         *c = nl->conf[--nl->n_conf];
         return;
     }
+    /* The link's own message is the newer word on what it tells; netconf keeps the rest. */
+    c->forwarding = (c->forwarding & ~item->forwarding_known) | (item->u.link.forwarding & item->forwarding_known);
     item->u.link.forwarding = c->forwarding;
+    if (!(item->u.link.ipv6 & WN_LINK_IPV6_KNOWN) && c->have_link)
+    {
+        item->u.link.ipv6 = c->link.ipv6;
+        item->u.link.mtu6 = c->link.mtu6;
+        item->u.link.dad_transmits6 = c->link.dad_transmits6;
+        item->u.link.accept_ra6 = c->link.accept_ra6;
+    }
+    memcpy(item->u.link.reachable_ms, c->reachable_ms, sizeof(c->reachable_ms));
+    memcpy(item->u.link.retrans_ms, c->retrans_ms, sizeof(c->retrans_ms));
     c->link = item->u.link;
     c->have_link = 1;
+}
+
+/* Takes a link's neighbour parameters in (they go out with the link's next record). */
+static void neigh_apply(struct nl *nl, const struct nl_item *item)
+{
+    struct link_conf *c = conf_find(nl, item->u.neigh_parms.ifindex, 1);
+    int f = item->u.neigh_parms.family == 6;
+
+    if (!c) return;
+    c->reachable_ms[f] = item->u.neigh_parms.reachable_ms;
+    c->retrans_ms[f] = item->u.neigh_parms.retrans_ms;
+}
+
+static int neigh_collect(void *ctx, const struct nl_item *item)
+{
+    if (item->type == NL_ITEM_NEIGH_PARMS) neigh_apply(ctx, item);
+    return 0;
 }
 
 static int collect(void *ctx, const struct nl_item *item)
@@ -324,8 +375,8 @@ static int dump_error(int err)
     return -1;
 }
 
-/* One dump into nl->list.  Returns 0, DUMP_REDO, or -1. */
-static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
+/* One dump, each object to fn, read through buf.  Returns 0, DUMP_REDO, or -1. */
+static int dump_into(struct nl *nl, uint16_t type, uint8_t family, nl_buffer *buf, nl_item_fn fn, void *ctx)
 {
     uint32_t seq = ++nl->seq;
     int interrupted = 0;
@@ -333,10 +384,10 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
     if (send_dump_request(nl, type, family, seq)) return -1;
     for (;;)
     {
-        const struct nlmsghdr *nlh = &nl->buf.align;
+        const struct nlmsghdr *nlh = &buf->align;
         uint32_t sender;
         int msg_flags, len;
-        ssize_t n = receive(nl->dump_fd, 0, nl->buf.bytes, sizeof(nl->buf.bytes), &sender, &msg_flags);
+        ssize_t n = receive(nl->dump_fd, 0, buf->bytes, sizeof(buf->bytes), &sender, &msg_flags);
 
         if (n < 0) return errno == ENOBUFS ? DUMP_REDO : -1;
         if (msg_flags & MSG_TRUNC) return -1;
@@ -361,7 +412,7 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
                 if (!e.error) continue;
                 return dump_error(-e.error);
             }
-            switch (nl_parse(nlh, (size_t)len, collect, &nl->list))
+            switch (nl_parse(nlh, (size_t)len, fn, ctx))
             {
             case 0: break;
             case NL_PARSE_MALFORMED:
@@ -373,6 +424,22 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
             }
         }
     }
+}
+
+/* One dump into nl->list. */
+static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
+{
+    return dump_into(nl, type, family, &nl->buf, collect, &nl->list);
+}
+
+/* The neighbour tables' per-link parameters, which no event announces: asked with each link message, so that a
+ * link's record carries them as they are when the link last changed.  A failure keeps the last ones. */
+static void neigh_refresh(struct nl *nl)
+{
+    int r;
+
+    do r = dump_into(nl, RTM_GETNEIGHTBL, AF_UNSPEC, &nl->aux, neigh_collect, nl);
+    while (r == DUMP_REDO);
 }
 
 int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
@@ -387,6 +454,7 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
         /* Settings first: each link's record carries them. */
         { WN_TABLE_LINK, RTM_GETNETCONF, AF_INET },
         { WN_TABLE_LINK, RTM_GETNETCONF, AF_INET6 },
+        { WN_TABLE_LINK, RTM_GETNEIGHTBL, AF_UNSPEC },
         { WN_TABLE_LINK, RTM_GETLINK, AF_UNSPEC },
         { WN_TABLE_ADDR, RTM_GETADDR, AF_INET },
         { WN_TABLE_ADDR, RTM_GETADDR, AF_INET6 },
@@ -394,6 +462,10 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
         { WN_TABLE_ROUTE, RTM_GETROUTE, AF_INET6 },
         { WN_TABLE_NEIGH, RTM_GETNEIGH, AF_INET },
         { WN_TABLE_NEIGH, RTM_GETNEIGH, AF_INET6 },
+        /* IPv4 groups only from kernels 6.10 on: an older one answers EOPNOTSUPP, an empty table (dump_error). */
+        { WN_TABLE_MADDR, RTM_GETMULTICAST, AF_INET },
+        { WN_TABLE_MADDR, RTM_GETMULTICAST, AF_INET6 },
+        { WN_TABLE_MADDR, RTM_GETANYCAST, AF_INET6 },
     };
     size_t i, j;
 
@@ -418,6 +490,11 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
                 conf_apply(nl, item);
                 continue;
             }
+            if (item->type == NL_ITEM_NEIGH_PARMS)
+            {
+                neigh_apply(nl, item);
+                continue;
+            }
             if (item->type == WN_WIRE_LINK) conf_link(nl, item);
             if (output_record(out, item->type, WN_WIRE_OP_ADD, &item->u, NULL, 0)) return -1;
         }
@@ -438,6 +515,8 @@ struct event_ctx
     struct output *out;
     int routes_in_doubt;
     int neighbours_in_doubt;
+    int links_in_doubt;
+    int maddrs_in_doubt;
 };
 
 static int on_event(void *ctx_, const struct nl_item *item_)
@@ -445,12 +524,22 @@ static int on_event(void *ctx_, const struct nl_item *item_)
     struct event_ctx *ctx = ctx_;
     struct nl_item copy = *item_, *item = &copy;
 
+    /* Without the kernel's own announcements, the memberships are dumped again after what changes them: a link,
+     * an address, forwarding (a forwarding IPv6 link has its subnet-router anycast addresses). */
+    if (!ctx->nl->maddr_live && (item->type == WN_WIRE_LINK || item->type == WN_WIRE_ADDR
+                                 || item->type == NL_ITEM_NETCONF))
+        ctx->maddrs_in_doubt = 1;
     if (item->type == NL_ITEM_NETCONF)
     {
         const struct wn_wire_link *link = conf_apply(ctx->nl, item);
         return link && output_record(ctx->out, WN_WIRE_LINK, WN_WIRE_OP_ADD, link, NULL, 0) ? 1 : 0;
     }
-    if (item->type == WN_WIRE_LINK) conf_link(ctx->nl, item);
+    if (item->type == NL_ITEM_NEIGH_PARMS) return 0;
+    if (item->type == WN_WIRE_LINK)
+    {
+        if (item->op != WN_WIRE_OP_DEL) neigh_refresh(ctx->nl);
+        conf_link(ctx->nl, item);
+    }
 
     /* IPv4 drops routes without a word (measured on 6.x): those of a link that goes down or away, and those
      * whose gateway or source was an address being deleted.  A replaced route (ip route replace/change) comes
@@ -461,12 +550,17 @@ static int on_event(void *ctx_, const struct nl_item *item_)
         ctx->routes_in_doubt = 1;
     /* A link going down or away flushes its neighbours, and not every kernel says so for each of them. */
     if (item->type == WN_WIRE_LINK) ctx->neighbours_in_doubt = 1;
+    /* Enabling or disabling IPv6 on a link (disable_ipv6) sends no link message, only the link-local address's
+     * arrival or departure (none at all while the link is down: the view learns it with the link's next
+     * message): after an IPv6 address event the links are dumped again, and those whose settings changed are
+     * sent. */
+    if (item->type == WN_WIRE_ADDR && item->u.addr.family == 6) ctx->links_in_doubt = 1;
     return output_record(ctx->out, item->type, item->op, &item->u, NULL, 0) ? 1 : 0;
 }
 
 int nl_read_events(struct nl *nl, struct output *out)
 {
-    struct event_ctx ctx = { nl, out, 0, 0 };
+    struct event_ctx ctx = { nl, out, 0, 0, 0, 0 };
     int lost = 0;
 
     for (;;)
@@ -510,8 +604,111 @@ int nl_read_events(struct nl *nl, struct output *out)
         nl->resyncs++;
         return resync(nl, out, NL_TABLES);
     }
+    if (ctx.links_in_doubt && nl_refresh_links(nl, out)) return -1;
+    if (ctx.maddrs_in_doubt && resync(nl, out, WN_TABLE_MADDR)) return -1;
     if (ctx.routes_in_doubt || ctx.neighbours_in_doubt)
         return resync(nl, out, (ctx.routes_in_doubt ? WN_TABLE_ROUTE : 0)
                                | (ctx.neighbours_in_doubt ? WN_TABLE_NEIGH : 0));
+    return 0;
+}
+
+/* ---- link settings: changes ----------------------------------------------------------------------------------- */
+
+/* Sends one request built by nl_request.c on the dump socket and waits for the kernel's answer. */
+static uint32_t ask(struct nl *nl, const uint8_t *req, size_t len, uint32_t seq)
+{
+    struct sockaddr_nl kernel;
+    ssize_t n;
+
+    if (!len) return WN_RESULT_INVALID;
+    memset(&kernel, 0, sizeof(kernel));
+    kernel.nl_family = AF_NETLINK;
+    do n = sendto(nl->dump_fd, req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)len) return nl_request_result(errno);
+    for (;;)
+    {
+        const struct nlmsghdr *nlh = &nl->buf.align;
+        uint32_t sender;
+        int msg_flags, left;
+
+        n = receive(nl->dump_fd, 0, nl->buf.bytes, sizeof(nl->buf.bytes), &sender, &msg_flags);
+        if (n < 0) return errno == ENOBUFS ? WN_RESULT_FAILED : nl_request_result(errno);
+        for (left = (int)n; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left))
+        {
+            struct nlmsgerr e;
+
+            if (nlh->nlmsg_seq != seq || nlh->nlmsg_type != NLMSG_ERROR) continue;
+            if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(e))) return WN_RESULT_FAILED;
+            memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
+            return nl_request_result(-e.error);
+        }
+    }
+}
+
+/* Writes one sysctl of this network namespace (the helper's, which is the Wine process's).  The files belong to
+ * the root of the user namespace that owns the network namespace: anyone else gets EACCES, as the kernel's
+ * RTM_SETLINK would refuse them. */
+static uint32_t write_sysctl(const char *path, const char *value)
+{
+    size_t len = strlen(value);
+    ssize_t n;
+    int fd, err;
+
+    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) return nl_request_result(errno);
+    do n = write(fd, value, len);
+    while (n < 0 && errno == EINTR);
+    err = n == (ssize_t)len ? 0 : n < 0 ? errno : EIO;
+    close(fd);
+    return nl_request_result(err);
+}
+
+uint32_t nl_set_link(struct nl *nl, const struct wn_wire_set_link *s)
+{
+    uint8_t req[NL_REQUEST_MAX];
+    struct link_conf *c;
+    uint32_t result, field;
+
+    if ((result = nl_request_link_check(s))) return result;
+    if (!(c = conf_find(nl, s->ifindex, 0)) || !c->have_link) return WN_RESULT_NOT_FOUND;
+    for (field = 1; field & WN_SET_LINK_ALL; field <<= 1)
+    {
+        char path[128], value[16];
+
+        if (!(s->fields & field)) continue;
+        /* IPv4 has no MTU of its own on Linux: it is the link's. */
+        if (field == WN_SET_LINK_MTU && s->family == 4)
+        {
+            uint32_t seq = ++nl->seq;
+            result = ask(nl, req, nl_request_link_mtu(req, s->ifindex, s->mtu, seq), seq);
+        }
+        else if (!nl_request_sysctl(s, field, c->link.name, path, sizeof(path), value, sizeof(value)))
+            result = WN_RESULT_INVALID;
+        else result = write_sysctl(path, value);
+        if (result) break;
+    }
+    return result;
+}
+
+int nl_refresh_links(struct nl *nl, struct output *out)
+{
+    size_t j;
+    int r;
+
+    neigh_refresh(nl);
+    do
+    {
+        nl->list.count = 0;
+        r = dump_once(nl, RTM_GETLINK, AF_UNSPEC);
+    } while (r == DUMP_REDO);
+    if (r) return -1;
+    for (j = 0; j < nl->list.count; j++)
+    {
+        struct nl_item *item = &nl->list.items[j];
+
+        if (item->type != WN_WIRE_LINK) continue;
+        conf_link(nl, item);
+        if (output_record(out, WN_WIRE_LINK, WN_WIRE_OP_ADD, &item->u, NULL, 0)) return -1;
+    }
     return 0;
 }

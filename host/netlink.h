@@ -1,4 +1,5 @@
-/* rtnetlink: links, addresses, routes and neighbours, from dumps and from the kernel's change events.
+/* rtnetlink: links, addresses, routes, neighbours and multicast and anycast addresses, from dumps and from the
+ * kernel's change events.
  *
  * Two sockets: one subscribed to the link, address and route groups (events), one for dumps, one request at a
  * time.  The event socket is subscribed when opened, before the first dump, so no change falls in between. */
@@ -10,7 +11,7 @@
 #include "output.h"
 
 /* The tables this module reports. */
-#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE | WN_TABLE_NEIGH)
+#define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE | WN_TABLE_NEIGH | WN_TABLE_MADDR)
 
 struct nl;
 
@@ -41,6 +42,15 @@ int nl_read_events(struct nl *nl, struct output *out);
  * on the dump socket, between dumps, and waits for the kernel's answer.  Returns an enum wn_wire_result.  The
  * change's own events are queued on the event socket by the time it returns: read them before replying. */
 uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body);
+
+/* Carries out a SET_LINK request: checked (nl_request_link_check), then each field named, in the order of the
+ * WN_SET_LINK_* bits, through RTM_SETLINK (the IPv4 MTU, which is the link's) or the link's sysctl, stopping at
+ * the first the host refuses.  Returns an enum wn_wire_result.  The kernel announces few of these: call
+ * nl_refresh_links() before replying. */
+uint32_t nl_set_link(struct nl *nl, const struct wn_wire_set_link *req);
+
+/* Dumps the links again and reports those whose record changed (the output drops the rest).  Returns 0 or -1. */
+int nl_refresh_links(struct nl *nl, struct output *out);
 
 /* How many times events were lost so far (for traces). */
 unsigned int nl_resyncs(const struct nl *nl);

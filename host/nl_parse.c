@@ -4,6 +4,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/neighbour.h>
 #include <linux/netconf.h>
 #include <linux/netlink.h>
@@ -63,11 +66,71 @@ static int attr_bytes(const struct attrs *tb, unsigned int type, void *dst, size
     return 1;
 }
 
+static int attr_u64(const struct attrs *tb, unsigned int type, uint64_t *value)
+{
+    if (!tb->data[type]) return 0;
+    if (tb->len[type] != sizeof(*value)) return NL_PARSE_MALFORMED;
+    memcpy(value, tb->data[type], sizeof(*value));
+    return 1;
+}
+
 /* Maps an address family to the wire's, with its address size and longest prefix; 0 for families we skip. */
 static int family_info(unsigned int af, uint8_t *family, size_t *alen, unsigned int *maxlen)
 {
     if (af == AF_INET) { *family = 4; *alen = 4; *maxlen = 32; return 1; }
     if (af == AF_INET6) { *family = 6; *alen = 16; *maxlen = 128; return 1; }
+    return 0;
+}
+
+/* One entry of IFLA_INET_CONF or IFLA_INET6_CONF (arrays of 32-bit values indexed by IPV4_DEVCONF_* - 1 and
+ * DEVCONF_*); 0 when the array is too short to hold it (an older kernel), else 1. */
+static int conf_value(const uint8_t *conf, size_t len, unsigned int index, int32_t *value)
+{
+    if ((index + 1) * sizeof(*value) > len) return 0;
+    memcpy(value, conf + index * sizeof(*value), sizeof(*value));
+    return 1;
+}
+
+/* IFLA_AF_SPEC: per family, the link's settings.  IPv4's only setting Windows has a field for and Linux keeps
+ * per link is forwarding (netconf follows it too); IPv6 is there only while the link has an inet6 device,
+ * which it loses with an MTU below 1280. */
+static int parse_af_spec(const uint8_t *p, size_t len, struct wn_wire_link *link, int *forwarding_known)
+{
+    struct attrs af, in;
+    int32_t v;
+    int r;
+
+    if ((r = parse_attrs(p, len, &af))) return r;
+    if (af.data[AF_INET])
+    {
+        if ((r = parse_attrs(af.data[AF_INET], af.len[AF_INET], &in))) return r;
+        if (in.data[IFLA_INET_CONF] && conf_value(in.data[IFLA_INET_CONF], in.len[IFLA_INET_CONF],
+                                                  IPV4_DEVCONF_FORWARDING - 1, &v))
+        {
+            if (v) link->forwarding |= WN_LINK_FORWARDING_IPV4;
+            *forwarding_known |= WN_LINK_FORWARDING_IPV4;
+        }
+    }
+    if (af.data[AF_INET6])
+    {
+        const uint8_t *conf;
+        size_t clen;
+
+        if ((r = parse_attrs(af.data[AF_INET6], af.len[AF_INET6], &in))) return r;
+        if (!(conf = in.data[IFLA_INET6_CONF])) return 0;
+        clen = in.len[IFLA_INET6_CONF];
+        link->ipv6 = WN_LINK_IPV6_KNOWN;
+        if (conf_value(conf, clen, DEVCONF_FORWARDING, &v))
+        {
+            if (v) link->forwarding |= WN_LINK_FORWARDING_IPV6;
+            *forwarding_known |= WN_LINK_FORWARDING_IPV6;
+        }
+        if (!conf_value(conf, clen, DEVCONF_DISABLE_IPV6, &v) || !v) link->ipv6 |= WN_LINK_IPV6_ENABLED;
+        if (conf_value(conf, clen, DEVCONF_MTU6, &v) && v > 0) link->mtu6 = (uint32_t)v;
+        if (conf_value(conf, clen, DEVCONF_DAD_TRANSMITS, &v) && v > 0) link->dad_transmits6 = (uint32_t)v;
+        if (conf_value(conf, clen, DEVCONF_ACCEPT_RA, &v) && v > 0) link->accept_ra6 = (uint32_t)v;
+    }
+    else link->ipv6 = WN_LINK_IPV6_KNOWN;    /* a link message without IPv6 settings: no IPv6 on it */
     return 0;
 }
 
@@ -116,6 +179,13 @@ static int parse_link(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, 
         if (tb.len[IFLA_ADDRESS] > sizeof(item.u.link.addr)) return NL_PARSE_MALFORMED;
         item.u.link.addr_len = (uint8_t)tb.len[IFLA_ADDRESS];
         memcpy(item.u.link.addr, tb.data[IFLA_ADDRESS], tb.len[IFLA_ADDRESS]);
+    }
+    if (tb.data[IFLA_AF_SPEC] && op != WN_WIRE_OP_DEL)
+    {
+        int known = 0;
+
+        if ((r = parse_af_spec(tb.data[IFLA_AF_SPEC], tb.len[IFLA_AF_SPEC], &item.u.link, &known))) return r;
+        item.forwarding_known = (uint8_t)known;
     }
     return fn(ctx, &item);
 }
@@ -338,6 +408,71 @@ static int parse_netconf(const uint8_t *p, size_t len, nl_item_fn fn, void *ctx)
     return fn(ctx, &item);
 }
 
+/* Multicast memberships and anycast addresses: dump replies come as RTM_GETMULTICAST and RTM_GETANYCAST, and
+ * kernels from 6.11 announce changes as RTM_NEW/DELMULTICAST and RTM_NEW/DELANYCAST (numbers newer than many
+ * build machines' headers). */
+#define NL_NEWMULTICAST 56
+#define NL_DELMULTICAST 57
+#define NL_NEWANYCAST 60
+#define NL_DELANYCAST 61
+
+static int parse_maddr(const uint8_t *p, size_t len, uint16_t op, uint8_t kind, nl_item_fn fn, void *ctx)
+{
+    struct ifaddrmsg ifa;
+    struct nl_item item;
+    struct attrs tb;
+    unsigned int maxlen;
+    size_t alen;
+    int r;
+
+    if (len < NLMSG_ALIGN(sizeof(ifa))) return NL_PARSE_MALFORMED;
+    memcpy(&ifa, p, sizeof(ifa));
+    memset(&item, 0, sizeof(item));
+    if (!family_info(ifa.ifa_family, &item.u.maddr.family, &alen, &maxlen)) return 0;
+    if (!ifa.ifa_index) return NL_PARSE_MALFORMED;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(ifa)), len - NLMSG_ALIGN(sizeof(ifa)), &tb))) return r;
+    item.type = WN_WIRE_MADDR;
+    item.op = op;
+    item.u.maddr.ifindex = ifa.ifa_index;
+    item.u.maddr.kind = kind;
+    if ((r = attr_bytes(&tb, kind == WN_MADDR_MULTICAST ? IFA_MULTICAST : IFA_ANYCAST, item.u.maddr.addr, alen)) <= 0)
+        return r ? r : NL_PARSE_MALFORMED;
+    return fn(ctx, &item);
+}
+
+/* RTM_NEWNEIGHTBL: a neighbour table (family AF_INET: ARP, AF_INET6: neighbour discovery) and its parameters;
+ * the table's own message has no NDTPA_IFINDEX (its defaults), each link's has its index. */
+static int parse_neightbl(const uint8_t *p, size_t len, nl_item_fn fn, void *ctx)
+{
+    struct ndtmsg ndtm;
+    struct nl_item item;
+    struct attrs tb, parms;
+    size_t alen;
+    unsigned int maxlen;
+    uint32_t ifindex;
+    uint64_t ms;
+    int r;
+
+    if (len < NLMSG_ALIGN(sizeof(ndtm))) return NL_PARSE_MALFORMED;
+    memcpy(&ndtm, p, sizeof(ndtm));
+    memset(&item, 0, sizeof(item));
+    if (!family_info(ndtm.ndtm_family, &item.u.neigh_parms.family, &alen, &maxlen)) return 0;
+    if ((r = parse_attrs(p + NLMSG_ALIGN(sizeof(ndtm)), len - NLMSG_ALIGN(sizeof(ndtm)), &tb))) return r;
+    if (!tb.data[NDTA_PARMS]) return 0;
+    if ((r = parse_attrs(tb.data[NDTA_PARMS], tb.len[NDTA_PARMS], &parms))) return r;
+    if ((r = attr_u32(&parms, NDTPA_IFINDEX, &ifindex)) <= 0) return r;
+    if (!ifindex) return 0;   /* the table's defaults for new links */
+    item.type = NL_ITEM_NEIGH_PARMS;
+    item.op = WN_WIRE_OP_ADD;
+    item.u.neigh_parms.ifindex = ifindex;
+    /* Milliseconds in 64 bits; Windows' fields have 32 (49 days), and the kernel caps them far below. */
+    if ((r = attr_u64(&parms, NDTPA_BASE_REACHABLE_TIME, &ms)) < 0) return r;
+    if (r) item.u.neigh_parms.reachable_ms = ms > 0xffffffffu ? 0xffffffffu : (uint32_t)ms;
+    if ((r = attr_u64(&parms, NDTPA_RETRANS_TIME, &ms)) < 0) return r;
+    if (r) item.u.neigh_parms.retrans_ms = ms > 0xffffffffu ? 0xffffffffu : (uint32_t)ms;
+    return fn(ctx, &item);
+}
+
 int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
 {
     const uint8_t *p = msg;
@@ -361,6 +496,13 @@ int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx)
     case RTM_NEWNEIGH: return parse_neigh(p, plen, WN_WIRE_OP_ADD, fn, ctx);
     case RTM_DELNEIGH: return parse_neigh(p, plen, WN_WIRE_OP_DEL, fn, ctx);
     case RTM_NEWNETCONF: return parse_netconf(p, plen, fn, ctx);
+    case RTM_NEWNEIGHTBL: return parse_neightbl(p, plen, fn, ctx);
+    case RTM_GETMULTICAST:
+    case NL_NEWMULTICAST: return parse_maddr(p, plen, WN_WIRE_OP_ADD, WN_MADDR_MULTICAST, fn, ctx);
+    case NL_DELMULTICAST: return parse_maddr(p, plen, WN_WIRE_OP_DEL, WN_MADDR_MULTICAST, fn, ctx);
+    case RTM_GETANYCAST:
+    case NL_NEWANYCAST: return parse_maddr(p, plen, WN_WIRE_OP_ADD, WN_MADDR_ANYCAST, fn, ctx);
+    case NL_DELANYCAST: return parse_maddr(p, plen, WN_WIRE_OP_DEL, WN_MADDR_ANYCAST, fn, ctx);
     }
     return 0;
 }

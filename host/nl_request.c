@@ -1,6 +1,7 @@
 /* Change requests: validation and message building (see nl_request.h). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -99,13 +100,17 @@ size_t nl_request_addr(uint8_t *buf, uint16_t op, const struct wn_wire_addr *a, 
     struct msg m;
     size_t size;
 
-    if ((op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_DEL) || !family_ok(a->family, a->prefixlen)) return 0;
+    if ((op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL)
+        || !family_ok(a->family, a->prefixlen)) return 0;
     if (!a->ifindex || a->scope || a->reserved || a->flags) return 0;
     size = addr_size(a->family);
     if (!unicast(a->family, a->addr) || !all_zero(a->addr + size, sizeof(a->addr) - size)) return 0;
-    if (op == WN_WIRE_OP_ADD && a->valid_lft < a->preferred_lft) return 0;
+    if (op != WN_WIRE_OP_DEL && a->valid_lft < a->preferred_lft) return 0;
 
     if (op == WN_WIRE_OP_ADD) begin(&m, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, seq);
+    /* A change replaces the lifetimes of the address with that key.  The kernel would create the address if it
+     * were not there (it ignores a missing NLM_F_CREATE for addresses): the DLL asks only for one in its view. */
+    else if (op == WN_WIRE_OP_CHANGE) begin(&m, buf, RTM_NEWADDR, NLM_F_REPLACE, seq);
     else begin(&m, buf, RTM_DELADDR, 0, seq);
     memset(&ifa, 0, sizeof(ifa));
     ifa.ifa_family = a->family == 4 ? AF_INET : AF_INET6;
@@ -115,7 +120,7 @@ size_t nl_request_addr(uint8_t *buf, uint16_t op, const struct wn_wire_addr *a, 
     /* Both, as for a link that is not point-to-point: IPv4 matches a delete on IFA_LOCAL, IPv6 on IFA_ADDRESS. */
     put_attr(&m, IFA_LOCAL, a->addr, size);
     put_attr(&m, IFA_ADDRESS, a->addr, size);
-    if (op == WN_WIRE_OP_ADD && (a->valid_lft != FOREVER || a->preferred_lft != FOREVER))
+    if (op == WN_WIRE_OP_CHANGE || (op == WN_WIRE_OP_ADD && (a->valid_lft != FOREVER || a->preferred_lft != FOREVER)))
     {
         struct ifa_cacheinfo ci;
 
@@ -205,6 +210,76 @@ size_t nl_request_neigh(uint8_t *buf, uint16_t op, const struct wn_wire_neigh *n
     put_attr(&m, NDA_DST, n->addr, size);
     if (n->lladdr_len) put_attr(&m, NDA_LLADDR, n->lladdr, n->lladdr_len);
     return end(&m);
+}
+
+uint32_t nl_request_link_check(const struct wn_wire_set_link *s)
+{
+    uint32_t f = s->fields;
+
+    if (!s->ifindex || (s->family != 4 && s->family != 6) || !all_zero(s->reserved, sizeof(s->reserved)))
+        return WN_RESULT_INVALID;
+    if (!f || (f & ~WN_SET_LINK_ALL)) return WN_RESULT_INVALID;
+    /* 68: RFC 791's minimum, which the kernel keeps for IPv4; 1280: RFC 8200's for IPv6. */
+    if ((f & WN_SET_LINK_MTU) && (s->mtu < (s->family == 4 ? 68u : 1280u) || s->mtu > 65535)) return WN_RESULT_INVALID;
+    if ((f & WN_SET_LINK_FORWARDING) && s->forwarding > 1) return WN_RESULT_INVALID;
+    /* Linux probes only IPv6 addresses and takes router advertisements only for IPv6. */
+    if ((f & (WN_SET_LINK_DAD_TRANSMITS | WN_SET_LINK_ACCEPT_RA)) && s->family != 6) return WN_RESULT_INVALID;
+    if ((f & WN_SET_LINK_DAD_TRANSMITS) && s->dad_transmits > 255) return WN_RESULT_INVALID;
+    if ((f & WN_SET_LINK_ACCEPT_RA) && s->accept_ra > 2) return WN_RESULT_INVALID;
+    if ((f & WN_SET_LINK_REACHABLE) && (!s->reachable_ms || s->reachable_ms > 3600000)) return WN_RESULT_INVALID;
+    if ((f & WN_SET_LINK_RETRANS) && (!s->retrans_ms || s->retrans_ms > 3600000)) return WN_RESULT_INVALID;
+    return WN_RESULT_OK;
+}
+
+size_t nl_request_link_mtu(uint8_t *buf, uint32_t ifindex, uint32_t mtu, uint32_t seq)
+{
+    struct ifinfomsg ifi;
+    struct msg m;
+
+    if (!ifindex || ifindex > 0x7fffffffu || mtu < 68 || mtu > 65535) return 0;
+    begin(&m, buf, RTM_SETLINK, 0, seq);
+    memset(&ifi, 0, sizeof(ifi));
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = (int)ifindex;
+    put(&m, &ifi, sizeof(ifi));
+    put_attr(&m, IFLA_MTU, &mtu, sizeof(mtu));
+    return end(&m);
+}
+
+/* A link name that names one file under /proc/sys/net: what the kernel allows in a name (no '/', not "." or
+ * ".."), which the helper got from the kernel itself; checked again rather than trusted into a path. */
+static int name_ok(const char *name)
+{
+    size_t len = strnlen(name, 16);
+
+    if (!len || len >= 16 || strchr(name, '/')) return 0;
+    return strcmp(name, ".") && strcmp(name, "..");
+}
+
+int nl_request_sysctl(const struct wn_wire_set_link *s, uint32_t field, const char *name, char *path,
+                      size_t path_size, char *value, size_t value_size)
+{
+    const char *dir = "conf", *file;
+    uint32_t v;
+    int n;
+
+    if (nl_request_link_check(s) || !(s->fields & field) || !name_ok(name)) return 0;
+    switch (field)
+    {
+    case WN_SET_LINK_MTU:
+        if (s->family != 6) return 0;   /* IPv4's is the link's: RTM_SETLINK */
+        file = "mtu"; v = s->mtu; break;
+    case WN_SET_LINK_FORWARDING: file = "forwarding"; v = s->forwarding; break;
+    case WN_SET_LINK_DAD_TRANSMITS: file = "dad_transmits"; v = s->dad_transmits; break;
+    case WN_SET_LINK_ACCEPT_RA: file = "accept_ra"; v = s->accept_ra; break;
+    case WN_SET_LINK_REACHABLE: dir = "neigh"; file = "base_reachable_time_ms"; v = s->reachable_ms; break;
+    case WN_SET_LINK_RETRANS: dir = "neigh"; file = "retrans_time_ms"; v = s->retrans_ms; break;
+    default: return 0;
+    }
+    n = snprintf(path, path_size, "/proc/sys/net/ipv%u/%s/%s/%s", s->family, dir, name, file);
+    if (n < 0 || (size_t)n >= path_size) return 0;
+    n = snprintf(value, value_size, "%u\n", v);
+    return n > 0 && (size_t)n < value_size;
 }
 
 uint32_t nl_request_result(int err)

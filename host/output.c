@@ -89,6 +89,7 @@ static uint32_t table_of(uint16_t type)
     case WN_WIRE_ROUTE: return WN_TABLE_ROUTE;
     case WN_WIRE_DEVICE: return WN_TABLE_DEVICE;
     case WN_WIRE_NEIGH: return WN_TABLE_NEIGH;
+    case WN_WIRE_MADDR: return WN_TABLE_MADDR;
     }
     return 0;
 }

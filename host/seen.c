@@ -21,7 +21,7 @@ struct table
 };
 
 /* Indexed by record type, in the order of the WN_TABLE_* bits: table i holds the objects of bit 1 << i. */
-#define NTABLES 6    /* 4: hints, which have no filter */
+#define NTABLES 7    /* 4: hints, which have no filter */
 
 struct seen
 {
@@ -45,6 +45,7 @@ static int table_index(uint16_t type)
     case WN_WIRE_ROUTE: return 2;
     case WN_WIRE_DEVICE: return 3;
     case WN_WIRE_NEIGH: return 5;
+    case WN_WIRE_MADDR: return 6;
     }
     return -1;
 }
@@ -57,6 +58,7 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_ADDR: return sizeof(struct wn_wire_addr);
     case WN_WIRE_ROUTE: return sizeof(struct wn_wire_route);
     case WN_WIRE_NEIGH: return sizeof(struct wn_wire_neigh);
+    case WN_WIRE_MADDR: return sizeof(struct wn_wire_maddr);
     }
     return sizeof(struct wn_wire_device);
 }
@@ -112,6 +114,16 @@ static int make_key(uint16_t type, const uint8_t *data, size_t props_len, struct
         key_put(key, &neigh.family, 1);
         key_put(key, &neigh.ifindex, sizeof(neigh.ifindex));
         key_put(key, neigh.addr, sizeof(neigh.addr));
+        return 0;
+    }
+    case WN_WIRE_MADDR:
+    {
+        struct wn_wire_maddr m;
+        memcpy(&m, data, sizeof(m));
+        key_put(key, &m.kind, 1);
+        key_put(key, &m.family, 1);
+        key_put(key, &m.ifindex, sizeof(m.ifindex));
+        key_put(key, m.addr, sizeof(m.addr));
         return 0;
     }
     default:

@@ -333,6 +333,14 @@ static int request(struct helper *h, uint16_t type, uint16_t op, const void *bod
         sw.id = id;
         if (send_record(h, type, op, &sw, sizeof(sw))) return -1;
     }
+    else if (type == WN_WIRE_SET_LINK)
+    {
+        struct wn_wire_set_link sl;
+
+        memcpy(&sl, body, sizeof(sl));
+        sl.id = id;
+        if (send_record(h, type, op, &sl, sizeof(sl))) return -1;
+    }
     else if (type == WN_WIRE_SET_ADDR)
     {
         sa.id = id;
@@ -557,6 +565,64 @@ static int sw_devices(struct helper *h)
 }
 
 /* Valid requests on the same connection: the path really reaches the kernel, and reports its events first. */
+static struct wn_wire_set_link good_link(void)
+{
+    struct wn_wire_set_link s;
+
+    memset(&s, 0, sizeof(s));
+    s.ifindex = 1;
+    s.family = 6;
+    s.fields = WN_SET_LINK_FORWARDING;
+    return s;
+}
+
+/* Interface settings: the rules of wire.h, field by field, through the real helper; a refused request changes
+ * nothing and sends no record. */
+static void link_fields(struct helper *h)
+{
+    static const struct { uint8_t family; uint32_t fields; uint32_t value; const char *what; } bad[] = {
+        { 6, 0, 0, "no field" },
+        { 6, 0x40, 0, "an unknown field" },
+        { 5, WN_SET_LINK_FORWARDING, 0, "family 5" },
+        { 10, WN_SET_LINK_FORWARDING, 0, "family 10 (AF_INET6, not 6)" },
+        { 4, WN_SET_LINK_MTU, 67, "IPv4 MTU 67" },
+        { 6, WN_SET_LINK_MTU, 1279, "IPv6 MTU 1279" },
+        { 6, WN_SET_LINK_MTU, 65536, "MTU 65536" },
+        { 6, WN_SET_LINK_FORWARDING, 2, "forwarding 2" },
+        { 4, WN_SET_LINK_DAD_TRANSMITS, 1, "IPv4 DAD probes" },
+        { 6, WN_SET_LINK_DAD_TRANSMITS, 256, "256 DAD probes" },
+        { 4, WN_SET_LINK_ACCEPT_RA, 1, "IPv4 router advertisements" },
+        { 6, WN_SET_LINK_ACCEPT_RA, 3, "accept_ra 3" },
+        { 6, WN_SET_LINK_REACHABLE, 0, "reachable time 0" },
+        { 6, WN_SET_LINK_REACHABLE, 3600001, "reachable time past an hour" },
+        { 6, WN_SET_LINK_RETRANS, 0, "retransmission time 0" },
+    };
+    struct wn_wire_set_link s;
+    unsigned int i, events;
+    int r;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    {
+        s = good_link();
+        s.family = bad[i].family;
+        s.fields = bad[i].fields;
+        s.mtu = s.forwarding = s.dad_transmits = s.accept_ra = s.reachable_ms = s.retrans_ms = bad[i].value;
+        r = request(h, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &s, &events);
+        CHECK(r == WN_RESULT_INVALID && !events, "link: %s: result %d after %u records", bad[i].what, r, events);
+        refused++;
+    }
+    s = good_link(); s.ifindex = 0;
+    r = request(h, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &s, &events);
+    CHECK(r == WN_RESULT_INVALID && !events, "link: ifindex 0: result %d after %u records", r, events);
+    s = good_link(); s.reserved[2] = 1;
+    r = request(h, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &s, &events);
+    CHECK(r == WN_RESULT_INVALID && !events, "link: reserved: result %d after %u records", r, events);
+    s = good_link(); s.ifindex = 999;
+    r = request(h, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &s, &events);
+    CHECK(r == WN_RESULT_NOT_FOUND && !events, "link: no such link: result %d after %u records", r, events);
+    refused += 3;
+}
+
 static void valid_requests(struct helper *h)
 {
     struct wn_wire_addr a = good_addr();
@@ -576,7 +642,18 @@ static void valid_requests(struct helper *h)
     a.ifindex = 999;
     CHECK((res = request(h, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a, &events)) == WN_RESULT_NOT_FOUND && !events,
           "address on no interface: result %d, %u events", res, events);
-    accepted += 5;
+    /* An interface setting: lo's IPv6 forwarding on and off again, each with lo's new record before the reply. */
+    {
+        struct wn_wire_set_link s = good_link();
+
+        s.forwarding = 1;
+        CHECK((res = request(h, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &s, &events)) == WN_RESULT_OK && events >= 1,
+              "valid link change: result %d, %u events", res, events);
+        s.forwarding = 0;
+        CHECK((res = request(h, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &s, &events)) == WN_RESULT_OK && events >= 1,
+              "valid link change back: result %d, %u events", res, events);
+    }
+    accepted += 7;
 }
 
 /* ---- malformed streams ------------------------------------------------------------------------------------- */
@@ -689,7 +766,10 @@ static const struct raw_case raw_cases[] = {
     { "length 0xffffffff", 0xffffffff, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, SA, fill_addr, 0 },
     /* Ops. */
     { "SET_ADDR op NONE", DEF, WN_WIRE_SET_ADDR, WN_WIRE_OP_NONE, SA, fill_addr, 0 },
-    { "SET_ADDR op CHANGE", DEF, WN_WIRE_SET_ADDR, WN_WIRE_OP_CHANGE, SA, fill_addr, 0 },
+    { "SET_LINK op ADD", DEF, WN_WIRE_SET_LINK, WN_WIRE_OP_ADD, sizeof(struct wn_wire_set_link), NULL, 0 },
+    { "SET_LINK op DEL", DEF, WN_WIRE_SET_LINK, WN_WIRE_OP_DEL, sizeof(struct wn_wire_set_link), NULL, 0 },
+    { "SET_LINK length one short", HDR + sizeof(struct wn_wire_set_link) - 1, WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE,
+      sizeof(struct wn_wire_set_link), NULL, 0 },
     { "SET_ROUTE op 7", DEF, WN_WIRE_SET_ROUTE, 7, SR, fill_route, 0 },
     { "DUMP op ADD", DEF, WN_WIRE_DUMP, WN_WIRE_OP_ADD, 4, fill_dump_ok, 0 },
     /* Families and prefix lengths the decoder refuses. */
@@ -807,6 +887,7 @@ static int run_child(void)
     valid_requests(&h);
     addr_fields(&h);
     route_fields(&h);
+    link_fields(&h);
     sw_fields(&h);
     CHECK(sw_devices(&h) == 0, "software devices left behind");
     /* A request split across writes is put together again. */

@@ -7,6 +7,10 @@
 #include <sys/socket.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
+#include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/neighbour.h>
 #include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/neighbour.h>
@@ -651,6 +655,141 @@ static void msg_nexthop(struct msg *m, int ifindex, const void *gateway)
     }
 }
 
+/* A nested attribute whose payload is built by hand: type, then the inner attributes' bytes. */
+static size_t nest_attr(unsigned char *out, uint16_t type, const void *payload, size_t size)
+{
+    struct rtattr rta;
+
+    rta.rta_len = (unsigned short)RTA_LENGTH(size);
+    rta.rta_type = type;
+    memcpy(out, &rta, sizeof(rta));
+    memcpy(out + RTA_LENGTH(0), payload, size);
+    return RTA_SPACE(size);
+}
+
+static void test_af_spec(void)
+{
+    struct items *items = malloc(sizeof(*items));
+    unsigned char inet[64], inet6[512], spec[640];
+    int32_t conf4[IPV4_DEVCONF_FORWARDING + 2] = { 0 }, conf6[DEVCONF_DISABLE_IPV6 + 1] = { 0 };
+    size_t n4, n6, n;
+    struct msg m;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+    conf4[IPV4_DEVCONF_FORWARDING - 1] = 1;
+    conf6[DEVCONF_FORWARDING] = 0;
+    conf6[DEVCONF_MTU6] = 1400;
+    conf6[DEVCONF_ACCEPT_RA] = 2;
+    conf6[DEVCONF_DAD_TRANSMITS] = 3;
+    conf6[DEVCONF_DISABLE_IPV6] = 0;
+    n4 = nest_attr(inet, IFLA_INET_CONF, conf4, sizeof(conf4));
+    n6 = nest_attr(inet6, IFLA_INET6_CONF, conf6, sizeof(conf6));
+    n = nest_attr(spec, AF_INET, inet, n4);
+    n += nest_attr(spec + n, AF_INET6, inet6, n6);
+    make_link(&m, RTM_NEWLINK, AF_UNSPEC, 9);
+    msg_attr(&m, IFLA_IFNAME, "eth9", 5);
+    msg_u32(&m, IFLA_MTU, 1500);
+    msg_attr(&m, IFLA_AF_SPEC | NLA_F_NESTED, spec, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.link.forwarding, WN_LINK_FORWARDING_IPV4);
+    CU_ASSERT_EQUAL(items->v[0].forwarding_known, WN_LINK_FORWARDING_IPV4 | WN_LINK_FORWARDING_IPV6);
+    CU_ASSERT_EQUAL(items->v[0].u.link.ipv6, WN_LINK_IPV6_KNOWN | WN_LINK_IPV6_ENABLED);
+    CU_ASSERT_EQUAL(items->v[0].u.link.mtu6, 1400);
+    CU_ASSERT_EQUAL(items->v[0].u.link.accept_ra6, 2);
+    CU_ASSERT_EQUAL(items->v[0].u.link.dad_transmits6, 3);
+
+    /* IPv6 disabled; then no IPv6 settings at all (a link with an MTU below 1280 has no inet6 device). */
+    conf6[DEVCONF_DISABLE_IPV6] = 1;
+    n6 = nest_attr(inet6, IFLA_INET6_CONF, conf6, sizeof(conf6));
+    n = nest_attr(spec, AF_INET6, inet6, n6);
+    make_link(&m, RTM_NEWLINK, AF_UNSPEC, 9);
+    msg_attr(&m, IFLA_IFNAME, "eth9", 5);
+    msg_u32(&m, IFLA_MTU, 1500);
+    msg_attr(&m, IFLA_AF_SPEC, spec, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.link.ipv6, WN_LINK_IPV6_KNOWN);
+    CU_ASSERT_EQUAL(items->v[0].forwarding_known, WN_LINK_FORWARDING_IPV6);
+    n = nest_attr(spec, AF_INET, inet, n4);
+    make_link(&m, RTM_NEWLINK, AF_UNSPEC, 9);
+    msg_attr(&m, IFLA_IFNAME, "eth9", 5);
+    msg_u32(&m, IFLA_MTU, 1000);
+    msg_attr(&m, IFLA_AF_SPEC, spec, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.link.ipv6, WN_LINK_IPV6_KNOWN);
+    CU_ASSERT_EQUAL(items->v[0].u.link.mtu6, 0);
+
+    /* A message without IFLA_AF_SPEC says nothing of the settings. */
+    make_link(&m, RTM_NEWLINK, AF_UNSPEC, 9);
+    msg_attr(&m, IFLA_IFNAME, "eth9", 5);
+    msg_u32(&m, IFLA_MTU, 1500);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.link.ipv6, 0);
+    CU_ASSERT_EQUAL(items->v[0].forwarding_known, 0);
+
+    /* A nested attribute longer than its parent: malformed. */
+    memset(spec, 0, sizeof(spec));
+    n = nest_attr(spec, AF_INET6, inet6, 8);
+    spec[0] = 200;
+    make_link(&m, RTM_NEWLINK, AF_UNSPEC, 9);
+    msg_attr(&m, IFLA_IFNAME, "eth9", 5);
+    msg_u32(&m, IFLA_MTU, 1500);
+    msg_attr(&m, IFLA_AF_SPEC, spec, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    free(items);
+}
+
+static void test_neightbl(void)
+{
+    struct items *items = malloc(sizeof(*items));
+    struct ndtmsg ndtm = { AF_INET6, 0, 0 };
+    unsigned char parms[128];
+    uint64_t base = 15000, retrans = 250;
+    uint32_t ifindex = 7;
+    size_t n;
+    struct msg m;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+    n = nest_attr(parms, NDTPA_IFINDEX, &ifindex, sizeof(ifindex));
+    n += nest_attr(parms + n, NDTPA_BASE_REACHABLE_TIME, &base, sizeof(base));
+    n += nest_attr(parms + n, NDTPA_RETRANS_TIME, &retrans, sizeof(retrans));
+    msg_init(&m, RTM_NEWNEIGHTBL, 0, &ndtm, sizeof(ndtm));
+    msg_attr(&m, NDTA_NAME, "ndisc_cache", 12);
+    msg_attr(&m, NDTA_PARMS, parms, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].type, NL_ITEM_NEIGH_PARMS);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.family, 6);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.ifindex, 7);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.reachable_ms, 15000);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh.retrans_ms, 250);
+
+    /* The table's own parameters (no index, or index 0) are no link's. */
+    ifindex = 0;
+    n = nest_attr(parms, NDTPA_IFINDEX, &ifindex, sizeof(ifindex));
+    msg_init(&m, RTM_NEWNEIGHTBL, 0, &ndtm, sizeof(ndtm));
+    msg_attr(&m, NDTA_PARMS, parms, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+    n = nest_attr(parms, NDTPA_BASE_REACHABLE_TIME, &base, sizeof(base));
+    msg_init(&m, RTM_NEWNEIGHTBL, 0, &ndtm, sizeof(ndtm));
+    msg_attr(&m, NDTA_PARMS, parms, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
+
+    /* A 64-bit time in 32 bits: malformed. */
+    ifindex = 7;
+    n = nest_attr(parms, NDTPA_IFINDEX, &ifindex, sizeof(ifindex));
+    n += nest_attr(parms + n, NDTPA_RETRANS_TIME, &ifindex, sizeof(ifindex));
+    msg_init(&m, RTM_NEWNEIGHTBL, 0, &ndtm, sizeof(ndtm));
+    msg_attr(&m, NDTA_PARMS, parms, n);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    free(items);
+}
+
 static void test_netconf(void)
 {
     struct items *items = malloc(sizeof(*items));
@@ -930,6 +1069,8 @@ void register_nl_parse_tests(void)
         { "address attributes", test_addr_attributes },
         { "link attributes", test_link_attributes },
         { "netconf (forwarding)", test_netconf },
+        { "a link's per-family settings (IFLA_AF_SPEC)", test_af_spec },
+        { "a link's neighbour parameters (RTM_NEWNEIGHTBL)", test_neightbl },
         { "route attributes", test_route_attributes },
         { "framing", test_framing },
         { "neighbour attributes", test_neigh_attributes },

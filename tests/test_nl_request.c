@@ -6,6 +6,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/neighbour.h>
@@ -13,6 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "netlink.h"
+#include "output.h"
 #include "nl_request.h"
 #include "unit.h"
 
@@ -294,6 +299,156 @@ static void test_neigh_rules(void)
     CU_ASSERT_NOT_EQUAL(nl_request_neigh(buf, WN_WIRE_OP_ADD, &n, 1), 0);
 }
 
+static struct wn_wire_set_link make_link(uint8_t family, uint32_t fields)
+{
+    struct wn_wire_set_link s;
+
+    memset(&s, 0, sizeof(s));
+    s.ifindex = 4;
+    s.family = family;
+    s.fields = fields;
+    s.mtu = family == 4 ? 1400 : 1300;
+    s.forwarding = 1;
+    s.dad_transmits = 2;
+    s.accept_ra = 2;
+    s.reachable_ms = 20000;
+    s.retrans_ms = 500;
+    return s;
+}
+
+static void test_link_rules(void)
+{
+    struct wn_wire_set_link s;
+
+    s = make_link(4, WN_SET_LINK_MTU | WN_SET_LINK_FORWARDING | WN_SET_LINK_REACHABLE | WN_SET_LINK_RETRANS);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_OK);
+    s = make_link(6, WN_SET_LINK_ALL);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_OK);
+    /* Every rule of wire.h, one at a time. */
+    s = make_link(6, WN_SET_LINK_MTU); s.ifindex = 0;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(5, WN_SET_LINK_MTU);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_MTU); s.reserved[1] = 1;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, 0);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, 0x40);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(4, WN_SET_LINK_MTU); s.mtu = 67;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(4, WN_SET_LINK_MTU); s.mtu = 68;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_OK);
+    s = make_link(6, WN_SET_LINK_MTU); s.mtu = 1279;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_MTU); s.mtu = 65536;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(4, WN_SET_LINK_FORWARDING); s.forwarding = 2;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(4, WN_SET_LINK_DAD_TRANSMITS);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(4, WN_SET_LINK_ACCEPT_RA);
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_DAD_TRANSMITS); s.dad_transmits = 256;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_ACCEPT_RA); s.accept_ra = 3;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_REACHABLE); s.reachable_ms = 0;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_REACHABLE); s.reachable_ms = 3600001;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    s = make_link(6, WN_SET_LINK_RETRANS); s.retrans_ms = 0;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_INVALID);
+    /* A field not asked for is not looked at. */
+    s = make_link(4, WN_SET_LINK_FORWARDING); s.mtu = 0; s.dad_transmits = 1000;
+    CU_ASSERT_EQUAL(nl_request_link_check(&s), WN_RESULT_OK);
+}
+
+static void test_link_requests(void)
+{
+    uint8_t buf[NL_REQUEST_MAX];
+    struct wn_wire_set_link s = make_link(6, WN_SET_LINK_ALL);
+    char path[128], value[16];
+    const struct nlmsghdr *nlh = (const void *)buf;
+    const struct ifinfomsg *ifi = (const void *)(buf + NLMSG_HDRLEN);
+    const uint32_t *mtu;
+    size_t len, payload = 0;
+
+    CU_ASSERT_EQUAL_FATAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/mtu");
+    CU_ASSERT_STRING_EQUAL(value, "1300\n");
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_FORWARDING, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/forwarding");
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_DAD_TRANSMITS, "wntun0", path, sizeof(path), value,
+                                      sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/dad_transmits");
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_ACCEPT_RA, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/accept_ra");
+    CU_ASSERT_STRING_EQUAL(value, "2\n");
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_REACHABLE, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/neigh/wntun0/base_reachable_time_ms");
+    CU_ASSERT_STRING_EQUAL(value, "20000\n");
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_RETRANS, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/neigh/wntun0/retrans_time_ms");
+    /* Names that would leave the link's own directory, a field not asked for, buffers too small. */
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "..", path, sizeof(path), value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "a/b", path, sizeof(path), value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "", path, sizeof(path), value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, 20, value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, 3), 0);
+    s.fields = WN_SET_LINK_FORWARDING;
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, sizeof(value)), 0);
+    /* IPv4's MTU is the link's: no sysctl, an RTM_SETLINK. */
+    s = make_link(4, WN_SET_LINK_MTU | WN_SET_LINK_FORWARDING);
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_FORWARDING, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv4/conf/wntun0/forwarding");
+    CU_ASSERT_STRING_EQUAL(value, "1\n");
+
+    len = nl_request_link_mtu(buf, 4, 1400, 9);
+    CU_ASSERT_FATAL(len > 0);
+    CU_ASSERT_EQUAL(nlh->nlmsg_type, RTM_SETLINK);
+    CU_ASSERT_EQUAL(nlh->nlmsg_seq, 9);
+    CU_ASSERT(nlh->nlmsg_flags & NLM_F_ACK);
+    CU_ASSERT_EQUAL(ifi->ifi_index, 4);
+    mtu = find_attr(buf, len, sizeof(struct ifinfomsg), IFLA_MTU, &payload);
+    CU_ASSERT_FATAL(mtu != NULL);
+    CU_ASSERT_EQUAL(payload, 4);
+    CU_ASSERT_EQUAL(*mtu, 1400);
+    CU_ASSERT_EQUAL(nl_request_link_mtu(buf, 0, 1400, 9), 0);
+    CU_ASSERT_EQUAL(nl_request_link_mtu(buf, 4, 67, 9), 0);
+    CU_ASSERT_EQUAL(nl_request_link_mtu(buf, 4, 65536, 9), 0);
+}
+
+static void test_addr_change(void)
+{
+    uint8_t buf[NL_REQUEST_MAX];
+    struct wn_wire_addr a = make_addr(6, "fd00::5", 64, 3);
+    const struct nlmsghdr *nlh = (const void *)buf;
+    const struct ifa_cacheinfo *ci;
+    size_t len, payload = 0;
+
+    a.valid_lft = 600;
+    a.preferred_lft = 300;
+    len = nl_request_addr(buf, WN_WIRE_OP_CHANGE, &a, 3);
+    CU_ASSERT_FATAL(len > 0);
+    CU_ASSERT_EQUAL(nlh->nlmsg_type, RTM_NEWADDR);
+    /* Replace, never create or fail because it exists. */
+    CU_ASSERT(nlh->nlmsg_flags & NLM_F_REPLACE);
+    CU_ASSERT(!(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)));
+    ci = find_attr(buf, len, sizeof(struct ifaddrmsg), IFA_CACHEINFO, &payload);
+    CU_ASSERT_FATAL(ci != NULL);
+    CU_ASSERT_EQUAL(ci->ifa_valid, 600);
+    CU_ASSERT_EQUAL(ci->ifa_prefered, 300);
+    /* Infinite lifetimes are carried too: they are the change. */
+    a.valid_lft = a.preferred_lft = 0xffffffff;
+    len = nl_request_addr(buf, WN_WIRE_OP_CHANGE, &a, 3);
+    CU_ASSERT_PTR_NOT_NULL(find_attr(buf, len, sizeof(struct ifaddrmsg), IFA_CACHEINFO, &payload));
+    a.preferred_lft = 10;
+    a.valid_lft = 5;
+    CU_ASSERT_EQUAL(nl_request_addr(buf, WN_WIRE_OP_CHANGE, &a, 3), 0);
+}
+
 static void test_results(void)
 {
     CU_ASSERT_EQUAL(nl_request_result(0), WN_RESULT_OK);
@@ -309,6 +464,32 @@ static void test_results(void)
 /* ---- against the kernel ----------------------------------------------------------------------------------- */
 
 static int failures;
+
+/* /sys shows the namespace it was mounted in: ask the kernel in this one. */
+static int link_mtu(const char *name)
+{
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = -1;
+
+    memset(&ifr, 0, sizeof(ifr));
+    strncpy(ifr.ifr_name, name, sizeof(ifr.ifr_name) - 1);
+    if (fd >= 0 && !ioctl(fd, SIOCGIFMTU, &ifr)) mtu = ifr.ifr_mtu;
+    if (fd >= 0) close(fd);
+    return mtu;
+}
+
+static long read_number(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long value = -1;
+
+    if (f)
+    {
+        if (fscanf(f, "%ld", &value) != 1) value = -1;
+        fclose(f);
+    }
+    return value;
+}
 
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "nl_request: %s:%d: ", __FILE__, \
     __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
@@ -335,6 +516,69 @@ static int run_child(void)
     CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a4)) == WN_RESULT_NOT_FOUND, "no if: %u", res);
     a4.prefixlen = 40;
     CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a4)) == WN_RESULT_INVALID, "bad: %u", res);
+    /* Interface settings on lo (IPv4: the link's MTU; IPv6: its own) and an address's lifetimes. */
+    {
+        struct wn_wire_set_link s;
+        struct wn_wire_addr a = make_addr(6, "fd66::2", 64, 1);
+        int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        struct output *out = devnull >= 0 ? output_new(devnull) : NULL;
+
+        memset(&s, 0, sizeof(s));
+        s.ifindex = 1;
+        s.family = 4;
+        s.fields = WN_SET_LINK_MTU | WN_SET_LINK_FORWARDING;
+        s.mtu = 9000;
+        s.forwarding = 1;
+        CHECK((res = nl_set_link(nl, &s)) == WN_RESULT_NOT_FOUND, "link before any dump: %u", res);
+        CHECK(out && !nl_refresh_links(nl, out), "refresh");
+        CHECK((res = nl_set_link(nl, &s)) == WN_RESULT_OK, "IPv4 MTU and forwarding: %u", res);
+        CHECK(link_mtu("lo") == 9000, "lo's MTU");
+        CHECK(read_number("/proc/sys/net/ipv4/conf/lo/forwarding") == 1, "lo's IPv4 forwarding");
+        s.family = 6;
+        s.fields = WN_SET_LINK_MTU | WN_SET_LINK_DAD_TRANSMITS | WN_SET_LINK_REACHABLE;
+        s.mtu = 1300;
+        s.dad_transmits = 2;
+        s.reachable_ms = 20000;
+        CHECK((res = nl_set_link(nl, &s)) == WN_RESULT_OK, "IPv6 settings: %u", res);
+        CHECK(read_number("/proc/sys/net/ipv6/conf/lo/mtu") == 1300, "lo's IPv6 MTU");
+        CHECK(read_number("/proc/sys/net/ipv6/conf/lo/dad_transmits") == 2, "lo's DAD probes");
+        CHECK(read_number("/proc/sys/net/ipv6/neigh/lo/base_reachable_time_ms") == 20000, "lo's reachable time");
+        /* The kernel's own limit: an IPv6 MTU above the link's. */
+        s.fields = WN_SET_LINK_MTU;
+        s.mtu = 9001;
+        CHECK((res = nl_set_link(nl, &s)) == WN_RESULT_INVALID, "IPv6 MTU above the link's: %u", res);
+        s.ifindex = 999;
+        CHECK((res = nl_set_link(nl, &s)) == WN_RESULT_NOT_FOUND, "no such link: %u", res);
+        s.ifindex = 0;
+        CHECK((res = nl_set_link(nl, &s)) == WN_RESULT_INVALID, "ifindex 0: %u", res);
+        CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_ADD, &a)) == WN_RESULT_OK, "add: %u", res);
+        a.valid_lft = 600;
+        a.preferred_lft = 300;
+        CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_CHANGE, &a)) == WN_RESULT_OK, "lifetimes: %u", res);
+        CHECK((res = nl_change(nl, WN_WIRE_SET_ADDR, WN_WIRE_OP_DEL, &a)) == WN_RESULT_OK, "del: %u", res);
+        output_free(out);
+        if (devnull >= 0) close(devnull);
+    }
+    /* As nobody, the interface settings are refused too. */
+    {
+        struct wn_wire_set_link s;
+
+        memset(&s, 0, sizeof(s));
+        s.ifindex = 1;
+        s.family = 6;
+        s.fields = WN_SET_LINK_FORWARDING;
+        if (!fork())
+        {
+            if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(2);
+            _exit(nl_set_link(nl, &s) == WN_RESULT_ACCESS_DENIED ? 0 : 1);
+        }
+        else
+        {
+            int status = -1;
+            wait(&status);
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "nobody's interface settings: %d", status);
+        }
+    }
     /* A user without the namespace's CAP_NET_ADMIN is refused, as Windows refuses a program without admin. */
     CHECK(!setresgid(65534, 65534, 65534) && !setresuid(65534, 65534, 65534), "cannot become nobody");
     a4 = make_addr(4, "10.66.0.1", 24, 1);
@@ -358,6 +602,9 @@ void register_nl_request_tests(void)
         { "route requests outside the rules are refused", test_route_rules },
         { "neighbour requests become RTM_NEWNEIGH/RTM_DELNEIGH", test_neigh_message },
         { "neighbour requests outside the rules are refused", test_neigh_rules },
+        { "interface setting requests: rules", test_link_rules },
+        { "interface setting requests: sysctls and RTM_SETLINK", test_link_requests },
+        { "address lifetime changes become RTM_NEWADDR with NLM_F_REPLACE", test_addr_change },
         { "kernel errors map to results", test_results },
         { "the kernel's answers in a private namespace (root)", test_kernel },
         CU_TEST_INFO_NULL,

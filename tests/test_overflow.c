@@ -46,18 +46,23 @@ struct table
     size_t count, cap;
 };
 
+/* Links, addresses, routes, neighbours, multicast and anycast addresses. */
+#define MODEL_TABLES 5
+
 struct model
 {
-    struct table t[4];       /* links, addresses, routes, neighbours */
+    struct table t[MODEL_TABLES];
 };
 
 static int table_of(uint16_t type)
 {
     return type == WN_WIRE_LINK ? 0 : type == WN_WIRE_ADDR ? 1 : type == WN_WIRE_ROUTE ? 2
-         : type == WN_WIRE_NEIGH ? 3 : -1;
+         : type == WN_WIRE_NEIGH ? 3 : type == WN_WIRE_MADDR ? 4 : -1;
 }
 
-static const uint32_t model_bits[4] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_NEIGH };
+/* The WN_TABLE_* bit of each model table. */
+static const uint32_t model_bits[MODEL_TABLES] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_NEIGH,
+                                                   WN_TABLE_MADDR };
 
 /* Keys as the wire documents them, written out independently of seen.c. */
 static int same_key(const struct wn_wire_record *a, const struct wn_wire_record *b)
@@ -72,6 +77,9 @@ static int same_key(const struct wn_wire_record *a, const struct wn_wire_record 
     case WN_WIRE_NEIGH:
         return a->u.neigh.family == b->u.neigh.family && a->u.neigh.ifindex == b->u.neigh.ifindex
             && !memcmp(a->u.neigh.addr, b->u.neigh.addr, 16);
+    case WN_WIRE_MADDR:
+        return a->u.maddr.kind == b->u.maddr.kind && a->u.maddr.family == b->u.maddr.family
+            && a->u.maddr.ifindex == b->u.maddr.ifindex && !memcmp(a->u.maddr.addr, b->u.maddr.addr, 16);
     default:
         return a->u.route.family == b->u.route.family && a->u.route.dst_len == b->u.route.dst_len
             && !memcmp(a->u.route.dst, b->u.route.dst, 16) && !memcmp(a->u.route.gateway, b->u.route.gateway, 16)
@@ -93,6 +101,7 @@ static int same_body(const struct wn_wire_record *a, const struct wn_wire_record
         x.confirmed = y.confirmed = x.updated = y.updated = 0;
         return !memcmp(&x, &y, sizeof(x));
     }
+    case WN_WIRE_MADDR: return !memcmp(&a->u.maddr, &b->u.maddr, sizeof(a->u.maddr));
     default: return !memcmp(&a->u.route, &b->u.route, sizeof(a->u.route));
     }
 }
@@ -121,7 +130,7 @@ static void model_copy(struct model *dst, const struct model *src)
 {
     int i;
 
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < MODEL_TABLES; i++)
     {
         dst->t[i] = src->t[i];
         dst->t[i].v = malloc((src->t[i].count + 1) * sizeof(*src->t[i].v));
@@ -134,7 +143,7 @@ static void model_copy(struct model *dst, const struct model *src)
 static void model_free(struct model *m)
 {
     int i;
-    for (i = 0; i < 4; i++) free(m->t[i].v);
+    for (i = 0; i < MODEL_TABLES; i++) free(m->t[i].v);
 }
 
 /* ---- the reader: decodes the stream and applies it ------------------------------------------------------ */
@@ -171,7 +180,7 @@ static void apply(struct reader *r, const struct wn_wire_record *rec)
         if (r->reason == WN_REASON_RESYNC && r->snapshot != NL_TABLES && (r->snapshot & WN_TABLE_ROUTE))
             r->route_resyncs++;
         if (r->reason == WN_REASON_REQUEST) model_copy(&r->before_request, &r->model);
-        for (i = 0; i < 4; i++)
+        for (i = 0; i < MODEL_TABLES; i++)
             if (r->snapshot & model_bits[i]) r->model.t[i].count = 0;
         return;
     }

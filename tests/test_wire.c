@@ -114,8 +114,27 @@ static void test_requests(void)
     CU_ASSERT_EQUAL(rec.type, WN_WIRE_SET_ADDR);
     CU_ASSERT_EQUAL(rec.op, WN_WIRE_OP_ADD);
     CU_ASSERT_EQUAL(memcmp(&rec.u.set_addr, &set_addr, sizeof(set_addr)), 0);
-    /* A request adds or deletes; it never "changes". */
-    CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ADDR, WN_WIRE_OP_CHANGE, &set_addr, NULL, 0), 0);
+    /* An address request adds, deletes, or changes the lifetimes; a route request never changes; a link
+     * request only changes. */
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ADDR, WN_WIRE_OP_CHANGE, &set_addr, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.op, WN_WIRE_OP_CHANGE);
+    {
+        struct wn_wire_set_link set_link;
+
+        memset(&set_link, 0, sizeof(set_link));
+        set_link.id = 8;
+        set_link.ifindex = 3;
+        set_link.family = 6;
+        set_link.fields = WN_SET_LINK_MTU;
+        set_link.mtu = 1400;
+        n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_LINK, WN_WIRE_OP_CHANGE, &set_link, NULL, 0);
+        CU_ASSERT_EQUAL_FATAL(wn_wire_decode(buf, n, &rec), (long)n);
+        CU_ASSERT_EQUAL(rec.type, WN_WIRE_SET_LINK);
+        CU_ASSERT_EQUAL(memcmp(&rec.u.set_link, &set_link, sizeof(set_link)), 0);
+        CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_LINK, WN_WIRE_OP_ADD, &set_link, NULL, 0), 0);
+        CU_ASSERT_EQUAL(wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_LINK, WN_WIRE_OP_DEL, &set_link, NULL, 0), 0);
+    }
     set_addr.addr.prefixlen = 129;
     n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SET_ADDR, WN_WIRE_OP_DEL, &set_addr, NULL, 0);
     CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);

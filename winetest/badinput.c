@@ -894,6 +894,117 @@ static void check_filter(CM_NOTIFY_FILTER *filter, BOOL exact, const char *what)
     else ok(!handle, "%s: handle %p\n", what, handle);
 }
 
+/* ---- issue 16, interfaces and addresses: SetIpInterfaceEntry, SetUnicastIpAddressEntry, GetAdaptersAddresses --
+ * Microsoft's pages: SetIpInterfaceEntry gives ERROR_INVALID_PARAMETER for a NULL row, a family other than AF_INET
+ * and AF_INET6, or neither LUID nor index, ERROR_FILE_NOT_FOUND for a LUID or index no interface has;
+ * SetUnicastIpAddressEntry ERROR_INVALID_PARAMETER for a NULL row, no unicast address family, no interface, a
+ * valid lifetime below the preferred one, ERROR_NOT_FOUND for an interface or address that is not there;
+ * GetAdaptersAddresses ERROR_INVALID_PARAMETER for a NULL size or another family, ERROR_BUFFER_OVERFLOW with the
+ * size needed for a buffer too small (also with the flags whose answer is ours under Wine). */
+static DWORD (WINAPI *pSetIpInterfaceEntry)(MIB_IPINTERFACE_ROW *);
+
+/* The interface's row, as a program gets it before setting it (GetIpInterfaceEntry: the system's or ours). */
+static DWORD GetIpInterfaceEntry_for(NET_LUID luid, ADDRESS_FAMILY family, MIB_IPINTERFACE_ROW *row)
+{
+    DWORD (WINAPI *get)(MIB_IPINTERFACE_ROW *) =
+        (void *)GetProcAddress(GetModuleHandleA("iphlpapi.dll"), "GetIpInterfaceEntry");
+
+    memset(row, 0, sizeof(*row));
+    row->Family = family;
+    row->InterfaceLuid = luid;
+    return get ? get(row) : ERROR_NOT_SUPPORTED;
+}
+static DWORD (WINAPI *pSetUnicastIpAddressEntry)(const MIB_UNICASTIPADDRESS_ROW *);
+
+static void test_set_rows(NET_LUID luid)
+{
+    HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll");
+    MIB_IPINTERFACE_ROW iface;
+    MIB_UNICASTIPADDRESS_ROW addr;
+    NET_LUID nowhere;
+
+    pSetIpInterfaceEntry = (void *)GetProcAddress(iphlpapi, "SetIpInterfaceEntry");
+    pSetUnicastIpAddressEntry = (void *)GetProcAddress(iphlpapi, "SetUnicastIpAddressEntry");
+    nowhere.Value = 0;
+    nowhere.Info.IfType = IF_TYPE_ETHERNET_CSMACD;
+    nowhere.Info.NetLuidIndex = 0xfff0;
+    if (!pSetIpInterfaceEntry || !pSetUnicastIpAddressEntry)
+    {
+        win_skip("no SetIpInterfaceEntry or SetUnicastIpAddressEntry\n");
+        return;
+    }
+    check_row(pSetIpInterfaceEntry(NULL), ERROR_INVALID_PARAMETER, "set interface NULL");
+    memset(&iface, 0, sizeof(iface));
+    iface.InterfaceLuid = luid;
+    check_row(pSetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "set interface AF_UNSPEC");
+    iface.Family = 7;
+    check_row(pSetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "set interface family 7");
+    memset(&iface, 0, sizeof(iface));
+    iface.Family = AF_INET;
+    check_row(pSetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "set interface without LUID or index");
+    memset(&iface, 0xff, sizeof(iface));
+    check_row(pSetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "set interface all ones");
+    memset(&iface, 0, sizeof(iface));
+    iface.Family = AF_INET;
+    iface.InterfaceLuid = nowhere;
+    check_row(pSetIpInterfaceEntry(&iface), ERROR_FILE_NOT_FOUND, "set interface of no LUID");
+    memset(&iface, 0, sizeof(iface));
+    iface.Family = AF_INET6;
+    iface.InterfaceIndex = 0x7ffffff0;
+    check_row(pSetIpInterfaceEntry(&iface), ERROR_FILE_NOT_FOUND, "set interface of no index");
+    if (!GetIpInterfaceEntry_for(luid, AF_INET, &iface))
+    {
+        iface.SitePrefixLength = 33;
+        check_row(pSetIpInterfaceEntry(&iface), ERROR_INVALID_PARAMETER, "set interface IPv4 site prefix 33");
+    }
+
+    check_row(pSetUnicastIpAddressEntry(NULL), ERROR_INVALID_PARAMETER, "set address NULL");
+    address_row(&addr, AF_INET, "10.86.0.9", 24, luid);
+    addr.Address.si_family = 7;
+    check_row(pSetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "set address family 7");
+    memset(&nowhere, 0, sizeof(nowhere));
+    address_row(&addr, AF_INET, "10.86.0.9", 24, nowhere);
+    check_row(pSetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "set address without interface");
+    address_row(&addr, AF_INET, "10.86.0.9", 24, luid);
+    addr.ValidLifetime = 10;
+    addr.PreferredLifetime = 20;
+    check_row(pSetUnicastIpAddressEntry(&addr), ERROR_INVALID_PARAMETER, "set address valid below preferred");
+    address_row(&addr, AF_INET, "10.86.0.9", 24, luid);
+    check_row(pSetUnicastIpAddressEntry(&addr), ERROR_NOT_FOUND, "set address not on the interface");
+    nowhere.Info.IfType = IF_TYPE_ETHERNET_CSMACD;
+    nowhere.Info.NetLuidIndex = 0xfff0;
+    address_row(&addr, AF_INET, "10.86.0.9", 24, nowhere);
+    check_row(pSetUnicastIpAddressEntry(&addr), ERROR_NOT_FOUND, "set address of no interface");
+}
+
+static void test_adapters_addresses(void)
+{
+    static const ULONG flags[] = { 0, GAA_FLAG_INCLUDE_PREFIX, GAA_FLAG_INCLUDE_GATEWAYS,
+                                   GAA_FLAG_INCLUDE_PREFIX | GAA_FLAG_INCLUDE_GATEWAYS };
+    IP_ADAPTER_ADDRESSES small;
+    unsigned int i;
+    ULONG size, ret;
+
+    for (i = 0; i < ARRAY_SIZE(flags); i++)
+    {
+        winetest_push_context("flags %#lx", flags[i]);
+        ret = GetAdaptersAddresses(AF_UNSPEC, flags[i], NULL, NULL, NULL);
+        ok(ret == ERROR_INVALID_PARAMETER, "NULL size: %lu\n", ret);
+        size = 0;
+        ret = GetAdaptersAddresses(7, flags[i], NULL, NULL, &size);
+        ok(ret == ERROR_INVALID_PARAMETER, "family 7: %lu\n", ret);
+        size = 0;
+        ret = GetAdaptersAddresses(AF_UNSPEC, flags[i], NULL, NULL, &size);
+        ok(ret == ERROR_BUFFER_OVERFLOW && size > sizeof(small), "NULL buffer: %lu, size %lu\n", ret, size);
+        size = sizeof(small);
+        ret = GetAdaptersAddresses(AF_UNSPEC, flags[i], NULL, &small, &size);
+        ok(ret == ERROR_BUFFER_OVERFLOW && size > sizeof(small), "one entry's room: %lu, size %lu\n", ret, size);
+        cases += 4;
+        winetest_pop_context();
+    }
+}
+
+
 static void test_cm_filters(void)
 {
     HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -1199,12 +1310,14 @@ START_TEST(badinput)
     test_stable();
     test_ipchange_mismatch();
     test_ipchange_after_thread_exit();
+    test_adapters_addresses();
     if (loopback(&luid))
     {
         test_unicast_rows(luid);
         test_forward_rows(luid);
         test_get_rows(luid);
         test_route_neighbour_rows(luid);
+        test_set_rows(luid);
     }
     else ok(0, "no loopback interface\n");
     load_cfgmgr32();

@@ -748,20 +748,12 @@ static void test_reread_interfaces(void)
     if (add < 0) goto done;
     ok(r.events[add].ret == NO_ERROR, "GetIpInterfaceEntry in the add callback: %lu\n", r.events[add].ret);
     ok(!r.events[add].read.Connected, "connected while down\n");
-    /* IPv6 is there as long as it is enabled on the link, addresses or not (read.c: has_ipv6). */
+    /* IPv6 is there as long as it is enabled on the link, addresses or not (rows.h: wn_link_has_ipv6). */
     memset(&now, 0, sizeof(now));
     now.Family = AF_INET6;
     now.InterfaceLuid = luid;
     ret = pGetIpInterfaceEntry(&now);
     ok(ret == NO_ERROR, "IPv6 enabled, no IPv6 address yet: %lu\n", ret);
-    if ((text = host_output("echo 1 > /proc/sys/net/ipv6/conf/wnrr0/disable_ipv6; echo done")))
-    {
-        free(text);
-        ret = pGetIpInterfaceEntry(&now);
-        ok(ret == ERROR_NOT_FOUND, "IPv6 disabled: %lu\n", ret);
-        free(host_output("echo 0 > /proc/sys/net/ipv6/conf/wnrr0/disable_ipv6; echo done"));
-    }
-
     /* Host settings of its own, so that a default cannot pass for one read from the host. */
     winetest_run_unix(NULL, "echo 12345 > /proc/sys/net/ipv4/neigh/wnrr0/base_reachable_time_ms; "
                       "echo 23456 > /proc/sys/net/ipv6/neigh/wnrr0/base_reachable_time_ms; "
@@ -804,6 +796,23 @@ static void test_reread_interfaces(void)
         ret = pGetIpInterfaceEntry(&now);
         ok(ret == NO_ERROR, "IPv4 after the callback: %lu\n", ret);
         if (!ret) check_interface_row(&now, luid, index, host);
+    }
+
+    /* IPv6 disabled on the up link, then enabled again: the link-local address goes and comes, and with it the
+     * IPv6 interface (the kernel announces disable_ipv6 by nothing else; on a down link not at all). */
+    if ((text = host_output("echo 1 > /proc/sys/net/ipv6/conf/wnrr0/disable_ipv6; echo done")))
+    {
+        free(text);
+        memset(&now, 0, sizeof(now));
+        now.Family = AF_INET6;
+        now.InterfaceLuid = luid;
+        deadline = GetTickCount64() + WAIT_MS;
+        while ((ret = pGetIpInterfaceEntry(&now)) == NO_ERROR && GetTickCount64() < deadline) Sleep(20);
+        ok(ret == ERROR_NOT_FOUND, "IPv6 disabled: %lu\n", ret);
+        free(host_output("echo 0 > /proc/sys/net/ipv6/conf/wnrr0/disable_ipv6; echo done"));
+        deadline = GetTickCount64() + WAIT_MS;
+        while ((ret = pGetIpInterfaceEntry(&now)) != NO_ERROR && GetTickCount64() < deadline) Sleep(20);
+        ok(ret == NO_ERROR, "IPv6 enabled again: %lu\n", ret);
     }
 
     /* Down: Linux flushes the link's IPv6 addresses, but the IPv6 interface stays (down and up are parameter

@@ -18,6 +18,7 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_DUMP: return sizeof(struct wn_wire_dump);
     case WN_WIRE_SET_ADDR: return sizeof(struct wn_wire_set_addr);
     case WN_WIRE_SET_ROUTE: return sizeof(struct wn_wire_set_route);
+    case WN_WIRE_SET_LINK: return sizeof(struct wn_wire_set_link);
     case WN_WIRE_SW_CREATE:
     case WN_WIRE_SW_INTERFACE:
     case WN_WIRE_SW_CLOSE: return sizeof(struct wn_wire_sw);
@@ -25,11 +26,13 @@ static size_t body_size(uint16_t type)
     case WN_WIRE_HINT: return sizeof(struct wn_wire_hint);
     case WN_WIRE_NEIGH: return sizeof(struct wn_wire_neigh);
     case WN_WIRE_SET_NEIGH: return sizeof(struct wn_wire_set_neigh);
+    case WN_WIRE_MADDR: return sizeof(struct wn_wire_maddr);
     }
     return 0;
 }
 
-/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL (neighbours also CHANGE); control records carry no op. */
+/* Object records carry ADD, CHANGE or DEL, change requests ADD or DEL (an address or a neighbour also CHANGE, a
+ * link only CHANGE); control records carry no op. */
 static int op_valid(uint16_t type, uint16_t op)
 {
     switch (type)
@@ -40,13 +43,16 @@ static int op_valid(uint16_t type, uint16_t op)
     case WN_WIRE_DEVICE:
     case WN_WIRE_HINT:
     case WN_WIRE_NEIGH:
+    case WN_WIRE_MADDR:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SET_ADDR:
+    case WN_WIRE_SET_NEIGH:
+        return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
+    case WN_WIRE_SET_LINK:
+        return op == WN_WIRE_OP_CHANGE;
     case WN_WIRE_SET_ROUTE:
     case WN_WIRE_SW_INTERFACE:
         return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_DEL;
-    case WN_WIRE_SET_NEIGH:
-        return op == WN_WIRE_OP_ADD || op == WN_WIRE_OP_CHANGE || op == WN_WIRE_OP_DEL;
     case WN_WIRE_SW_CREATE:
         return op == WN_WIRE_OP_ADD;
     case WN_WIRE_SW_CLOSE:
@@ -94,6 +100,18 @@ static int addr_valid(const struct wn_wire_addr *addr)
     return addr->prefixlen <= (addr->family == 4 ? 32 : 128);
 }
 
+/* A multicast or anycast address: a family, a kind, a link, and no byte past an IPv4 address. */
+static int maddr_valid(const struct wn_wire_maddr *m)
+{
+    size_t i;
+
+    if ((m->family != 4 && m->family != 6) || !m->ifindex || m->reserved[0] || m->reserved[1]) return 0;
+    if (m->kind != WN_MADDR_MULTICAST && m->kind != WN_MADDR_ANYCAST) return 0;
+    for (i = m->family == 4 ? 4 : 16; i < sizeof(m->addr); i++)
+        if (m->addr[i]) return 0;
+    return 1;
+}
+
 static int route_valid(const struct wn_wire_route *route)
 {
     if (route->family != 4 && route->family != 6) return 0;
@@ -136,6 +154,9 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         break;
     case WN_WIRE_SET_ADDR:
         if (!addr_valid(&rec->u.set_addr.addr)) return -1;
+        break;
+    case WN_WIRE_MADDR:
+        if (!maddr_valid(&rec->u.maddr)) return -1;
         break;
     case WN_WIRE_SET_ROUTE:
         if (!route_valid(&rec->u.set_route.route)) return -1;

@@ -58,7 +58,9 @@ enum wn_source_status wn_source_request_dump(uint32_t tables);
 
 /* Asks the host to add or delete an address, a route or a neighbour: type WN_WIRE_SET_ADDR, SET_ROUTE or SET_NEIGH,
  * op WN_WIRE_OP_ADD or WN_WIRE_OP_DEL (neighbours also CHANGE), body a struct wn_wire_addr, wn_wire_route or
- * wn_wire_neigh following the rules in wire.h.
+ * wn_wire_neigh following the rules in wire.h.  Or an address's new lifetimes: WN_WIRE_SET_ADDR with op
+ * WN_WIRE_OP_CHANGE.  Or an interface's settings: WN_WIRE_SET_LINK, op WN_WIRE_OP_CHANGE, body a struct
+ * wn_wire_set_link (its id is filled in here).
  * Or a software-device request: type WN_WIRE_SW_*, body a struct wn_wire_sw (its id is filled in here).
  * Starts the backend like wn_source_subscribe and waits (bounded) for the host's answer.  On WN_SOURCE_OK,
  * *result is an enum wn_wire_result, and on success the view already holds the change (its notifications may

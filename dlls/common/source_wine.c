@@ -57,6 +57,7 @@ union body_copy
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_maddr maddr;
 };
 
 /* A change waiting for dispatch, with its own copies of the bodies (the view moves on meanwhile). */
@@ -116,6 +117,7 @@ static const char *table_name(uint32_t table)
     case WN_TABLE_ROUTE: return "route";
     case WN_TABLE_DEVICE: return "device";
     case WN_TABLE_HINT: return "connectivity hint";
+    case WN_TABLE_MADDR: return "multicast or anycast address";
     }
     return "?";
 }
@@ -150,6 +152,11 @@ static const char *describe(uint32_t table, const void *body)
                  ((const struct wn_state_hint *)body)->wire.ifindex, ((const struct wn_state_hint *)body)->wire.level,
                  ((const struct wn_state_hint *)body)->wire.cost, ((const struct wn_state_hint *)body)->wire.flags,
                  ((const struct wn_state_hint *)body)->wire.source);
+        break;
+    case WN_TABLE_MADDR:
+        snprintf(buf, sizeof(buf), "IPv%u %s on index %u", ((const struct wn_state_maddr *)body)->wire.family,
+                 ((const struct wn_state_maddr *)body)->wire.kind == WN_MADDR_ANYCAST ? "anycast" : "multicast",
+                 ((const struct wn_state_maddr *)body)->wire.ifindex);
         break;
     default:
         snprintf(buf, sizeof(buf), "%s", ((const struct wn_state_device *)body)->devpath);
@@ -596,6 +603,7 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
         struct wn_wire_set_addr addr;
         struct wn_wire_set_route route;
         struct wn_wire_set_neigh neigh;
+        struct wn_wire_set_link link;
         struct wn_wire_sw sw;
     } set;
     uint8_t buf[sizeof(struct wn_wire_header) + sizeof(set)];
@@ -640,6 +648,12 @@ static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void 
     {
         set.neigh.id = req.id;
         memcpy(&set.neigh.neigh, body, sizeof(set.neigh.neigh));
+    }
+    else if (type == WN_WIRE_SET_LINK)
+    {
+        /* A link's request carries its id inside the body, as a software device's does. */
+        memcpy(&set.link, body, sizeof(set.link));
+        set.link.id = req.id;
     }
     else
     {

@@ -1,4 +1,5 @@
-/* Tables of links, addresses, routes, neighbours and devices, and the changes between views (see state.h).
+/* Tables of links, addresses, routes, neighbours, multicast and anycast addresses and devices, and the changes
+ * between views (see state.h).
  *
  * Each table is a chained hash (O(1) average lookup, grown at load factor 1) threaded on a list in order of
  * appearance.  Committing a snapshot matches every pending entry with its current twin in one pass, so a
@@ -8,7 +9,7 @@
 
 #include "state.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_NEIGH, T_COUNT };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_NEIGH, T_MADDR, T_COUNT };
 
 union body
 {
@@ -18,6 +19,7 @@ union body
     struct wn_state_device device;
     struct wn_state_hint hint;
     struct wn_state_neigh neigh;
+    struct wn_state_maddr maddr;
 };
 
 struct entry
@@ -52,6 +54,7 @@ struct wn_state
 
 static const uint32_t table_bits[T_COUNT] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
                                               WN_TABLE_HINT, WN_TABLE_NEIGH };
+                                              WN_TABLE_HINT, WN_TABLE_MADDR };
 
 static int table_index(uint32_t bit)
 {
@@ -71,6 +74,7 @@ static int record_table(uint16_t type)
     case WN_WIRE_DEVICE: return T_DEVICE;
     case WN_WIRE_HINT: return T_HINT;
     case WN_WIRE_NEIGH: return T_NEIGH;
+    case WN_WIRE_MADDR: return T_MADDR;
     }
     return -1;
 }
@@ -124,6 +128,12 @@ static size_t key_bytes(int t, const union body *b, uint8_t *key)
         break;
     case T_HINT:
         PUT(b->hint.wire.ifindex);
+        break;
+    case T_MADDR:
+        PUT(b->maddr.wire.kind);
+        PUT(b->maddr.wire.family);
+        PUT(b->maddr.wire.ifindex);
+        PUT(b->maddr.wire.addr);
         break;
     }
 #undef PUT
@@ -197,6 +207,8 @@ static int body_equal(int t, const union body *a, const union body *b)
         return a->neigh.wire.state == b->neigh.wire.state && a->neigh.wire.flags == b->neigh.wire.flags &&
                a->neigh.wire.type == b->neigh.wire.type && a->neigh.wire.lladdr_len == b->neigh.wire.lladdr_len &&
                !memcmp(a->neigh.wire.lladdr, b->neigh.wire.lladdr, sizeof(a->neigh.wire.lladdr));
+    case T_MADDR:
+        return 1;            /* all there is of it is its key */
     case T_DEVICE:
         if (a->device.wire.ifindex != b->device.wire.ifindex) return 0;
         return props_subset(&a->device, &b->device, &na) && props_subset(&b->device, &a->device, &nb) && na == nb;
@@ -320,6 +332,11 @@ static struct entry *entry_new(int t, const struct wn_wire_record *rec)
         e->body.addr.wire.reserved = 0;
         if (e->body.addr.wire.family == 4) memset(e->body.addr.wire.addr + 4, 0, 12);
         break;
+    case T_MADDR:
+        e->body.maddr.wire = rec->u.maddr;
+        memset(e->body.maddr.wire.reserved, 0, sizeof(e->body.maddr.wire.reserved));
+        if (e->body.maddr.wire.family == 4) memset(e->body.maddr.wire.addr + 4, 0, 12);
+        break;
     case T_ROUTE:
         e->body.route.wire = rec->u.route;
         memset(e->body.route.wire.reserved, 0, sizeof(e->body.route.wire.reserved));
@@ -370,6 +387,20 @@ static uint64_t ask_luid(struct wn_state *s, uint32_t ifindex, const struct wn_w
     return s->luid_hook ? s->luid_hook(s->luid_ctx, ifindex, link) : 0;
 }
 
+/* The LUID a link, address, route, neighbour or multicast or anycast address carries. */
+static uint64_t entry_luid(int t, const struct entry *e)
+{
+    switch (t)
+    {
+    case T_LINK: return e->body.link.luid;
+    case T_ADDR: return e->body.addr.luid;
+    case T_ROUTE: return e->body.route.luid;
+    case T_NEIGH: return e->body.neigh.luid;
+    case T_MADDR: return e->body.maddr.luid;
+    }
+    return 0;
+}
+
 static uint64_t link_luid(struct wn_state *s, uint32_t ifindex, const struct entry *previous, int t)
 {
     union body key;
@@ -378,8 +409,7 @@ static uint64_t link_luid(struct wn_state *s, uint32_t ifindex, const struct ent
     if (!ifindex) return 0;
     key.link.wire.ifindex = ifindex;
     if ((link = table_find(link_view(s), T_LINK, &key, key_hash(T_LINK, &key)))) return link->body.link.luid;
-    if (previous) return t == T_ADDR ? previous->body.addr.luid
-                       : t == T_NEIGH ? previous->body.neigh.luid : previous->body.route.luid;
+    if (previous) return entry_luid(t, previous);
     return ask_luid(s, ifindex, NULL);
 }
 
@@ -403,20 +433,10 @@ static void assign_luid(struct wn_state *s, int t, struct entry *e, const struct
     case T_NEIGH:
         e->body.neigh.luid = link_luid(s, e->body.neigh.wire.ifindex, previous, t);
         break;
+    case T_MADDR:
+        e->body.maddr.luid = link_luid(s, e->body.maddr.wire.ifindex, previous, t);
+        break;
     }
-}
-
-/* The LUID a link, address or route carries. */
-static uint64_t entry_luid(int t, const struct entry *e)
-{
-    switch (t)
-    {
-    case T_LINK: return e->body.link.luid;
-    case T_ADDR: return e->body.addr.luid;
-    case T_ROUTE: return e->body.route.luid;
-    case T_NEIGH: return e->body.neigh.luid;
-    }
-    return 0;
 }
 
 /* Whether a pending entry is the same object as its current twin (same key): a link index that comes back with
@@ -431,13 +451,15 @@ static int same_object(int t, const struct entry *current, const struct entry *e
 static uint32_t entry_ifindex(int t, const struct entry *e)
 {
     if (t == T_NEIGH) return e->body.neigh.wire.ifindex;
+    if (t == T_MADDR) return e->body.maddr.wire.ifindex;
     return t == T_ADDR ? e->body.addr.wire.ifindex : e->body.route.wire.oif;
 }
 
-/* A link is gone: so are its addresses and routes.  Tables in skip are being committed and diff themselves. */
+/* A link is gone: so are its addresses, multicast and anycast addresses, routes and neighbours.  Tables in skip are
+ * being committed and diff themselves. */
 static void purge_link(struct wn_state *s, uint32_t ifindex, unsigned int skip)
 {
-    static const int dependents[] = { T_NEIGH, T_ROUTE, T_ADDR };
+    static const int dependents[] = { T_NEIGH, T_ROUTE, T_MADDR, T_ADDR };
     struct entry *e, *next;
     unsigned int i;
 
@@ -600,8 +622,8 @@ static int route_del_last(const struct wn_state *s, unsigned int mask, const str
  * that route_del_last() keeps for the end. */
 static void snapshot_commit(struct wn_state *s, unsigned int mask)
 {
-    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_NEIGH, T_ROUTE, T_ADDR, T_LINK };
-    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_ROUTE, T_NEIGH, T_DEVICE, T_HINT };
+    static const int del_order[T_COUNT] = { T_HINT, T_DEVICE, T_NEIGH, T_MADDR, T_ROUTE, T_ADDR, T_LINK };
+    static const int add_order[T_COUNT] = { T_LINK, T_ADDR, T_MADDR, T_ROUTE, T_NEIGH, T_DEVICE, T_HINT };
     struct entry *e, *c;
     int i, t;
 
@@ -677,6 +699,7 @@ int wn_state_apply(struct wn_state *s, const struct wn_wire_record *rec)
     case WN_WIRE_DEVICE:
     case WN_WIRE_HINT:
     case WN_WIRE_NEIGH:
+    case WN_WIRE_MADDR:
         t = record_table(rec->type);
         if (s->pending_mask & (1u << t)) return apply_pending(s, t, rec);
         return apply_live(s, t, rec);
@@ -773,6 +796,10 @@ const void *wn_state_find(const struct wn_state *s, uint32_t table, const void *
             memset(key.route.wire.gateway + 4, 0, 12);
         }
         break;
+    case T_MADDR:
+        key.maddr.wire = ((const struct wn_state_maddr *)key_body)->wire;
+        if (key.maddr.wire.family == 4) memset(key.maddr.wire.addr + 4, 0, 12);
+        break;
     case T_DEVICE: key.device.devpath = ((const struct wn_state_device *)key_body)->devpath; break;
     case T_HINT: key.hint.wire.ifindex = ((const struct wn_state_hint *)key_body)->wire.ifindex; break;
     case T_NEIGH:
@@ -801,6 +828,7 @@ size_t wn_state_body_size(uint32_t table)
     case WN_TABLE_ROUTE: return sizeof(struct wn_state_route);
     case WN_TABLE_HINT: return sizeof(struct wn_state_hint);
     case WN_TABLE_NEIGH: return sizeof(struct wn_state_neigh);
+    case WN_TABLE_MADDR: return sizeof(struct wn_state_maddr);
     }
     return sizeof(struct wn_state_device);
 }

@@ -1,18 +1,18 @@
-/* The core's view of the host: one table per kind of object (links, addresses, routes, neighbours, devices, and what the
- * host's connectivity services say: hints), fed with the
- * helper's decoded wire records, and the exact changes between successive views.
+/* The core's view of the host: one table per kind of object (links, addresses, routes, neighbours, multicast and
+ * anycast addresses, devices, and what the host's connectivity services say: hints), fed with the helper's decoded
+ * wire records, and the exact changes between successive views.
  *
  * Keys are the ones Windows keys its tables by: a link by its index; an address by family, index, address and
  * prefix length; a route by family, destination and prefix length, gateway, output index, metric and Linux table
  * (the main table's and the local table's entries are both Windows routes: wire.h); a neighbour by family, index
- * and address; a device
- * by its DEVPATH; a hint by its ifindex (0: the host as a whole).
+ * and address; a multicast or anycast address by kind, family, index and address; a device by its DEVPATH; a hint
+ * by its ifindex (0: the host as a whole).
  *
  * Live records (op ADD, CHANGE, DEL) update a table and give one event each: ADD of a new key -> ADD; ADD or
  * CHANGE of a known key with another body -> CHANGE; the same body again -> nothing (a re-announcement); DEL of
- * a known key -> DEL, of an unknown one -> nothing.  A deleted link takes the addresses, routes and neighbours
- * that used it
- * along (each reported as a DEL): the kernel removes IPv4 routes of a vanished link without telling anyone.
+ * a known key -> DEL, of an unknown one -> nothing.  A deleted link takes the addresses, multicast and anycast
+ * addresses, routes and neighbours that used it along (each reported as a DEL): the kernel removes IPv4 routes of
+ * a vanished link without telling anyone.
  *
  * A snapshot (SNAPSHOT_BEGIN(tables) ... SNAPSHOT_END(tables)) is the complete truth for its tables: its records
  * build a pending table and at the end the pending table replaces the current one; the events are the diff,
@@ -79,9 +79,15 @@ struct wn_state_hint
     struct wn_wire_hint wire;
 };
 
+struct wn_state_maddr
+{
+    struct wn_wire_maddr wire;
+    uint64_t luid;               /* of its link, taken when it appeared */
+};
+
 /* A change: table is one WN_TABLE_* bit, op a WN_WIRE_OP_* value; old_body is NULL for ADD, new_body NULL for
- * DEL, both set for CHANGE.  The bodies are struct wn_state_link/addr/route/device/hint and are valid only during
- * the call. */
+ * DEL, both set for CHANGE.  The bodies are struct wn_state_link/addr/route/neigh/maddr/device/hint and are valid
+ * only during the call. */
 typedef void (*wn_state_listener)(void *ctx, uint32_t table, uint16_t op, const void *old_body,
                                   const void *new_body);
 

@@ -156,13 +156,17 @@ static struct known_link *find_link(struct wn_mib_track *track, uint32_t ifindex
     return NULL;
 }
 
-/* What an interface row of a family shows of a link: its MTU, whether it is up (administratively) and running
- * (the kernel's summary of the operational state, so that its intermediate steps give no notification), and
- * whether it forwards that family's packets. */
-static BOOL link_params_differ(const struct wn_wire_link *a, const struct wn_wire_link *b, uint32_t forwarding)
+/* A parameter notification is a change of what the family's interface row shows of the link (rows.h): its MTU,
+ * whether it is up and running (the kernel's summary of the operational state, so that its intermediate steps
+ * give no notification), forwarding, and the per-family settings the link's record carries. */
+static BOOL link_params_differ(const struct wn_state_link *a, const struct wn_state_link *b, ADDRESS_FAMILY family)
 {
-    return a->mtu != b->mtu || ((a->flags ^ b->flags) & (WN_IFF_UP | WN_IFF_RUNNING))
-        || ((a->forwarding ^ b->forwarding) & forwarding);
+    MIB_IPINTERFACE_ROW ra, rb;
+
+    wn_row_interface(&ra, family, a);
+    wn_row_interface(&rb, family, b);
+    rb.InterfaceLuid = ra.InterfaceLuid;
+    return memcmp(&ra, &rb, sizeof(ra)) != 0;
 }
 
 static void interface_link_change(struct wn_reg *reg, struct wn_mib_track *track, uint16_t op,
@@ -188,9 +192,9 @@ static void interface_link_change(struct wn_reg *reg, struct wn_mib_track *track
     case WN_WIRE_OP_CHANGE:
         if (!known) return;
         known->link = *new;
-        if (known->v4 && link_params_differ(&old->wire, &new->wire, WN_LINK_FORWARDING_IPV4))
+        if (known->v4 && link_params_differ(old, new, AF_INET))
             post_interface(reg, MibParameterNotification, AF_INET, new);
-        if (known->v6 && link_params_differ(&old->wire, &new->wire, WN_LINK_FORWARDING_IPV6))
+        if (known->v6 && link_params_differ(old, new, AF_INET6))
             post_interface(reg, MibParameterNotification, AF_INET6, new);
         return;
     case WN_WIRE_OP_DEL:
@@ -292,6 +296,12 @@ static void route_change(struct wn_reg *reg, struct wn_mib_track *track, uint16_
 
 /* ---- addresses -------------------------------------------------------------------------------------------- */
 
+static BOOL lifetime_news(uint32_t old, uint32_t new)
+{
+    if ((old == 0xffffffffu) != (new == 0xffffffffu)) return TRUE;
+    return new != 0xffffffffu && new > old;
+}
+
 static void address_change(struct wn_reg *reg, struct wn_mib_track *track, uint16_t op,
                            const struct wn_state_addr *old, const struct wn_state_addr *new)
 {
@@ -304,8 +314,13 @@ static void address_change(struct wn_reg *reg, struct wn_mib_track *track, uint1
         post_address(reg, MibAddInstance, new);
         return;
     case WN_WIRE_OP_CHANGE:
-        /* Lifetimes count down and are re-announced all the time: only the DAD state is news. */
-        if (wn_dad_state(&old->wire) != wn_dad_state(&new->wire)) post_address(reg, MibParameterNotification, new);
+        /* Lifetimes count down and are re-announced all the time, which is no news; a lifetime that grows
+         * (SetUnicastIpAddressEntry, a renewal) or becomes or stops being infinite is, as is the DAD state.  A
+         * finite lifetime set lower than it had counted down to cannot be told from the countdown. */
+        if (wn_dad_state(&old->wire) != wn_dad_state(&new->wire)
+            || lifetime_news(old->wire.valid_lft, new->wire.valid_lft)
+            || lifetime_news(old->wire.preferred_lft, new->wire.preferred_lft))
+            post_address(reg, MibParameterNotification, new);
         return;
     case WN_WIRE_OP_DEL:
         post_address(reg, MibDeleteInstance, old);

@@ -182,119 +182,8 @@ struct iface_query
 static void find_interface(void *ctx, const struct wn_state *state)
 {
     struct iface_query *q = ctx;
-    const struct wn_state_link *link;
-    const struct wn_state_addr *a;
 
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-    {
-        if (q->luid ? link->luid != q->luid : link->wire.ifindex != q->index) continue;
-        q->found = TRUE;
-        q->link = *link;
-        break;
-    }
-    if (!q->found) return;
-    /* IPv4 on every link, as NotifyIpInterfaceChange announces it; IPv6 on a link with an IPv6 address, and
-     * (has_ipv6(), after the lock) on one where IPv6 is enabled. */
-    if (q->family == 4)
-    {
-        q->has_family = TRUE;
-        return;
-    }
-    for (a = wn_state_first(state, WN_TABLE_ADDR); a && !q->has_family; a = wn_state_next(state, WN_TABLE_ADDR, a))
-        q->has_family = a->wire.ifindex == q->link.wire.ifindex && a->wire.family == 6;
-}
-
-/* One number from a file under /proc/sys/net of this network namespace (the helper's, since it is our child);
- * FALSE when there is no such file or Wine cannot map the path. */
-static BOOL read_sysctl(const char *path, ULONG *value)
-{
-    WCHAR *(CDECL *to_dos)(const char *);
-    WCHAR *dos;
-    HANDLE file;
-    char buf[32];
-    DWORD got = 0;
-    char *end;
-
-    to_dos = (void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
-    if (!to_dos || !(dos = to_dos(path))) return FALSE;
-    file = CreateFileW(dos, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    HeapFree(GetProcessHeap(), 0, dos);
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    if (!ReadFile(file, buf, sizeof(buf) - 1, &got, NULL)) got = 0;
-    CloseHandle(file);
-    buf[got] = 0;
-    *value = strtoul(buf, &end, 10);
-    return end != buf;
-}
-
-/* A per-interface setting Linux keeps in /proc/sys/net/ipv<v>/<dir>/<interface>/<file>, or fallback where none
- * can be read. */
-static ULONG link_sysctl(const struct wn_state_link *link, unsigned int v, const char *dir, const char *file,
-                         ULONG fallback)
-{
-    char path[160];
-    ULONG value;
-
-    snprintf(path, sizeof(path), "/proc/sys/net/ipv%u/%s/%s/%s", v, dir, link->wire.name, file);
-    return read_sysctl(path, &value) ? value : fallback;
-}
-
-/* Whether a link has an IPv6 interface.  NotifyIpInterfaceChange announces it with the link's first IPv6 address
- * and keeps it until the link goes (mib_changes.h), while Linux flushes a link's IPv6 addresses when it goes down:
- * a program re-reading the parameter notification of a down link must still find it.  So a link without an IPv6
- * address has one as long as IPv6 is enabled on it (disable_ipv6 0), as on Windows, where an adapter with IPv6
- * bound has its IPv6 interface whatever its addresses; where that cannot be read, the addresses alone tell. */
-static BOOL has_ipv6(const struct wn_state_link *link, BOOL has_address)
-{
-    return has_address || link_sysctl(link, 6, "conf", "disable_ipv6", 1) == 0;
-}
-
-/* Every field of an interface row: from the view, from the host's per-interface settings, or the Windows
- * default where Linux has no such setting (Wine 11.0 reports the same defaults, so that a program sees no
- * difference between its answer and ours where both know the interface). */
-static void fill_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link)
-{
-    unsigned int v = family == AF_INET ? 4 : 6;
-    BOOL loopback = (link->wire.flags & WN_IFF_LOOPBACK) != 0;
-    ULONG accept_ra;
-
-    /* The fields the notifications carry (rows.c): keys, NlMtu, Connected, ForwardingEnabled, zone indices,
-     * UseAutomaticMetric (Linux has no interface metric: Metric stays 0). */
-    wn_row_interface(row, family, link);
-
-    /* Linux's neighbour table of the interface: the base reachable time (ReachableTime is a random multiple of
-     * it that no sysctl shows: the base, as Wine 11 reports) and the retransmission timer; the defaults are
-     * RFC 4861's, which both systems use. */
-    row->BaseReachableTime = link_sysctl(link, v, "neigh", "base_reachable_time_ms", 30000);
-    row->ReachableTime = row->BaseReachableTime;
-    row->RetransmitTime = link_sysctl(link, v, "neigh", "retrans_time_ms", 1000);
-    /* Duplicate address detection: IPv6's count is a Linux setting; IPv4 has none in Linux (it probes only when
-     * asked, `arping -D`): Windows' default of 3 probes.  Loopback does none. */
-    if (loopback) row->DadTransmits = 0;
-    else if (v == 6) row->DadTransmits = link_sysctl(link, 6, "conf", "dad_transmits", 1);
-    else row->DadTransmits = 3;
-    /* IPv6 router discovery follows accept_ra (1: unless the interface forwards; 2: always); Linux has no IPv4
-     * router discovery. */
-    if (v == 6)
-    {
-        accept_ra = link_sysctl(link, 6, "conf", "accept_ra", 0);
-        if (accept_ra == 2 || (accept_ra == 1 && !row->ForwardingEnabled))
-            row->RouterDiscoveryBehavior = RouterDiscoveryEnabled;
-    }
-    /* Windows' defaults, with no Linux setting behind them: the path MTU is re-probed after 10 minutes (Linux's
-     * route/mtu_expires is the same, but not per interface), IPv4 link-local addresses come after a 6.5 s delay
-     * and IPv6 ones at once, sites are /64, router advertisements (which Linux sends only through a daemon)
-     * would go every 200 to 600 s. */
-    row->PathMtuDiscoveryTimeout = 600000;
-    row->LinkLocalAddressBehavior = v == 6 ? LinkLocalAlwaysOn : LinkLocalDelayed;
-    row->LinkLocalAddressTimeout = v == 6 ? 0 : 6500;
-    row->SitePrefixLength = 64;
-    row->MinRouterAdvertisementInterval = 200;
-    row->MaxRouterAdvertisementInterval = 600;
-    /* Linux does neighbour unreachability detection and neighbour discovery (ARP for IPv4) on every interface. */
-    row->UseNeighborUnreachabilityDetection = TRUE;
-    row->SupportsNeighborDiscovery = TRUE;
-    row->SupportsRouterDiscovery = TRUE;
+    q->found = wn_view_interface(state, q->luid, q->index, q->family, &q->link, &q->has_family);
 }
 
 /* Windows (Wine's conformance test, run on Windows): ERROR_INVALID_PARAMETER for a NULL row or a family other
@@ -317,29 +206,28 @@ DWORD WINAPI GetIpInterfaceEntry(MIB_IPINTERFACE_ROW *row)
         WARN("no host helper: GetIpInterfaceEntry is the system's\n");
         return wn_row_system_call("GetIpInterfaceEntry", row);
     }
-    if (q.found && q.family == 6) q.has_family = has_ipv6(&q.link, q.has_family);
     if (!q.found || !q.has_family)
     {
         TRACE("no such %s\n", q.found ? "family on the interface" : "interface");
         return ERROR_NOT_FOUND;
     }
-    fill_interface(row, row->Family, &q.link);
+    wn_row_interface(row, row->Family, &q.link);
     return NO_ERROR;
 }
 
 /* ---- GetIpInterfaceTable ---------------------------------------------------------------------------------- */
 
-/* The interfaces of the view, copied under the source's lock and turned into rows after it (fill_interface
- * reads files). */
+/* The interfaces of the view, copied under the source's lock and turned into rows after it, when the table can
+ * be allocated without holding up the helper's records. */
 struct iface_list
 {
     ADDRESS_FAMILY family;
     size_t count, cap;
-    struct listed { struct wn_state_link link; ADDRESS_FAMILY family; BOOL v6_address; } *items;
+    struct listed { struct wn_state_link link; ADDRESS_FAMILY family; } *items;
     BOOL failed;
 };
 
-static void list_add(struct iface_list *l, const struct wn_state_link *link, ADDRESS_FAMILY family, BOOL v6_address)
+static void list_add(struct iface_list *l, const struct wn_state_link *link, ADDRESS_FAMILY family)
 {
     if (l->count == l->cap)
     {
@@ -355,7 +243,6 @@ static void list_add(struct iface_list *l, const struct wn_state_link *link, ADD
         l->cap = cap;
     }
     l->items[l->count].link = *link;
-    l->items[l->count].v6_address = v6_address;
     l->items[l->count++].family = family;
 }
 
@@ -365,17 +252,16 @@ static void list_interfaces(void *ctx, const struct wn_state *state)
     const struct wn_state_link *link;
     const struct wn_state_addr *a;
 
-    /* Every link, IPv4 rows first, as Wine 11 lists them; GetIpInterfaceTable keeps the IPv6 rows has_ipv6()
-     * keeps (after the lock: it reads a file). */
+    /* Every link, IPv4 rows first, as Wine 11 lists them; IPv6 rows for the links with IPv6 (rows.h). */
     if (wn_family_covers(l->family, 4))
         for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-            list_add(l, link, AF_INET, FALSE);
+            list_add(l, link, AF_INET);
     if (!wn_family_covers(l->family, 6)) return;
     for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
     {
         for (a = wn_state_first(state, WN_TABLE_ADDR); a; a = wn_state_next(state, WN_TABLE_ADDR, a))
             if (a->wire.ifindex == link->wire.ifindex && a->wire.family == 6) break;
-        list_add(l, link, AF_INET6, a != NULL);
+        if (wn_link_has_ipv6(&link->wire, a != NULL)) list_add(l, link, AF_INET6);
     }
 }
 
@@ -414,17 +300,14 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
         WARN("no host helper: GetIpInterfaceTable is the system's\n");
         return system_interface_table(family, table);
     }
-    /* Drop the IPv6 rows of links without IPv6. */
-    for (i = n = 0; i < l.count; i++)
-        if (l.items[i].family == AF_INET || has_ipv6(&l.items[i].link, l.items[i].v6_address))
-            l.items[n++] = l.items[i];
+    n = l.count;
     if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;
     else if (!n) err = ERROR_NOT_FOUND;
     else if (!(t = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, offsetof(MIB_IPINTERFACE_TABLE, Table[n]))))
         err = ERROR_NOT_ENOUGH_MEMORY;
     else
     {
-        for (i = 0; i < n; i++) fill_interface(&t->Table[i], l.items[i].family, &l.items[i].link);
+        for (i = 0; i < n; i++) wn_row_interface(&t->Table[i], l.items[i].family, &l.items[i].link);
         t->NumEntries = (ULONG)n;
     }
     free(l.items);
@@ -438,7 +321,7 @@ struct dad_query
 {
     const MIB_UNICASTIPADDRESS_ROW *row;
     BOOL found;
-    NL_DAD_STATE dad;
+    struct wn_wire_addr addr;
 };
 
 static void find_dad(void *ctx, const struct wn_state *state)
@@ -450,15 +333,16 @@ static void find_dad(void *ctx, const struct wn_state *state)
     {
         if (!wn_row_is_addr(&q->row->Address, q->row->InterfaceIndex, &a->wire)) continue;
         q->found = TRUE;
-        q->dad = wn_dad_state(&a->wire);
+        q->addr = a->wire;
     }
 }
 
 /* Every Wine has one, and its rows are the ones its GetUnicastIpAddressTable and GetAdaptersAddresses give (the
  * same lifetimes and origins), so it answers; but it reports every address as preferred, while the
  * notifications (a parameter notification when duplicate address detection ends) and
- * NotifyStableUnicastIpAddressTable follow the real state: the view's DadState replaces its own, as stable.c
- * does for the table. */
+ * NotifyStableUnicastIpAddressTable follow the real state, and it reports every lifetime as 60000 s while
+ * SetUnicastIpAddressEntry sets real ones: the view's DadState and lifetimes replace its own (rows.h), as
+ * stable.c does for the table. */
 DWORD WINAPI GetUnicastIpAddressEntry(MIB_UNICASTIPADDRESS_ROW *row)
 {
     struct dad_query q;
@@ -468,6 +352,6 @@ DWORD WINAPI GetUnicastIpAddressEntry(MIB_UNICASTIPADDRESS_ROW *row)
     memset(&q, 0, sizeof(q));
     q.row = row;
     if (wn_source_query(find_dad, &q) != WN_SOURCE_OK) WARN("no host helper: the DAD state is the system's\n");
-    else if (q.found) row->DadState = q.dad;
+    else if (q.found) wn_row_unicast_state(row, &q.addr);
     return NO_ERROR;
 }

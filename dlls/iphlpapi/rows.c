@@ -82,20 +82,65 @@ static void fill_sockaddr(SOCKADDR_INET *sa, unsigned int wire_family, const uin
     if (is_link_local6(addr)) sa->Ipv6.sin6_scope_id = index;
 }
 
+/* A setting of the neighbour table the kernel did not report: RFC 4861's default, which both systems use. */
+static ULONG or_default(uint32_t value, ULONG fallback)
+{
+    return value ? value : fallback;
+}
+
 void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link)
 {
+    const struct wn_wire_link *w = &link->wire;
+    BOOL v6 = family == AF_INET6, loopback = (w->flags & WN_IFF_LOOPBACK) != 0;
+
     memset(row, 0, sizeof(*row));
     row->Family = family;
     row->InterfaceLuid.Value = link->luid;
-    row->InterfaceIndex = link->wire.ifindex;
-    row->NlMtu = link->wire.mtu;
+    row->InterfaceIndex = w->ifindex;
+    /* IPv4's MTU is the link's; IPv6 has its own (net.ipv6.conf.<link>.mtu, at most the link's). */
+    row->NlMtu = v6 && w->mtu6 ? w->mtu6 : w->mtu;
     /* IFF_RUNNING is the kernel's "operationally up" (carrier, or no notion of one). */
-    row->Connected = (link->wire.flags & (WN_IFF_UP | WN_IFF_RUNNING)) == (WN_IFF_UP | WN_IFF_RUNNING);
-    row->ForwardingEnabled = (link->wire.forwarding
-                              & (family == AF_INET ? WN_LINK_FORWARDING_IPV4 : WN_LINK_FORWARDING_IPV6)) != 0;
+    row->Connected = (w->flags & (WN_IFF_UP | WN_IFF_RUNNING)) == (WN_IFF_UP | WN_IFF_RUNNING);
+    row->ForwardingEnabled = (w->forwarding & (v6 ? WN_LINK_FORWARDING_IPV6 : WN_LINK_FORWARDING_IPV4)) != 0;
+    /* Linux has no interface metric (route metrics are all there is): Metric stays 0, automatic, as Wine 11
+     * reports it. */
     row->UseAutomaticMetric = TRUE;
-    row->ZoneIndices[ScopeLevelInterface] = link->wire.ifindex;
-    row->ZoneIndices[ScopeLevelLink] = link->wire.ifindex;
+    row->ZoneIndices[ScopeLevelInterface] = w->ifindex;
+    row->ZoneIndices[ScopeLevelLink] = w->ifindex;
+
+    /* The link's neighbour table: the base reachable time (ReachableTime is a random multiple of it that the
+     * kernel reports only for IPv6, and not per change: the base, as Wine 11 reports) and the retransmission
+     * timer. */
+    row->BaseReachableTime = or_default(w->reachable_ms[v6], 30000);
+    row->ReachableTime = row->BaseReachableTime;
+    row->RetransmitTime = or_default(w->retrans_ms[v6], 1000);
+    /* Duplicate address detection: IPv6's count is a Linux setting; IPv4 has none in Linux (it probes only when
+     * asked, `arping -D`): Windows' default of 3 probes, as Wine 11 reports.  Loopback does none. */
+    row->DadTransmits = loopback ? 0 : v6 ? w->dad_transmits6 : 3;
+    /* IPv6 router discovery follows accept_ra (1: unless the interface forwards; 2: always); Linux has no IPv4
+     * router discovery. */
+    if (v6 && (w->accept_ra6 == 2 || (w->accept_ra6 == 1 && !row->ForwardingEnabled)))
+        row->RouterDiscoveryBehavior = RouterDiscoveryEnabled;
+    /* Windows' defaults, with no Linux setting behind them: the path MTU is re-probed after 10 minutes (Linux's
+     * route/mtu_expires is the same, but not per interface), IPv4 link-local addresses come after a 6.5 s delay
+     * and IPv6 ones at once, sites are /64, router advertisements (which Linux sends only through a daemon)
+     * would go every 200 to 600 s. */
+    row->PathMtuDiscoveryTimeout = 600000;
+    row->LinkLocalAddressBehavior = v6 ? LinkLocalAlwaysOn : LinkLocalDelayed;
+    row->LinkLocalAddressTimeout = v6 ? 0 : 6500;
+    row->SitePrefixLength = 64;
+    row->MinRouterAdvertisementInterval = 200;
+    row->MaxRouterAdvertisementInterval = 600;
+    /* Linux does neighbour unreachability detection and neighbour discovery (ARP for IPv4) on every interface. */
+    row->UseNeighborUnreachabilityDetection = TRUE;
+    row->SupportsNeighborDiscovery = TRUE;
+    row->SupportsRouterDiscovery = TRUE;
+}
+
+BOOL wn_link_has_ipv6(const struct wn_wire_link *link, BOOL has_address)
+{
+    if (has_address) return TRUE;
+    return (link->ipv6 & (WN_LINK_IPV6_KNOWN | WN_LINK_IPV6_ENABLED)) == (WN_LINK_IPV6_KNOWN | WN_LINK_IPV6_ENABLED);
 }
 
 /* Origins from how Linux got the address: a permanent (configured) one is manual; loopback and IPv6
@@ -187,4 +232,35 @@ BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struc
     if (addr->family == 4)
         return address->si_family == AF_INET && !memcmp(&address->Ipv4.sin_addr, addr->addr, 4);
     return address->si_family == AF_INET6 && !memcmp(&address->Ipv6.sin6_addr, addr->addr, 16);
+}
+
+BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
+                       struct wn_state_link *out, BOOL *has_family)
+{
+    const struct wn_state_link *link;
+    const struct wn_state_addr *a;
+    BOOL v6_address = FALSE;
+
+    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
+        if (luid ? link->luid == luid : link->wire.ifindex == index) break;
+    *has_family = FALSE;
+    if (!link) return FALSE;
+    *out = *link;
+    /* IPv4 on every link, as NotifyIpInterfaceChange announces it; IPv6 where wn_link_has_ipv6() says. */
+    if (family == 4)
+    {
+        *has_family = TRUE;
+        return TRUE;
+    }
+    for (a = wn_state_first(state, WN_TABLE_ADDR); a && !v6_address; a = wn_state_next(state, WN_TABLE_ADDR, a))
+        v6_address = a->wire.ifindex == link->wire.ifindex && a->wire.family == 6;
+    *has_family = wn_link_has_ipv6(&link->wire, v6_address);
+    return TRUE;
+}
+
+void wn_row_unicast_state(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_wire_addr *addr)
+{
+    row->DadState = wn_dad_state(addr);
+    row->ValidLifetime = addr->valid_lft;
+    row->PreferredLifetime = addr->preferred_lft;
 }

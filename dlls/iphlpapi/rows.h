@@ -46,7 +46,22 @@ NL_DAD_STATE wn_dad_state(const struct wn_wire_addr *addr);
 /* Duplicate address detection still running: tentative and not failed (a failed one never becomes stable). */
 BOOL wn_dad_pending(const struct wn_wire_addr *addr);
 
+/* Every field of an interface row: from the view (the link's record carries its per-family settings), or the
+ * Windows default where Linux has no such setting (the same defaults Wine 11.0 reports, so that a program sees
+ * no difference between its answer and ours where both know the interface).  Notifications and GetIpInterface*
+ * build their rows here alike, and a parameter notification is a change of this row. */
 void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const struct wn_state_link *link);
+/* Whether a link has an IPv6 interface.  NotifyIpInterfaceChange announces it with the link's first IPv6 address
+ * and keeps it until the link goes (mib_changes.h), while Linux flushes a link's IPv6 addresses when it goes
+ * down: a program re-reading the parameter notification of a down link must still find it.  So a link without
+ * an IPv6 address has one as long as IPv6 is enabled on it (it has an inet6 device, disable_ipv6 0), as on
+ * Windows, where an adapter with IPv6 bound has its IPv6 interface whatever its addresses. */
+BOOL wn_link_has_ipv6(const struct wn_wire_link *link, BOOL has_address);
+/* Finds an interface in the view by LUID when luid is not 0 (a wrong LUID with a right index finds nothing, as on
+ * Windows), else by index; FALSE when there is none.  *has_family: whether it has an interface of family (4 or
+ * 6). */
+BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
+                       struct wn_state_link *out, BOOL *has_family);
 void wn_row_unicast(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_state_addr *addr);
 void wn_row_route(MIB_IPFORWARD_ROW2 *row, const struct wn_state_route *route);
 
@@ -58,6 +73,11 @@ void wn_wire_address(uint8_t out[16], const SOCKADDR_INET *in);
 /* The system DLL's own function of that name, called with row: on Windows, or under Wine without a helper.
  * ERROR_NOT_SUPPORTED (with a FIXME) when the system DLL lacks it. */
 DWORD wn_row_system_call(const char *name, const void *row);
+
+/* What the view knows better than Wine's rows of an address: its DAD state and its lifetimes.  The lifetimes are
+ * the kernel's as of the address's last message (Linux counts them down without a word), so a finite one reads
+ * as at most that many seconds too long; Wine's rows say 60000 s for every address, infinite ones included. */
+void wn_row_unicast_state(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_wire_addr *addr);
 
 /* Whether a system table's address is this view address (family, address, interface index). */
 BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struct wn_wire_addr *addr);

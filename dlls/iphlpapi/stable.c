@@ -53,7 +53,7 @@ static void patch_view(void *ctx, const struct wn_state *state)
         {
             MIB_UNICASTIPADDRESS_ROW *row = &patch->table->Table[i];
 
-            if (wn_row_is_addr(&row->Address, row->InterfaceIndex, &addr->wire)) row->DadState = wn_dad_state(&addr->wire);
+            if (wn_row_is_addr(&row->Address, row->InterfaceIndex, &addr->wire)) wn_row_unicast_state(row, &addr->wire);
         }
     }
 }

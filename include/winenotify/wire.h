@@ -13,9 +13,12 @@
  *   helper -> DLL  SNAPSHOT_BEGIN(tables, reason)     then every object of those tables as op ADD,
  *                  ...                                then SNAPSHOT_END(tables, reason)
  *   helper -> DLL  LINK/ADDR/ROUTE/NEIGH/DEVICE/HINT  live changes, op ADD, CHANGE or DEL
+ *                  /MADDR
  *   DLL -> helper  DUMP(tables)                       asks for a fresh snapshot
  *   DLL -> helper  SET_ADDR/SET_ROUTE/SET_NEIGH(id),  asks the host to add or delete an address, a route or a
  *                  op ADD/DEL                         neighbour (SET_NEIGH also op CHANGE: replace)
+ *                  SET_ADDR(id), op CHANGE            asks it to change an address's lifetimes
+ *   DLL -> helper  SET_LINK(id), op CHANGE            asks it to change an interface's per-family settings
  *   helper -> DLL  REPLY(id, result)                  after the change's own LINK/ADDR/ROUTE/NEIGH records
  *   DLL -> helper  SW_CREATE/SW_INTERFACE/SW_CLOSE(id) software devices (SwDeviceCreate & co., below)
  *   helper -> DLL  REPLY(id, result)                  after the change's own DEVICE records
@@ -29,7 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 5: neighbours (NEIGH, SET_NEIGH, WN_TABLE_NEIGH), and routes of the local table. */
+/* 5: neighbours (NEIGH, SET_NEIGH, WN_TABLE_NEIGH) and routes of the local table; per-family interface settings
+ * in the link record, SET_LINK and address lifetime changes (SET_ADDR op CHANGE); multicast and anycast
+ * addresses (MADDR, WN_TABLE_MADDR). */
 #define WN_WIRE_VERSION 5
 #define WN_WIRE_TOKEN_SIZE 16
 /* The helper's --debug argument is the decimal bit mask of enum wn_wire_log_class that the DLL's channel has on:
@@ -51,6 +56,7 @@ enum wn_wire_type
     WN_WIRE_LOG = 9,
     WN_WIRE_HINT = 10,
     WN_WIRE_NEIGH = 11,
+    WN_WIRE_MADDR = 12,
     WN_WIRE_DUMP = 32,
     WN_WIRE_SET_ADDR = 33,
     WN_WIRE_SET_ROUTE = 34,
@@ -58,6 +64,7 @@ enum wn_wire_type
     WN_WIRE_SW_INTERFACE = 36,
     WN_WIRE_SW_CLOSE = 37,
     WN_WIRE_SET_NEIGH = 38,
+    WN_WIRE_SET_LINK = 39,
 };
 
 enum wn_wire_op
@@ -75,7 +82,8 @@ enum wn_wire_op
 #define WN_TABLE_DEVICE 0x8u
 #define WN_TABLE_HINT   0x10u
 #define WN_TABLE_NEIGH  0x20u
-#define WN_TABLE_ALL    0x3fu
+#define WN_TABLE_MADDR  0x40u
+#define WN_TABLE_ALL    0x7fu
 
 enum wn_wire_reason
 {
@@ -158,10 +166,25 @@ struct wn_wire_link
     uint8_t  addr[32];       /* hardware address */
     char     name[16];       /* IFNAMSIZ, NUL-terminated */
     uint32_t forwarding;     /* WN_LINK_FORWARDING_*: the link forwards packets of that family */
+    /* The link's per-family settings, as the kernel reports them in the link's own messages (IFLA_AF_SPEC's
+     * IFLA_INET6_CONF; forwarding also from RTM_NEWNETCONF, which announces its changes) and in the neighbour
+     * tables' per-link parameters (RTM_GETNEIGHTBL, asked again with each message of the link).  The kernel
+     * announces no change of the other IPv6 settings or of the neighbour parameters by itself: a change made
+     * behind the helper's back (sysctl) reaches the view with the link's next message (or, for disable_ipv6 on
+     * an up link, with the link-local address it adds or removes), one made through the helper (SET_LINK) at
+     * once. */
+    uint32_t ipv6;           /* WN_LINK_IPV6_* */
+    uint32_t mtu6;           /* the IPv6 MTU (net.ipv6.conf.<link>.mtu), 0 without IPv6 on the link */
+    uint32_t dad_transmits6; /* IPv6 duplicate address detection probes */
+    uint32_t accept_ra6;     /* 0, 1 (unless forwarding) or 2 (always): whether router advertisements count */
+    uint32_t reachable_ms[2];/* the neighbour table's base reachable time, [0] IPv4 (ARP), [1] IPv6 (ND) */
+    uint32_t retrans_ms[2];  /* its retransmission time, likewise; 0 where the kernel did not say */
 };
 
 #define WN_LINK_FORWARDING_IPV4 0x1u
 #define WN_LINK_FORWARDING_IPV6 0x2u
+#define WN_LINK_IPV6_ENABLED    0x1u   /* the link has an IPv6 side (an inet6 device) and disable_ipv6 is 0 */
+#define WN_LINK_IPV6_KNOWN      0x2u   /* the link's message carried its IPv6 settings (IFLA_AF_SPEC) */
 
 /* An IPv4 or IPv6 address (RTM_NEWADDR/RTM_DELADDR); key: family, ifindex, addr, prefixlen. */
 struct wn_wire_addr
@@ -211,6 +234,27 @@ struct wn_wire_neigh
     uint32_t updated;        /* and since the entry last changed, when the record was made */
     uint8_t  addr[16];       /* IPv4 in the first 4 bytes */
     uint8_t  lladdr[32];
+};
+
+/* A multicast group joined on a link, or an IPv6 anycast address of a link (the kernel's RTM_GETMULTICAST and
+ * RTM_GETANYCAST dumps); key: kind, family, ifindex, addr.  Kernels from 6.11 announce changes of both
+ * (RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR, RTNLGRP_IPV6_ACADDR); on older ones the helper dumps the table again
+ * after every link and address event, which is when the kernel's own memberships change (a link's all-nodes
+ * groups, an IPv6 address's solicited-node group), so that only a program's own joins wait for the next such
+ * event.  IPv4 groups are dumped by kernels from 6.10 only (an older one gives none). */
+enum wn_maddr_kind
+{
+    WN_MADDR_MULTICAST = 1,
+    WN_MADDR_ANYCAST = 2,
+};
+
+struct wn_wire_maddr
+{
+    uint32_t ifindex;
+    uint8_t  family;         /* 4 or 6 */
+    uint8_t  kind;           /* enum wn_maddr_kind */
+    uint8_t  reserved[2];
+    uint8_t  addr[16];       /* IPv4 in the first 4 bytes */
 };
 
 /* What one of the host's own connectivity services says (host/connectivity.c): NetworkManager, systemd-networkd
@@ -291,6 +335,41 @@ struct wn_wire_set_neigh
     struct wn_wire_neigh neigh;
 };
 
+/* SET_ADDR with op CHANGE: an existing address (key as for DEL) gets the lifetimes given (valid_lft >=
+ * preferred_lft); the other rules as for ADD.
+ * SET_LINK (op CHANGE): one interface's settings of one family, those named in fields; anything else is
+ * WN_RESULT_INVALID: ifindex != 0, family 4 or 6, reserved 0, fields not 0 and only these bits, and
+ *   MTU            IPv4: the link's MTU, 68..65535; IPv6: the IPv6 MTU, 1280..65535 (and at most the link's)
+ *   FORWARDING     0 or 1
+ *   DAD_TRANSMITS  IPv6 only, 0..255
+ *   ACCEPT_RA      IPv6 only, 0..2 (the accept_ra sysctl)
+ *   REACHABLE      the neighbour table's base reachable time, 1..3600000 ms (RFC 4861's MAX_REACHABLE_TIME)
+ *   RETRANS        its retransmission time, 1..3600000 ms
+ * The helper carries them out in that order and stops at the first the host refuses; the link's record, with
+ * what was done, goes out before the reply. */
+#define WN_SET_LINK_MTU           0x01u
+#define WN_SET_LINK_FORWARDING    0x02u
+#define WN_SET_LINK_DAD_TRANSMITS 0x04u
+#define WN_SET_LINK_ACCEPT_RA     0x08u
+#define WN_SET_LINK_REACHABLE     0x10u
+#define WN_SET_LINK_RETRANS       0x20u
+#define WN_SET_LINK_ALL           0x3fu
+
+struct wn_wire_set_link
+{
+    uint32_t id;             /* echoed in the REPLY */
+    uint32_t ifindex;
+    uint8_t  family;         /* 4 or 6 */
+    uint8_t  reserved[3];
+    uint32_t fields;         /* WN_SET_LINK_* */
+    uint32_t mtu;
+    uint32_t forwarding;
+    uint32_t dad_transmits;
+    uint32_t accept_ra;
+    uint32_t reachable_ms;
+    uint32_t retrans_ms;
+};
+
 /* Software devices (SwDeviceCreate, SwDeviceInterfaceRegister/SetState, SwDeviceClose).  The helper keeps them
  * in a directory shared by every helper of the same host user (host/swd.c), so each of them reports them as
  * DEVICE records (seqnum and ifindex 0) with these properties:
@@ -352,9 +431,11 @@ struct wn_wire_record
         struct wn_wire_set_route set_route;
         struct wn_wire_neigh neigh;
         struct wn_wire_set_neigh set_neigh;
+        struct wn_wire_set_link set_link;
         struct wn_wire_sw sw;
         struct wn_wire_log log;
         struct wn_wire_hint hint;
+        struct wn_wire_maddr maddr;
     } u;
     const char *props;       /* device only: points into the decoded buffer, props_len bytes */
 };
@@ -377,17 +458,19 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_header, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hello, 24);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_snapshot, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_dump, 4);
-WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 68);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 100);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_addr, 36);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_route, 52);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_set_link, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hint, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_neigh, 68);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_neigh, 72);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_maddr, 24);
 
 #endif

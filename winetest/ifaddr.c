@@ -1,0 +1,529 @@
+/* What clients do with interfaces and addresses (issue 16): register, change through the Windows API
+ * (SetIpInterfaceEntry, CreateUnicastIpAddressEntry, SetUnicastIpAddressEntry), receive the notification, re-read
+ * with the notified keys, and find the change on the host (sysctl, `ip addr`); the tables list both families.
+ *
+ * Under Wine the test makes a veth pair of its own (wnia0 and its peer); on Windows it changes WINENOTIFY_TEST_IF
+ * and needs administrator rights (without them the changes are refused with ERROR_ACCESS_DENIED and skipped).
+ * What Linux has no setting for is refused with ERROR_NOT_SUPPORTED under Wine; on Windows those are real
+ * settings, so those checks are Wine's alone. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "unix.h"
+
+#define WAIT_MS 10000
+#define DEV "wnia0"
+
+/* ---- notifications ---------------------------------------------------------------------------------------- */
+
+struct note
+{
+    BOOL address;
+    MIB_NOTIFICATION_TYPE type;
+    ADDRESS_FAMILY family;
+    NET_LUID luid;
+    NET_IFINDEX index;
+    SOCKADDR_INET addr;
+};
+
+static struct
+{
+    CRITICAL_SECTION cs;
+    HANDLE signal;
+    struct note notes[512];
+    int count;
+} seen;
+
+static void record(const struct note *n)
+{
+    EnterCriticalSection(&seen.cs);
+    if (seen.count < (int)ARRAY_SIZE(seen.notes)) seen.notes[seen.count++] = *n;
+    LeaveCriticalSection(&seen.cs);
+    SetEvent(seen.signal);
+}
+
+static void WINAPI on_interface(void *ctx, MIB_IPINTERFACE_ROW *row, MIB_NOTIFICATION_TYPE type)
+{
+    struct note n;
+
+    (void)ctx;
+    if (!row) return;
+    memset(&n, 0, sizeof(n));
+    n.type = type;
+    n.family = row->Family;
+    n.luid = row->InterfaceLuid;
+    n.index = row->InterfaceIndex;
+    record(&n);
+}
+
+static void WINAPI on_address(void *ctx, MIB_UNICASTIPADDRESS_ROW *row, MIB_NOTIFICATION_TYPE type)
+{
+    struct note n;
+
+    (void)ctx;
+    if (!row) return;
+    memset(&n, 0, sizeof(n));
+    n.address = TRUE;
+    n.type = type;
+    n.family = row->Address.si_family;
+    n.luid = row->InterfaceLuid;
+    n.index = row->InterfaceIndex;
+    n.addr = row->Address;
+    record(&n);
+}
+
+static BOOL same_address(const SOCKADDR_INET *a, const SOCKADDR_INET *b)
+{
+    if (a->si_family != b->si_family) return FALSE;
+    if (a->si_family == AF_INET) return a->Ipv4.sin_addr.s_addr == b->Ipv4.sin_addr.s_addr;
+    return !memcmp(&a->Ipv6.sin6_addr, &b->Ipv6.sin6_addr, 16);
+}
+
+static int mark(void)
+{
+    int n;
+
+    EnterCriticalSection(&seen.cs);
+    n = seen.count - 1;
+    LeaveCriticalSection(&seen.cs);
+    return n;
+}
+
+/* A notification after index after; its index, or -1 after WAIT_MS. */
+static int wait_note(BOOL address, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY family, NET_LUID luid,
+                     const SOCKADDR_INET *addr, int after)
+{
+    ULONGLONG deadline = GetTickCount64() + WAIT_MS, now;
+    int i;
+
+    for (;;)
+    {
+        EnterCriticalSection(&seen.cs);
+        for (i = after + 1; i < seen.count; i++)
+        {
+            const struct note *n = &seen.notes[i];
+
+            if (n->address != address || n->type != type || n->family != family) continue;
+            if (luid.Value && n->luid.Value != luid.Value) continue;
+            if (addr && !same_address(&n->addr, addr)) continue;
+            LeaveCriticalSection(&seen.cs);
+            return i;
+        }
+        LeaveCriticalSection(&seen.cs);
+        if ((now = GetTickCount64()) >= deadline) return -1;
+        WaitForSingleObject(seen.signal, (DWORD)(deadline - now));
+    }
+}
+
+/* ---- the host (Wine only) --------------------------------------------------------------------------------- */
+
+static char *host_output(const char *command)
+{
+    char script[1024], *text = NULL;
+    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+
+    DeleteFileA("ifaddr-host.txt");
+    snprintf(script, sizeof(script), "{ %s; } > ifaddr-host.tmp; mv ifaddr-host.tmp ifaddr-host.txt", command);
+    if (!winetest_run_unix(NULL, script)) return NULL;
+    while (!(text = winetest_read_file("ifaddr-host.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
+    ok(text != NULL, "the host did not answer: %s\n", command);
+    DeleteFileA("ifaddr-host.txt");
+    return text;
+}
+
+static long host_number(const char *file)
+{
+    char command[160], *text;
+    long value = -1;
+
+    snprintf(command, sizeof(command), "cat %s", file);
+    if ((text = host_output(command)))
+    {
+        value = strtol(text, NULL, 10);
+        free(text);
+    }
+    return value;
+}
+
+/* ---- interfaces ------------------------------------------------------------------------------------------- */
+
+static DWORD read_interface(NET_LUID luid, ADDRESS_FAMILY family, MIB_IPINTERFACE_ROW *row)
+{
+    InitializeIpInterfaceEntry(row);
+    row->Family = family;
+    row->InterfaceLuid = luid;
+    return GetIpInterfaceEntry(row);
+}
+
+enum field { F_MTU, F_FORWARDING, F_REACHABLE, F_RETRANS, F_DAD, F_ROUTER_DISCOVERY };
+
+struct set_case
+{
+    ADDRESS_FAMILY family;
+    enum field field;
+    ULONG value;
+    const char *host;        /* the host's file (%s: the device), NULL: none to compare */
+    long host_value;         /* what the host's file then says */
+};
+
+static ULONG *field_of(MIB_IPINTERFACE_ROW *row, enum field field)
+{
+    switch (field)
+    {
+    case F_MTU: return &row->NlMtu;
+    case F_REACHABLE: return &row->BaseReachableTime;
+    case F_RETRANS: return &row->RetransmitTime;
+    case F_DAD: return &row->DadTransmits;
+    default: return NULL;
+    }
+}
+
+static ULONG get_field(MIB_IPINTERFACE_ROW *row, enum field field)
+{
+    if (field == F_FORWARDING) return row->ForwardingEnabled;
+    if (field == F_ROUTER_DISCOVERY) return (ULONG)row->RouterDiscoveryBehavior;
+    return *field_of(row, field);
+}
+
+static void put_field(MIB_IPINTERFACE_ROW *row, enum field field, ULONG value)
+{
+    if (field == F_FORWARDING) row->ForwardingEnabled = value != 0;
+    else if (field == F_ROUTER_DISCOVERY) row->RouterDiscoveryBehavior = (NL_ROUTER_DISCOVERY_BEHAVIOR)value;
+    else *field_of(row, field) = value;
+}
+
+/* One setting: Get, change one field, Set, the parameter notification, the re-read with the notified keys, the
+ * host; then the old value back.  FALSE when the system refuses changes (no rights). */
+static BOOL set_one(NET_LUID luid, const struct set_case *c, const char *dev)
+{
+    MIB_IPINTERFACE_ROW row, read;
+    ULONG old;
+    int before, n;
+    DWORD err;
+
+    winetest_push_context("IPv%u field %d = %lu", c->family == AF_INET ? 4 : 6, c->field, c->value);
+    err = read_interface(luid, c->family, &row);
+    ok(!err, "GetIpInterfaceEntry: %lu\n", err);
+    if (err)
+    {
+        winetest_pop_context();
+        return TRUE;
+    }
+    old = get_field(&row, c->field);
+    /* winipcfg's patch: Windows' own IPv4 rows carry a site prefix it refuses back. */
+    if (c->family == AF_INET && row.SitePrefixLength > 32) row.SitePrefixLength = 0;
+    put_field(&row, c->field, c->value);
+    before = mark();
+    err = SetIpInterfaceEntry(&row);
+    if (err == ERROR_ACCESS_DENIED)
+    {
+        winetest_pop_context();
+        return FALSE;
+    }
+    ok(!err, "SetIpInterfaceEntry: %lu\n", err);
+    if (!err && old != c->value)
+    {
+        n = wait_note(FALSE, MibParameterNotification, c->family, luid, NULL, before);
+        ok(n >= 0, "no parameter notification\n");
+        memset(&read, 0, sizeof(read));
+        read.Family = c->family;
+        read.InterfaceLuid = n >= 0 ? seen.notes[n].luid : luid;
+        read.InterfaceIndex = n >= 0 ? seen.notes[n].index : 0;
+        err = GetIpInterfaceEntry(&read);
+        ok(!err, "GetIpInterfaceEntry with the notified keys: %lu\n", err);
+        if (!err) ok(get_field(&read, c->field) == c->value, "read back %lu\n", get_field(&read, c->field));
+        if (winetest_platform_is_wine && c->host)
+        {
+            char file[160];
+            long host;
+
+            snprintf(file, sizeof(file), c->host, dev);
+            host = host_number(file);
+            ok(host == c->host_value, "the host's %s: %ld\n", file, host);
+        }
+        /* Back as it was. */
+        if (!read_interface(luid, c->family, &row))
+        {
+            if (c->family == AF_INET && row.SitePrefixLength > 32) row.SitePrefixLength = 0;
+            put_field(&row, c->field, old);
+            ok(!SetIpInterfaceEntry(&row), "SetIpInterfaceEntry back\n");
+        }
+    }
+    winetest_pop_context();
+    return TRUE;
+}
+
+static void test_interface_settings(NET_LUID luid, const char *dev)
+{
+    static const struct set_case cases[] = {
+        { AF_INET, F_MTU, 1400, "/sys/class/net/%s/mtu", 1400 },
+        { AF_INET6, F_MTU, 1300, "/proc/sys/net/ipv6/conf/%s/mtu", 1300 },
+        { AF_INET, F_FORWARDING, 1, "/proc/sys/net/ipv4/conf/%s/forwarding", 1 },
+        { AF_INET6, F_FORWARDING, 1, "/proc/sys/net/ipv6/conf/%s/forwarding", 1 },
+        { AF_INET, F_REACHABLE, 21000, "/proc/sys/net/ipv4/neigh/%s/base_reachable_time_ms", 21000 },
+        { AF_INET6, F_REACHABLE, 22000, "/proc/sys/net/ipv6/neigh/%s/base_reachable_time_ms", 22000 },
+        { AF_INET, F_RETRANS, 1500, "/proc/sys/net/ipv4/neigh/%s/retrans_time_ms", 1500 },
+        { AF_INET6, F_RETRANS, 2500, "/proc/sys/net/ipv6/neigh/%s/retrans_time_ms", 2500 },
+        { AF_INET6, F_DAD, 3, "/proc/sys/net/ipv6/conf/%s/dad_transmits", 3 },
+        { AF_INET6, F_ROUTER_DISCOVERY, RouterDiscoveryDisabled, "/proc/sys/net/ipv6/conf/%s/accept_ra", 0 },
+    };
+    MIB_IPINTERFACE_ROW row;
+    unsigned int i;
+    DWORD err;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++)
+        if (!set_one(luid, &cases[i], dev))
+        {
+            skip("no right to change interface settings\n");
+            return;
+        }
+
+    /* Windows refuses a site prefix longer than the family's addresses. */
+    if (!read_interface(luid, AF_INET, &row))
+    {
+        row.SitePrefixLength = 33;
+        err = SetIpInterfaceEntry(&row);
+        ok(err == ERROR_INVALID_PARAMETER, "IPv4 SitePrefixLength 33: %lu\n", err);
+    }
+    if (!winetest_platform_is_wine) return;
+    /* Settings Linux has no counterpart for: refused, nothing changed, never a silent success. */
+    if (!read_interface(luid, AF_INET, &row))
+    {
+        row.SitePrefixLength = 0;
+        row.Metric = 25;
+        err = SetIpInterfaceEntry(&row);
+        ok(err == ERROR_NOT_SUPPORTED, "IPv4 Metric: %lu\n", err);
+        row.Metric = 0;
+        row.DadTransmits = 0;
+        err = SetIpInterfaceEntry(&row);
+        ok(err == ERROR_NOT_SUPPORTED, "IPv4 DadTransmits: %lu\n", err);
+        row.DadTransmits = 3;
+        row.WeakHostSend = !row.WeakHostSend;
+        err = SetIpInterfaceEntry(&row);
+        ok(err == ERROR_NOT_SUPPORTED, "IPv4 WeakHostSend: %lu\n", err);
+    }
+    if (!read_interface(luid, AF_INET6, &row))
+    {
+        row.RouterDiscoveryBehavior = RouterDiscoveryDhcp;
+        err = SetIpInterfaceEntry(&row);
+        ok(err == ERROR_NOT_SUPPORTED, "IPv6 RouterDiscoveryDhcp: %lu\n", err);
+    }
+}
+
+/* Both families of the interface are listed, and as GetIpInterfaceEntry gives them. */
+static void test_interface_table(NET_LUID luid)
+{
+    MIB_IPINTERFACE_TABLE *table = NULL;
+    BOOL have[2] = { FALSE, FALSE };
+    ULONG i;
+    DWORD err = GetIpInterfaceTable(AF_UNSPEC, &table);
+
+    ok(!err && table, "GetIpInterfaceTable: %lu\n", err);
+    if (err || !table) return;
+    for (i = 0; i < table->NumEntries; i++)
+    {
+        MIB_IPINTERFACE_ROW *t = &table->Table[i], row;
+
+        if (t->InterfaceLuid.Value != luid.Value) continue;
+        have[t->Family == AF_INET6] = TRUE;
+        if (read_interface(luid, t->Family, &row)) continue;
+        ok(row.NlMtu == t->NlMtu && row.ForwardingEnabled == t->ForwardingEnabled
+           && row.BaseReachableTime == t->BaseReachableTime && row.RetransmitTime == t->RetransmitTime
+           && row.DadTransmits == t->DadTransmits && row.Connected == t->Connected,
+           "family %u: the table's row is not the entry's\n", t->Family);
+    }
+    ok(have[0] && have[1], "the table lists IPv4 %d, IPv6 %d\n", have[0], have[1]);
+    FreeMibTable(table);
+}
+
+/* ---- addresses -------------------------------------------------------------------------------------------- */
+
+static void address(MIB_UNICASTIPADDRESS_ROW *row, NET_LUID luid, ADDRESS_FAMILY family, const char *text, UINT8 len)
+{
+    InitializeUnicastIpAddressEntry(row);
+    row->InterfaceLuid = luid;
+    row->Address.si_family = family;
+    if (family == AF_INET) inet_pton(AF_INET, text, &row->Address.Ipv4.sin_addr);
+    else inet_pton(AF_INET6, text, &row->Address.Ipv6.sin6_addr);
+    row->OnLinkPrefixLength = len;
+}
+
+/* The host's lifetime of an address in `ip -o addr`, in seconds; -2 for forever, -1 when not found. */
+static long host_valid_lft(const char *dev, const char *text)
+{
+    char command[160], *out, *p;
+    long value = -1;
+
+    snprintf(command, sizeof(command), "ip -o addr show dev %s to %s", dev, text);
+    if (!(out = host_output(command))) return -1;
+    if ((p = strstr(out, "valid_lft ")))
+        value = !strncmp(p + 10, "forever", 7) ? -2 : strtol(p + 10, NULL, 10);
+    free(out);
+    return value;
+}
+
+static void test_addresses(NET_LUID luid, const char *dev)
+{
+    static const struct { ADDRESS_FAMILY family; const char *text; UINT8 len; } addrs[] = {
+        { AF_INET, "10.85.0.2", 24 }, { AF_INET6, "fd85::2", 64 },
+    };
+    MIB_UNICASTIPADDRESS_ROW row, read;
+    MIB_UNICASTIPADDRESS_TABLE *table;
+    BOOL listed[2] = { FALSE, FALSE };
+    unsigned int i;
+    ULONG j;
+    int before, n;
+    DWORD err;
+
+    for (i = 0; i < ARRAY_SIZE(addrs); i++)
+    {
+        winetest_push_context("%s", addrs[i].text);
+        address(&row, luid, addrs[i].family, addrs[i].text, addrs[i].len);
+        before = mark();
+        err = CreateUnicastIpAddressEntry(&row);
+        if (err == ERROR_ACCESS_DENIED)
+        {
+            skip("no right to change addresses\n");
+            winetest_pop_context();
+            return;
+        }
+        ok(!err, "CreateUnicastIpAddressEntry: %lu\n", err);
+        n = err ? -1 : wait_note(TRUE, MibAddInstance, addrs[i].family, luid, &row.Address, before);
+        ok(err || n >= 0, "no add notification\n");
+
+        /* Lifetimes: set, notified, re-read, on the host. */
+        row.ValidLifetime = 600;
+        row.PreferredLifetime = 300;
+        before = mark();
+        err = SetUnicastIpAddressEntry(&row);
+        ok(!err, "SetUnicastIpAddressEntry lifetimes: %lu\n", err);
+        n = err ? -1 : wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
+        ok(err || n >= 0, "no parameter notification for the lifetimes\n");
+        memset(&read, 0, sizeof(read));
+        read.Address = n >= 0 ? seen.notes[n].addr : row.Address;
+        read.InterfaceLuid = luid;
+        err = GetUnicastIpAddressEntry(&read);
+        ok(!err, "GetUnicastIpAddressEntry: %lu\n", err);
+        if (!err)
+        {
+            ok(read.ValidLifetime <= 600 && read.ValidLifetime > 500, "ValidLifetime %lu\n", read.ValidLifetime);
+            ok(read.PreferredLifetime <= 300 && read.PreferredLifetime > 200, "PreferredLifetime %lu\n",
+               read.PreferredLifetime);
+        }
+        if (winetest_platform_is_wine)
+        {
+            long lft = host_valid_lft(dev, addrs[i].text);
+            ok(lft > 500 && lft <= 600, "the host's valid_lft %ld\n", lft);
+        }
+        /* And infinite again. */
+        row.ValidLifetime = row.PreferredLifetime = 0xffffffff;
+        before = mark();
+        err = SetUnicastIpAddressEntry(&row);
+        ok(!err, "SetUnicastIpAddressEntry forever: %lu\n", err);
+        ok(err || wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before) >= 0,
+           "no parameter notification for infinite lifetimes\n");
+        if (winetest_platform_is_wine)
+        {
+            ok(host_valid_lft(dev, addrs[i].text) == -2, "the host's lifetime is not forever\n");
+            /* Linux has no per-address source exclusion. */
+            row.SkipAsSource = TRUE;
+            ok(SetUnicastIpAddressEntry(&row) == ERROR_NOT_SUPPORTED, "SkipAsSource\n");
+            row.SkipAsSource = FALSE;
+        }
+        winetest_pop_context();
+    }
+
+    /* No such address on the interface. */
+    address(&row, luid, AF_INET, "10.85.0.9", 24);
+    ok(SetUnicastIpAddressEntry(&row) == ERROR_NOT_FOUND, "SetUnicastIpAddressEntry of no address\n");
+
+    err = GetUnicastIpAddressTable(AF_UNSPEC, &table);
+    ok(!err, "GetUnicastIpAddressTable: %lu\n", err);
+    for (j = 0; !err && j < table->NumEntries; j++)
+        for (i = 0; i < ARRAY_SIZE(addrs); i++)
+        {
+            SOCKADDR_INET want;
+
+            memset(&want, 0, sizeof(want));
+            address(&row, luid, addrs[i].family, addrs[i].text, addrs[i].len);
+            want = row.Address;
+            if (table->Table[j].InterfaceLuid.Value == luid.Value && same_address(&table->Table[j].Address, &want))
+                listed[i] = TRUE;
+        }
+    if (!err) FreeMibTable(table);
+    ok(listed[0] && listed[1], "the table lists IPv4 %d, IPv6 %d\n", listed[0], listed[1]);
+
+    for (i = 0; i < ARRAY_SIZE(addrs); i++)
+    {
+        address(&row, luid, addrs[i].family, addrs[i].text, addrs[i].len);
+        ok(!DeleteUnicastIpAddressEntry(&row), "DeleteUnicastIpAddressEntry %s\n", addrs[i].text);
+    }
+}
+
+START_TEST(ifaddr)
+{
+    HANDLE reg_iface = NULL, reg_addr = NULL;
+    const char *alias = getenv("WINENOTIFY_TEST_IF");
+    char dev[64] = DEV;
+    WCHAR walias[64];
+    NET_LUID luid;
+    WSADATA wsa;
+    DWORD err;
+
+    WSAStartup(MAKEWORD(2, 2), &wsa);
+    /* Wine's own iphlpapi has none of the Set functions. */
+    if (winetest_platform_is_wine && !GetProcAddress(GetModuleHandleA("iphlpapi.dll"), "NotifyStableUnicastIpAddressTable"))
+    {
+        skip("Wine's own iphlpapi.dll\n");
+        return;
+    }
+    InitializeCriticalSection(&seen.cs);
+    seen.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    ok(!NotifyIpInterfaceChange(AF_UNSPEC, on_interface, NULL, FALSE, &reg_iface), "NotifyIpInterfaceChange\n");
+    ok(!NotifyUnicastIpAddressChange(AF_UNSPEC, on_address, NULL, FALSE, &reg_addr), "NotifyUnicastIpAddressChange\n");
+
+    if (winetest_platform_is_wine)
+    {
+        luid.Value = 0;
+        if (!winetest_run_unix(NULL, "ip link add " DEV " type veth peer name " DEV "p; ip link set " DEV "p up; "
+                               "ip link set " DEV " up"))
+        {
+            skip("cannot run host commands\n");
+            goto done;
+        }
+        /* Up with carrier: the IPv6 side appears with the link-local address (after the peer's, at times). */
+        ok(wait_note(FALSE, MibAddInstance, AF_INET, luid, NULL, -1) >= 0, "no interface\n");
+        err = ConvertInterfaceAliasToLuid(L"" DEV, &luid);
+        ok(!err, "no " DEV ": %lu\n", err);
+        if (!err) ok(wait_note(FALSE, MibAddInstance, AF_INET6, luid, NULL, -1) >= 0, "no IPv6 interface\n");
+    }
+    else if (alias && *alias)
+    {
+        strncpy(dev, alias, sizeof(dev) - 1);
+        MultiByteToWideChar(CP_ACP, 0, alias, -1, walias, ARRAY_SIZE(walias));
+        err = ConvertInterfaceAliasToLuid(walias, &luid);
+        ok(!err, "no %s: %lu\n", alias, err);
+    }
+    else
+    {
+        skip("WINENOTIFY_TEST_IF is not set: no interface to change\n");
+        goto done;
+    }
+    if (!err)
+    {
+        test_interface_table(luid);
+        test_interface_settings(luid, dev);
+        test_addresses(luid, dev);
+    }
+    if (winetest_platform_is_wine) winetest_run_unix(NULL, "ip link del " DEV);
+done:
+    ok(!CancelMibChangeNotify2(reg_iface), "CancelMibChangeNotify2\n");
+    ok(!CancelMibChangeNotify2(reg_addr), "CancelMibChangeNotify2\n");
+}
