@@ -53,8 +53,7 @@ struct wn_state
 };
 
 static const uint32_t table_bits[T_COUNT] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
-                                              WN_TABLE_HINT, WN_TABLE_NEIGH };
-                                              WN_TABLE_HINT, WN_TABLE_MADDR };
+                                              WN_TABLE_HINT, WN_TABLE_NEIGH, WN_TABLE_MADDR };
 
 static int table_index(uint32_t bit)
 {
