@@ -762,10 +762,10 @@ static void test_neightbl(void)
     CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
     CU_ASSERT_EQUAL_FATAL(items->count, 1);
     CU_ASSERT_EQUAL(items->v[0].type, NL_ITEM_NEIGH_PARMS);
-    CU_ASSERT_EQUAL(items->v[0].u.neigh.family, 6);
-    CU_ASSERT_EQUAL(items->v[0].u.neigh.ifindex, 7);
-    CU_ASSERT_EQUAL(items->v[0].u.neigh.reachable_ms, 15000);
-    CU_ASSERT_EQUAL(items->v[0].u.neigh.retrans_ms, 250);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh_parms.family, 6);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh_parms.ifindex, 7);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh_parms.reachable_ms, 15000);
+    CU_ASSERT_EQUAL(items->v[0].u.neigh_parms.retrans_ms, 250);
 
     /* The table's own parameters (no index, or index 0) are no link's. */
     ifindex = 0;
