@@ -72,6 +72,16 @@ static int collect(void *ctx, const struct nl_item *item)
         CHECK(item->op == WN_WIRE_OP_DEL || item->u.neigh.state != 0);
         check_wire(item);
         break;
+    case WN_WIRE_MADDR:
+        CHECK(item->u.maddr.ifindex != 0);
+        CHECK(item->u.maddr.kind == WN_MADDR_MULTICAST || item->u.maddr.kind == WN_MADDR_ANYCAST);
+        check_wire(item);
+        break;
+    case NL_ITEM_NEIGH_PARMS:
+        /* A link's own parameters only: the table's defaults (index 0) are no item. */
+        CHECK(item->op == WN_WIRE_OP_ADD && item->u.neigh_parms.ifindex != 0);
+        CHECK(item->u.neigh_parms.family == 4 || item->u.neigh_parms.family == 6);
+        break;
     default:
         CHECK(!"an item of no known type");
     }
