@@ -219,28 +219,19 @@ static int send_dump_request(struct nl *nl, uint16_t type, uint8_t family, uint3
     return n == (ssize_t)nlh.nlmsg_len ? 0 : -1;
 }
 
-uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body)
+/* Sends one request built by nl_request.c on the dump socket and waits for the kernel's answer: one NLMSG_ERROR
+ * (error 0 is the ACK); anything else on this socket is stale. */
+static uint32_t ask(struct nl *nl, const uint8_t *req, size_t len, uint32_t seq)
 {
-    union
-    {
-        struct nlmsghdr align;
-        uint8_t bytes[NL_REQUEST_MAX];
-    } req;
     struct sockaddr_nl kernel;
-    uint32_t seq = ++nl->seq;
-    size_t len = type == WN_WIRE_SET_ADDR ? nl_request_addr(req.bytes, op, body, seq)
-               : type == WN_WIRE_SET_ROUTE ? nl_request_route(req.bytes, op, body, seq)
-               : type == WN_WIRE_SET_NEIGH ? nl_request_neigh(req.bytes, op, body, seq) : 0;
     ssize_t n;
 
     if (!len) return WN_RESULT_INVALID;
     memset(&kernel, 0, sizeof(kernel));
     kernel.nl_family = AF_NETLINK;
-    do n = sendto(nl->dump_fd, req.bytes, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+    do n = sendto(nl->dump_fd, req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
     while (n < 0 && errno == EINTR);
     if (n != (ssize_t)len) return nl_request_result(errno);
-
-    /* The answer is one NLMSG_ERROR (error 0 is the ACK); anything else on this socket is stale. */
     for (;;)
     {
         const struct nlmsghdr *nlh = &nl->buf.align;
@@ -259,6 +250,17 @@ uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body)
             return nl_request_result(-e.error);
         }
     }
+}
+
+uint32_t nl_change(struct nl *nl, uint16_t type, uint16_t op, const void *body)
+{
+    uint8_t req[NL_REQUEST_MAX];
+    uint32_t seq = ++nl->seq;
+    size_t len = type == WN_WIRE_SET_ADDR ? nl_request_addr(req, op, body, seq)
+               : type == WN_WIRE_SET_ROUTE ? nl_request_route(req, op, body, seq)
+               : type == WN_WIRE_SET_NEIGH ? nl_request_neigh(req, op, body, seq) : 0;
+
+    return ask(nl, req, len, seq);
 }
 
 /* ---- link settings ------------------------------------------------------------------------------------------ */
@@ -613,38 +615,6 @@ int nl_read_events(struct nl *nl, struct output *out)
 }
 
 /* ---- link settings: changes ----------------------------------------------------------------------------------- */
-
-/* Sends one request built by nl_request.c on the dump socket and waits for the kernel's answer. */
-static uint32_t ask(struct nl *nl, const uint8_t *req, size_t len, uint32_t seq)
-{
-    struct sockaddr_nl kernel;
-    ssize_t n;
-
-    if (!len) return WN_RESULT_INVALID;
-    memset(&kernel, 0, sizeof(kernel));
-    kernel.nl_family = AF_NETLINK;
-    do n = sendto(nl->dump_fd, req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
-    while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)len) return nl_request_result(errno);
-    for (;;)
-    {
-        const struct nlmsghdr *nlh = &nl->buf.align;
-        uint32_t sender;
-        int msg_flags, left;
-
-        n = receive(nl->dump_fd, 0, nl->buf.bytes, sizeof(nl->buf.bytes), &sender, &msg_flags);
-        if (n < 0) return errno == ENOBUFS ? WN_RESULT_FAILED : nl_request_result(errno);
-        for (left = (int)n; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left))
-        {
-            struct nlmsgerr e;
-
-            if (nlh->nlmsg_seq != seq || nlh->nlmsg_type != NLMSG_ERROR) continue;
-            if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(e))) return WN_RESULT_FAILED;
-            memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
-            return nl_request_result(-e.error);
-        }
-    }
-}
 
 /* Writes one sysctl of this network namespace (the helper's, which is the Wine process's).  The files belong to
  * the root of the user namespace that owns the network namespace: anyone else gets EACCES, as the kernel's
