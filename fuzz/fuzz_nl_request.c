@@ -74,7 +74,7 @@ static int neigh_allowed(uint16_t op, const struct wn_wire_neigh *n)
         return 0;
     if (op == WN_WIRE_OP_DEL) return !n->lladdr_len && !n->state;
     if (!n->lladdr_len) return op == WN_WIRE_OP_CHANGE && n->state == NUD_NONE;
-    return n->state == NUD_PERMANENT || n->state == NUD_NOARP || n->state == NUD_REACHABLE || n->state == NUD_STALE;
+    return n->state == NUD_PERMANENT || n->state == NUD_REACHABLE || n->state == NUD_STALE;
 }
 
 struct parsed

@@ -284,11 +284,12 @@ static int parse_neigh(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn,
     if ((r = attr_bytes(&tb, NDA_DST, item.u.neigh.addr, alen)) < 0) return r;
     if (!r) return NL_PARSE_MALFORMED;
 
-    /* Entries the kernel makes without a word: for multicast and broadcast addresses, mapped by rule (NOARP),
-     * and fresh ones no lookup has used yet (NONE).  Only what the kernel reports can be kept exact.  A deletion
+    /* Entries the kernel makes without a word: those it maps by rule instead of asking the link (NOARP: multicast
+     * and broadcast addresses, anything on loopback and point-to-point links; `ip neigh` hides them too), and
+     * fresh ones no lookup has used yet (NONE).  Only what the kernel reports can be kept exact.  A deletion
      * always counts, whatever state the entry died in. */
     if (multicast(item.u.neigh.family, item.u.neigh.addr)) return 0;
-    if (ndm.ndm_state == NUD_NONE && op != WN_WIRE_OP_DEL) return 0;
+    if ((ndm.ndm_state == NUD_NONE || (ndm.ndm_state & NUD_NOARP)) && op != WN_WIRE_OP_DEL) return 0;
 
     item.type = WN_WIRE_NEIGH;
     item.op = op;

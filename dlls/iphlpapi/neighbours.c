@@ -8,8 +8,9 @@
  * root or the owner of the network namespace, else ERROR_ACCESS_DENIED.  Windows has no notification for
  * neighbours, so the view's neighbours feed these queries only.
  *
- * What the view leaves out (host/nl_parse.c): entries for multicast and broadcast addresses, which Linux maps by
- * rule and never reports (Windows lists a few as permanent), and entries no lookup has used yet.
+ * What the view leaves out (host/nl_parse.c): the entries Linux makes by rule and never reports (NOARP: multicast
+ * and broadcast addresses, whatever goes over loopback or a point-to-point link; Windows lists a few multicast
+ * ones as permanent), and entries no lookup has used yet.
  *
  * On Windows, and under Wine without a helper, the system's functions answer (ERROR_NOT_SUPPORTED with a FIXME
  * where Wine lacks them). */

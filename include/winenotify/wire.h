@@ -197,7 +197,8 @@ struct wn_wire_route
 };
 
 /* A neighbour: an IPv4 ARP or IPv6 neighbour-discovery entry (RTM_NEWNEIGH/RTM_DELNEIGH); key: family, ifindex,
- * addr.  Proxy entries (NTF_PROXY) and bridge forwarding entries are not neighbours in Windows' sense. */
+ * addr.  Proxy entries (NTF_PROXY) and bridge forwarding entries are not neighbours in Windows' sense, and the
+ * entries the kernel makes by rule without reporting them (NOARP, multicast) are left out (host/nl_parse.c). */
 struct wn_wire_neigh
 {
     uint32_t ifindex;
@@ -270,7 +271,7 @@ struct wn_wire_hint
  *            static/unicast and the scope); metric as RTA_PRIORITY.  DEL matches on all of those.
  *   neighbour: ifindex 1..0x7fffffff (the kernel's is an int); a unicast address of the family; flags, type, reserved, confirmed and updated 0.
  *            ADD creates (EXISTS when there), CHANGE creates or replaces: lladdr_len 1..32 and state one of
- *            NUD_PERMANENT, NUD_NOARP, NUD_REACHABLE, NUD_STALE; or, to ask the kernel to resolve the address
+ *            NUD_PERMANENT, NUD_REACHABLE, NUD_STALE; or, to ask the kernel to resolve the address
  *            (NTF_USE), op CHANGE with lladdr_len 0 and state NUD_NONE.  DEL: lladdr_len and state 0; deletes
  *            (NOT_FOUND when not there). */
 struct wn_wire_set_addr
