@@ -37,6 +37,9 @@
 #define NUD_NOARP      0x40
 #define NUD_PERMANENT  0x80
 #define NTF_ROUTER     0x80
+/* linux/if.h */
+#define IFF_LOOPBACK_LINUX    0x8
+#define IFF_POINTOPOINT_LINUX 0x10
 
 /* How long ResolveIpNetEntry2 waits for the kernel: Linux gives up on an address after 3 solicitations a second
  * apart (mcast_solicit, retrans_time_ms), and Windows' own default is the same. */
@@ -96,6 +99,7 @@ struct neigh_query
     BOOL all;                    /* collect every neighbour of the family on the interface (index 0: on all) */
     /* out */
     uint32_t ifindex;            /* 0: no such interface */
+    BOOL no_neighbours;          /* a loopback or point-to-point link */
     BOOL found;
     struct wn_state_neigh neigh;
     size_t count;
@@ -111,6 +115,7 @@ static void find_interface(struct neigh_query *q, const struct wn_state *state)
         if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
         {
             q->ifindex = link->wire.ifindex;
+            q->no_neighbours = (link->wire.flags & (IFF_LOOPBACK_LINUX | IFF_POINTOPOINT_LINUX)) != 0;
             return;
         }
 }
@@ -303,7 +308,8 @@ static DWORD check_write(const MIB_IPNET_ROW2 *row, struct neigh_query *q)
  * multicast address, a loopback address, no physical address, or neither LUID nor index; ERROR_NOT_FOUND for an
  * unknown interface; ERROR_OBJECT_ALREADY_EXISTS when the interface has that neighbour; ERROR_ACCESS_DENIED
  * without administrator rights.  Linux maps multicast addresses to link-layer ones by rule and keeps no entry a
- * program could set: ERROR_NOT_SUPPORTED for those. */
+ * program could set, and keeps a single entry for a whole loopback or point-to-point link: ERROR_NOT_SUPPORTED
+ * for those. */
 DWORD WINAPI CreateIpNetEntry2(const MIB_IPNET_ROW2 *row)
 {
     struct neigh_query q;
@@ -320,7 +326,8 @@ DWORD WINAPI CreateIpNetEntry2(const MIB_IPNET_ROW2 *row)
     }
     if (!q.ifindex) return ERROR_NOT_FOUND;
     if (q.found) return ERROR_OBJECT_ALREADY_EXISTS;
-    if (multicast(q.addr, q.family)) return ERROR_NOT_SUPPORTED;
+    /* Linux keeps one entry for a whole loopback or point-to-point link (it has no neighbours to tell apart). */
+    if (multicast(q.addr, q.family) || q.no_neighbours) return ERROR_NOT_SUPPORTED;
     err = ask(WN_WIRE_OP_ADD, q.ifindex, q.family, q.addr, row->PhysicalAddress, row->PhysicalAddressLength,
               NUD_PERMANENT, &asked);
     return asked ? err : wn_row_system_call("CreateIpNetEntry2", row);
@@ -505,6 +512,7 @@ DWORD WINAPI ResolveIpNetEntry2(MIB_IPNET_ROW2 *row, const SOCKADDR_INET *source
         return system_resolve(row, source);
     }
     if (!w.q.ifindex) return ERROR_NOT_FOUND;
+    if (w.q.no_neighbours) return ERROR_NOT_SUPPORTED;
     if (w.q.found && resolve_settled(&w.q.neigh) && !(w.q.neigh.wire.state & NUD_FAILED))
     {
         fill_neighbour(row, &w.q.neigh);
