@@ -4,7 +4,8 @@
  * No Wine release has GetIpNetEntry2, ResolveIpNetEntry2 or the writes (commented out of Wine 11's spec: a
  * program importing GetIpNetEntry2 does not even start); Wine's GetIpNetTable2 lists what its nsiproxy reads.
  * Under Wine with a helper they answer from the view, which follows the kernel's neighbour tables
- * (RTM_NEWNEIGH/RTM_DELNEIGH, host/nl_parse.c); writes go through the helper with the rights of Create* (write.c):
+ * (RTM_NEWNEIGH/RTM_DELNEIGH, host/nl_parse.c) from the first of these calls on (wn_source_follow: neighbours
+ * change with every peer's reachability, and a process that never asks should not wake for them); writes go through the helper with the rights of Create* (write.c):
  * root or the owner of the network namespace, else ERROR_ACCESS_DENIED.  Windows has no notification for
  * neighbours, so the view's neighbours feed these queries only.
  *
@@ -152,6 +153,14 @@ static void find_neighbours(void *ctx, const struct wn_state *state)
         }
 }
 
+/* The view's neighbours, which the helper reports only once a process asks for them (source.h). */
+static enum wn_source_status query_neighbours(struct neigh_query *q)
+{
+    enum wn_source_status status = wn_source_follow(WN_TABLE_NEIGH);
+
+    return status == WN_SOURCE_OK ? wn_source_query(find_neighbours, q) : status;
+}
+
 /* A row's keys, checked as Windows documents them: an IPv4 or IPv6 address, and a LUID or an index. */
 static BOOL row_keys(const MIB_IPNET_ROW2 *row, struct neigh_query *q)
 {
@@ -194,7 +203,7 @@ DWORD WINAPI GetIpNetEntry2(MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("GetIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if (!row_keys(row, &q)) return ERROR_INVALID_PARAMETER;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: GetIpNetEntry2 is the system's\n");
         return wn_row_system_call("GetIpNetEntry2", row);
@@ -235,7 +244,7 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
     memset(&q, 0, sizeof(q));
     q.all = TRUE;
     q.family = wn_wire_family(family);
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         free(q.items);
         WARN("no host helper: GetIpNetTable2 is the system's\n");
@@ -319,7 +328,7 @@ DWORD WINAPI CreateIpNetEntry2(const MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("CreateIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if ((err = check_write(row, &q))) return err;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: CreateIpNetEntry2 is the system's\n");
         return wn_row_system_call("CreateIpNetEntry2", row);
@@ -345,7 +354,7 @@ DWORD WINAPI SetIpNetEntry2(MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("SetIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if ((err = check_write(row, &q))) return err;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: SetIpNetEntry2 is the system's\n");
         return wn_row_system_call("SetIpNetEntry2", row);
@@ -368,7 +377,7 @@ DWORD WINAPI DeleteIpNetEntry2(const MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("DeleteIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if (!row_keys(row, &q)) return ERROR_INVALID_PARAMETER;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: DeleteIpNetEntry2 is the system's\n");
         return wn_row_system_call("DeleteIpNetEntry2", row);
@@ -408,7 +417,7 @@ DWORD WINAPI FlushIpNetTable2(ADDRESS_FAMILY family, NET_IFINDEX index)
     q.all = TRUE;
     q.family = wn_wire_family(family);
     q.index = index;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         free(q.items);
         WARN("no host helper: FlushIpNetTable2 is the system's\n");
@@ -506,7 +515,7 @@ DWORD WINAPI ResolveIpNetEntry2(MIB_IPNET_ROW2 *row, const SOCKADDR_INET *source
     if (!row_keys(row, &w.q)) return ERROR_INVALID_PARAMETER;
     if (unspecified(w.q.addr, w.q.family) || loopback(w.q.addr, w.q.family) || multicast(w.q.addr, w.q.family))
         return ERROR_INVALID_PARAMETER;
-    if (wn_source_query(find_neighbours, &w.q) != WN_SOURCE_OK)
+    if (query_neighbours(&w.q) != WN_SOURCE_OK)
     {
         WARN("no host helper: ResolveIpNetEntry2 is the system's\n");
         return system_resolve(row, source);
@@ -521,7 +530,8 @@ DWORD WINAPI ResolveIpNetEntry2(MIB_IPNET_ROW2 *row, const SOCKADDR_INET *source
 
     if (!(w.done = CreateEventW(NULL, TRUE, FALSE, NULL))) return ERROR_NOT_ENOUGH_MEMORY;
     /* Subscribed before asking, so that the answer cannot slip by. */
-    if (wn_source_subscribe(WN_TABLE_NEIGH, resolve_event, &w, resolve_view, &w, &sub) != WN_SOURCE_OK)
+    if (wn_source_follow(WN_TABLE_NEIGH) != WN_SOURCE_OK
+        || wn_source_subscribe(WN_TABLE_NEIGH, resolve_event, &w, resolve_view, &w, &sub) != WN_SOURCE_OK)
     {
         CloseHandle(w.done);
         return system_resolve(row, source);
