@@ -74,7 +74,7 @@ enum wn_wire_op
 #define WN_TABLE_ROUTE  0x4u
 #define WN_TABLE_DEVICE 0x8u
 #define WN_TABLE_HINT   0x10u
-#define WN_TABLE_NEIGH  0x20u
+#define WN_TABLE_NEIGH  0x20u   /* in no snapshot until the DLL's first DUMP naming it; followed from then on */
 #define WN_TABLE_ALL    0x3fu
 
 enum wn_wire_reason
