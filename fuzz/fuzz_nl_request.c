@@ -187,7 +187,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             item = check_message_count(buf, len, op == WN_WIRE_OP_DEL ? RTM_DELNEIGH : RTM_NEWNEIGH, seq, !resolve);
             if (!resolve)
             {
-                CHECK(item.type == WN_WIRE_NEIGH && item.op == (op == WN_WIRE_OP_DEL ? WN_WIRE_OP_DEL : WN_WIRE_OP_ADD));
+                CHECK(item.type == WN_WIRE_NEIGH);
+                CHECK(item.op == (op == WN_WIRE_OP_DEL ? WN_WIRE_OP_DEL : WN_WIRE_OP_ADD));
                 CHECK(item.u.neigh.family == n->family && item.u.neigh.ifindex == n->ifindex);
                 CHECK(!memcmp(item.u.neigh.addr, n->addr, 16) && item.u.neigh.state == n->state);
                 CHECK(item.u.neigh.lladdr_len == n->lladdr_len && !memcmp(item.u.neigh.lladdr, n->lladdr, 32));

@@ -1,5 +1,5 @@
-/* The core's view of the host: one table per kind of object (links, addresses, routes, neighbours, devices, and what the
- * host's connectivity services say: hints), fed with the
+/* The core's view of the host: one table per kind of object (links, addresses, routes, neighbours, devices, and
+ * what the host's connectivity services say: hints), fed with the
  * helper's decoded wire records, and the exact changes between successive views.
  *
  * Keys are the ones Windows keys its tables by: a link by its index; an address by family, index, address and

@@ -5,7 +5,8 @@
  * program importing GetIpNetEntry2 does not even start); Wine's GetIpNetTable2 lists what its nsiproxy reads.
  * Under Wine with a helper they answer from the view, which follows the kernel's neighbour tables
  * (RTM_NEWNEIGH/RTM_DELNEIGH, host/nl_parse.c) from the first of these calls on (wn_source_follow: neighbours
- * change with every peer's reachability, and a process that never asks should not wake for them); writes go through the helper with the rights of Create* (write.c):
+ * change with every peer's reachability, and a process that never asks should not wake for them); writes go
+ * through the helper with the rights of Create* (write.c):
  * root or the owner of the network namespace, else ERROR_ACCESS_DENIED.  Windows has no notification for
  * neighbours, so the view's neighbours feed these queries only.
  *

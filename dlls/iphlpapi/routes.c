@@ -245,7 +245,8 @@ DWORD WINAPI SetIpForwardEntry2(const MIB_IPFORWARD_ROW2 *row)
     q.key.family = (uint8_t)family;
     q.key.dst_len = row->DestinationPrefix.PrefixLength;
     wn_wire_address(q.key.dst, &row->DestinationPrefix.Prefix);
-    if (row->NextHop.si_family == row->DestinationPrefix.Prefix.si_family) wn_wire_address(q.key.gateway, &row->NextHop);
+    if (row->NextHop.si_family == row->DestinationPrefix.Prefix.si_family)
+        wn_wire_address(q.key.gateway, &row->NextHop);
     if (wn_source_query(find_windows_route, &q) != WN_SOURCE_OK)
     {
         WARN("no host helper: SetIpForwardEntry2 is the system's\n");

@@ -269,7 +269,8 @@ struct wn_wire_hint
  *   route:   oif != 0; no bits set in dst past dst_len; gateway all zero (on-link) or a unicast address of the
  *            family; table 0 (the main table); protocol, type, scope and reserved 0 (the helper chooses
  *            static/unicast and the scope); metric as RTA_PRIORITY.  DEL matches on all of those.
- *   neighbour: ifindex 1..0x7fffffff (the kernel's is an int); a unicast address of the family; flags, type, reserved, confirmed and updated 0.
+ *   neighbour: ifindex 1..0x7fffffff (the kernel's is an int); a unicast address of the family; flags, type,
+ *            reserved, confirmed and updated 0.
  *            ADD creates (EXISTS when there), CHANGE creates or replaces: lladdr_len 1..32 and state one of
  *            NUD_PERMANENT, NUD_REACHABLE, NUD_STALE; or, to ask the kernel to resolve the address
  *            (NTF_USE), op CHANGE with lladdr_len 0 and state NUD_NONE.  DEL: lladdr_len and state 0; deletes
