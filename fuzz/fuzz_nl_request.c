@@ -92,7 +92,7 @@ static int neigh_allowed(uint16_t op, const struct wn_wire_neigh *n)
         return 0;
     if (op == WN_WIRE_OP_DEL) return !n->lladdr_len && !n->state;
     if (!n->lladdr_len) return op == WN_WIRE_OP_CHANGE && n->state == NUD_NONE;
-    return n->state == NUD_PERMANENT || n->state == NUD_NOARP || n->state == NUD_REACHABLE || n->state == NUD_STALE;
+    return n->state == NUD_PERMANENT || n->state == NUD_REACHABLE || n->state == NUD_STALE;
 }
 
 struct parsed
@@ -229,7 +229,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             item = check_message_count(buf, len, op == WN_WIRE_OP_DEL ? RTM_DELNEIGH : RTM_NEWNEIGH, seq, !resolve);
             if (!resolve)
             {
-                CHECK(item.type == WN_WIRE_NEIGH && item.op == (op == WN_WIRE_OP_DEL ? WN_WIRE_OP_DEL : WN_WIRE_OP_ADD));
+                CHECK(item.type == WN_WIRE_NEIGH);
+                CHECK(item.op == (op == WN_WIRE_OP_DEL ? WN_WIRE_OP_DEL : WN_WIRE_OP_ADD));
                 CHECK(item.u.neigh.family == n->family && item.u.neigh.ifindex == n->ifindex);
                 CHECK(!memcmp(item.u.neigh.addr, n->addr, 16) && item.u.neigh.state == n->state);
                 CHECK(item.u.neigh.lladdr_len == n->lladdr_len && !memcmp(item.u.neigh.lladdr, n->lladdr, 32));

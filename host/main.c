@@ -262,6 +262,11 @@ static int serve_requests(struct helper *h)
         {
         case WN_WIRE_DUMP:
             trace("dump requested: tables 0x%x\n", rec.u.dump.tables);
+            if ((rec.u.dump.tables & WN_TABLE_NEIGH) && nl_follow_neighbours(h->nl))
+            {
+                trace("cannot follow neighbours: %s\n", strerror(errno));
+                return -1;
+            }
             if (snapshot(h, rec.u.dump.tables, WN_REASON_REQUEST)) return -1;
             break;
         case WN_WIRE_SET_ADDR:
@@ -420,7 +425,8 @@ int main(int argc, char **argv)
     /* Before the first snapshot, so that the first view already has what the host's services say. */
     if (!(h.hint = connectivity_open(trace_text))) return 1;
 
-    if (snapshot(&h, WN_TABLE_ALL, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
+    /* Neighbours come when the DLL first asks for them (nl_follow_neighbours). */
+    if (snapshot(&h, WN_TABLE_ALL & ~WN_TABLE_NEIGH, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
     trace("initial snapshot sent\n");
     status = run(&h);
     connectivity_close(h.hint);

@@ -58,6 +58,7 @@ struct nl
     unsigned int resyncs;
     unsigned int bad_dump_messages;
     int maddr_live;          /* the kernel announces multicast and anycast changes (groups joined) */
+    uint32_t followed;       /* NL_TABLES bits whose events are followed */
     struct item_list list;
     struct link_conf *conf;
     size_t n_conf, cap_conf;
@@ -114,9 +115,10 @@ struct nl *nl_open(void)
 
     if (!nl) return NULL;
     nl->dump_fd = -1;
+    nl->followed = NL_TABLES & ~WN_TABLE_NEIGH;
     /* Subscribed before the first dump: a change made while we dump is queued here, not lost. */
     nl->ev_fd = open_socket(SOCK_NONBLOCK, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
-                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_NEIGH | 1u << (RTNLGRP_IPV4_NETCONF - 1)
+                            | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | 1u << (RTNLGRP_IPV4_NETCONF - 1)
                             | 1u << (RTNLGRP_IPV6_NETCONF - 1), 1, NULL);
     if (nl->ev_fd >= 0 && (nl->dump_fd = open_socket(0, 0, 0, &nl->dump_portid)) >= 0)
     {
@@ -146,6 +148,21 @@ void nl_close(struct nl *nl)
     free(nl->list.items);
     free(nl->conf);
     free(nl);
+}
+
+int nl_follow_neighbours(struct nl *nl)
+{
+    int group = RTNLGRP_NEIGH;
+
+    if (nl->followed & WN_TABLE_NEIGH) return 0;
+    if (setsockopt(nl->ev_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group))) return -1;
+    nl->followed |= WN_TABLE_NEIGH;
+    return 0;
+}
+
+uint32_t nl_followed(const struct nl *nl)
+{
+    return nl->followed;
 }
 
 int nl_event_fd(const struct nl *nl)
@@ -542,6 +559,7 @@ static int on_event(void *ctx_, const struct nl_item *item_)
         if (item->op != WN_WIRE_OP_DEL) neigh_refresh(ctx->nl);
         conf_link(ctx->nl, item);
     }
+    if (item->type == WN_WIRE_NEIGH && !(ctx->nl->followed & WN_TABLE_NEIGH)) return 0;
 
     /* IPv4 drops routes without a word (measured on 6.x): those of a link that goes down or away, and those
      * whose gateway or source was an address being deleted.  A replaced route (ip route replace/change) comes
@@ -551,7 +569,7 @@ static int on_event(void *ctx_, const struct nl_item *item_)
         || (item->type == WN_WIRE_ADDR && item->op == WN_WIRE_OP_DEL && item->u.addr.family == 4))
         ctx->routes_in_doubt = 1;
     /* A link going down or away flushes its neighbours, and not every kernel says so for each of them. */
-    if (item->type == WN_WIRE_LINK) ctx->neighbours_in_doubt = 1;
+    if (item->type == WN_WIRE_LINK && (ctx->nl->followed & WN_TABLE_NEIGH)) ctx->neighbours_in_doubt = 1;
     /* Enabling or disabling IPv6 on a link (disable_ipv6) sends no link message, only the link-local address's
      * arrival or departure (none at all while the link is down: the view learns it with the link's next
      * message): after an IPv6 address event the links are dumped again, and those whose settings changed are
@@ -604,7 +622,7 @@ int nl_read_events(struct nl *nl, struct output *out)
     if (lost)
     {
         nl->resyncs++;
-        return resync(nl, out, NL_TABLES);
+        return resync(nl, out, nl->followed);
     }
     if (ctx.links_in_doubt && nl_refresh_links(nl, out)) return -1;
     if (ctx.maddrs_in_doubt && resync(nl, out, WN_TABLE_MADDR)) return -1;

@@ -10,7 +10,7 @@
 
 #include "output.h"
 
-/* The tables this module reports. */
+/* The tables this module reports; neighbours only once asked to follow them (nl_follow_neighbours). */
 #define NL_TABLES (WN_TABLE_LINK | WN_TABLE_ADDR | WN_TABLE_ROUTE | WN_TABLE_NEIGH | WN_TABLE_MADDR)
 
 struct nl;
@@ -19,6 +19,15 @@ struct nl;
  * failure (errno set). */
 struct nl *nl_open(void);
 void nl_close(struct nl *nl);
+
+/* Neighbours change far more often than links, addresses and routes (every reachability change of every peer)
+ * and only the neighbour queries of the DLL need them: they are followed only from the DLL's first DUMP that
+ * names them on.  Joins the neighbour group before any dump of them, so nothing falls in between.  Returns 0 or
+ * -1 (errno set). */
+int nl_follow_neighbours(struct nl *nl);
+
+/* The tables followed: NL_TABLES without WN_TABLE_NEIGH until nl_follow_neighbours(). */
+uint32_t nl_followed(const struct nl *nl);
 
 /* The event socket, to poll for POLLIN. */
 int nl_event_fd(const struct nl *nl);
@@ -34,7 +43,7 @@ int nl_set_rcvbuf(struct nl *nl, int bytes);
 int nl_dump(struct nl *nl, struct output *out, uint32_t tables);
 
 /* Reports every pending event; after lost events (ENOBUFS) or a message we cannot trust, drains the socket and
- * sends a snapshot of NL_TABLES with WN_REASON_RESYNC.  Returns 0, or -1 when the output is gone or a dump
+ * sends a snapshot of the followed tables with WN_REASON_RESYNC.  Returns 0, or -1 when the output is gone or a dump
  * failed. */
 int nl_read_events(struct nl *nl, struct output *out);
 

@@ -332,6 +332,13 @@ static int multicast(uint8_t family, const uint8_t *a)
     return (a[0] & 0xf0) == 0xe0 || (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
 }
 
+static int unspecified(const uint8_t *a, size_t len)
+{
+    while (len--)
+        if (*a++) return 0;
+    return 1;
+}
+
 static int parse_neigh(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, void *ctx)
 {
     struct ndmsg ndm;
@@ -354,11 +361,14 @@ static int parse_neigh(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn,
     if ((r = attr_bytes(&tb, NDA_DST, item.u.neigh.addr, alen)) < 0) return r;
     if (!r) return NL_PARSE_MALFORMED;
 
-    /* Entries the kernel makes without a word: for multicast and broadcast addresses, mapped by rule (NOARP),
-     * and fresh ones no lookup has used yet (NONE).  Only what the kernel reports can be kept exact.  A deletion
+    /* Entries the kernel makes without a word: those it maps by rule instead of asking the link (NOARP: multicast
+     * and broadcast addresses, anything on loopback and point-to-point links; `ip neigh` hides them too), and
+     * fresh ones no lookup has used yet (NONE).  Only what the kernel reports can be kept exact.  A deletion
      * always counts, whatever state the entry died in. */
     if (multicast(item.u.neigh.family, item.u.neigh.addr)) return 0;
-    if (ndm.ndm_state == NUD_NONE && op != WN_WIRE_OP_DEL) return 0;
+    /* Loopback and point-to-point links key their one entry by the unspecified address: no neighbour's. */
+    if (unspecified(item.u.neigh.addr, alen)) return 0;
+    if ((ndm.ndm_state == NUD_NONE || (ndm.ndm_state & NUD_NOARP)) && op != WN_WIRE_OP_DEL) return 0;
 
     item.type = WN_WIRE_NEIGH;
     item.op = op;

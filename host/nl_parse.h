@@ -52,9 +52,9 @@ typedef int (*nl_item_fn)(void *ctx, const struct nl_item *item);
 /* Parses the netlink message at msg, of which len bytes are readable (nlmsg_len may be less: the rest belongs
  * to the next message).  A multipath route reports one object per next hop, as Windows lists them.
  * Returns 0 when done (including messages that report nothing: other message types, bridge and wireless notices,
- * routes Windows would not list (host/nl_parse.c), cloned routes, proxy and bridge neighbour entries, families
- * other than IPv4/IPv6), NL_PARSE_MALFORMED when a length or a field is wrong (nothing is read beyond msg + len),
- * or the callback's nonzero return. */
+ * routes Windows would not list (host/nl_parse.c), cloned routes, proxy and bridge neighbour entries, neighbours
+ * the kernel keeps by rule, families other than IPv4/IPv6), NL_PARSE_MALFORMED when a length or a field is wrong
+ * (nothing is read beyond msg + len), or the callback's nonzero return. */
 int nl_parse(const void *msg, size_t len, nl_item_fn fn, void *ctx);
 
 #endif

@@ -194,8 +194,7 @@ size_t nl_request_neigh(uint8_t *buf, uint16_t op, const struct wn_wire_neigh *n
         if (op != WN_WIRE_OP_CHANGE || n->state != NUD_NONE) return 0;
         resolve = 1;
     }
-    else if (n->state != NUD_PERMANENT && n->state != NUD_NOARP && n->state != NUD_REACHABLE
-             && n->state != NUD_STALE)
+    else if (n->state != NUD_PERMANENT && n->state != NUD_REACHABLE && n->state != NUD_STALE)
         return 0;
 
     if (op == WN_WIRE_OP_DEL) begin(&m, buf, RTM_DELNEIGH, 0, seq);

@@ -1,5 +1,5 @@
-/* Change requests from the DLL (WN_WIRE_SET_ADDR, WN_WIRE_SET_ROUTE, WN_WIRE_SET_NEIGH) checked and turned into rtnetlink
- * messages: pure functions, tested natively; netlink.c sends them. */
+/* Change requests from the DLL (WN_WIRE_SET_ADDR, WN_WIRE_SET_ROUTE, WN_WIRE_SET_NEIGH) checked and turned into
+ * rtnetlink messages: pure functions, tested natively; netlink.c sends them. */
 #ifndef WN_HOST_NL_REQUEST_H
 #define WN_HOST_NL_REQUEST_H
 

@@ -1023,6 +1023,10 @@ static void test_neigh_attributes(void)
     msg_attr(&m, NDA_DST, mcast, 4);
     CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
     CU_ASSERT_EQUAL(items->count, 0);
+    msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));
+    msg_attr(&m, NDA_DST, dst, 4);                     /* a unicast address mapped by rule (loopback) */
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL(items->count, 0);
     ndm.ndm_state = NUD_PERMANENT;
     ndm.ndm_flags = NTF_PROXY;
     msg_init(&m, RTM_NEWNEIGH, 0, &ndm, sizeof(ndm));

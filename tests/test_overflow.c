@@ -727,6 +727,7 @@ static int run_child(void)
     nl = nl_open();
     CHECK(nl != NULL, "nl_open: %s", strerror(errno));
     if (failures) return 1;
+    CHECK(!nl_follow_neighbours(nl), "nl_follow_neighbours: %s", strerror(errno));
     CHECK(!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), "socketpair");
     out = output_new(sv[0]);
     r->fd = sv[1];

@@ -729,7 +729,8 @@ static void neighbour_row(MIB_IPNET_ROW2 *row, ADDRESS_FAMILY family, const char
  * address and a missing physical address; GetBestRoute2 (Wine's test, run on Windows) ERROR_FILE_NOT_FOUND for an
  * index no interface has.  Under Wine only, what we answer where Windows documents nothing: SetIpForwardEntry2 for
  * a route that is not there, the interface errors of SetIpNetEntry2, DeleteIpNetEntry2, ResolveIpNetEntry2 and
- * FlushIpNetTable2, a physical address longer than IF_MAX_PHYS_ADDRESS_LENGTH. */
+ * FlushIpNetTable2, a physical address longer than IF_MAX_PHYS_ADDRESS_LENGTH, a neighbour on the loopback
+ * interface (Linux has one entry for the whole link: ERROR_NOT_SUPPORTED). */
 static void test_route_neighbour_rows(NET_LUID luid)
 {
     HMODULE iphlpapi = GetModuleHandleA("iphlpapi.dll");
@@ -841,6 +842,10 @@ static void test_route_neighbour_rows(NET_LUID luid)
         neighbour_row(&row, AF_INET, "10.84.0.9", luid);
         row.PhysicalAddressLength = 33;
         check_row(pCreateIpNetEntry2(&row), ERROR_INVALID_PARAMETER, "create neighbour, physical address of 33");
+        /* Linux keeps one entry for the whole loopback link, whatever the address. */
+        neighbour_row(&row, AF_INET, "10.84.0.9", luid);
+        check_row(pCreateIpNetEntry2(&row), ERROR_NOT_SUPPORTED, "create neighbour on the loopback interface");
+        check_row(pResolveIpNetEntry2(&row, NULL), ERROR_NOT_SUPPORTED, "resolve on the loopback interface");
         neighbour_row(&row, AF_INET, "10.84.0.9", nowhere);
         check_row(pSetIpNetEntry2(&row), ERROR_FILE_NOT_FOUND, "set neighbour, no such interface");
         check_row(pDeleteIpNetEntry2(&row), ERROR_FILE_NOT_FOUND, "delete neighbour, no such interface");

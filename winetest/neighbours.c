@@ -202,6 +202,64 @@ static void test_flush(NET_IFINDEX index)
     ok(pDeleteIpNetEntry2(&fixed) == NO_ERROR, "delete\n");
 }
 
+/* Under Wine: the table and `ip neigh` list the same neighbours (but for what the view leaves out by design:
+ * multicast mappings and unused entries, dlls/iphlpapi/neighbours.c), with the same link-layer addresses. */
+static void compare_table_with_host(void)
+{
+    MIB_IPNET_TABLE2 *t;
+    char *text, *line, *next, name[64], addr[64], dev[32];
+    unsigned int host = 0;
+    ULONG i, found;
+    DWORD ret;
+
+    if (!(text = host_output("ip neigh show"))) return;
+    ret = pGetIpNetTable2(AF_UNSPEC, &t);
+    ok(ret == NO_ERROR || ret == ERROR_NOT_FOUND, "GetIpNetTable2: %lu\n", ret);
+    for (line = text; line && *line; line = next)
+    {
+        SOCKADDR_INET sa;
+        const char *mac;
+
+        if ((next = strchr(line, '\n'))) *next++ = 0;
+        if (sscanf(line, "%63s dev %31s", addr, dev) != 2) continue;
+        make_address(&sa, strchr(addr, ':') ? AF_INET6 : AF_INET, addr);
+        if (strstr(line, " NONE") || (sa.si_family == AF_INET6 ? sa.Ipv6.sin6_addr.s6_addr[0] == 0xff
+                                                                : (sa.Ipv4.sin_addr.s_addr & 0xf0) == 0xe0))
+            continue;
+        host++;
+        mac = strstr(line, "lladdr ");
+        for (i = found = 0; !ret && i < t->NumEntries && !found; i++)
+        {
+            const MIB_IPNET_ROW2 *row = &t->Table[i];
+            char text_mac[32];
+
+            if (!same_address(&row->Address, &sa) || !host_ifname(row->InterfaceIndex, name, sizeof(name))
+                || strcmp(name, dev))
+                continue;
+            found = 1;
+            snprintf(text_mac, sizeof(text_mac), "lladdr %02x:%02x:%02x:%02x:%02x:%02x", row->PhysicalAddress[0],
+                     row->PhysicalAddress[1], row->PhysicalAddress[2], row->PhysicalAddress[3],
+                     row->PhysicalAddress[4], row->PhysicalAddress[5]);
+            ok(mac ? row->PhysicalAddressLength == 6 && !strncmp(mac, text_mac, strlen(text_mac))
+                   : !row->PhysicalAddressLength, "%s: host: %s\n", addr, line);
+        }
+        ok(found, "host neighbour %s dev %s is not in the table\n", addr, dev);
+    }
+    for (i = 0; !ret && t->NumEntries != host && i < t->NumEntries; i++)
+    {
+        char buf[64];
+        const MIB_IPNET_ROW2 *row = &t->Table[i];
+
+        if (row->Address.si_family == AF_INET) inet_ntop(AF_INET, &row->Address.Ipv4.sin_addr, buf, sizeof(buf));
+        else inet_ntop(AF_INET6, &row->Address.Ipv6.sin6_addr, buf, sizeof(buf));
+        trace("row %lu: %s, interface %lu, state %u\n", i, buf, row->InterfaceIndex, row->State);
+    }
+    ok(ret || t->NumEntries == host, "%lu rows, %u host entries\n", ret ? 0 : t->NumEntries, host);
+    trace("%u neighbours\n", host);
+    if (!ret) FreeMibTable(t);
+    free(text);
+}
+
 /* Under Wine: the far end of the veth pair has an address on the same subnet and answers ARP. */
 static void test_resolve(NET_IFINDEX index)
 {
@@ -242,6 +300,7 @@ static void test_resolve(NET_IFINDEX index)
         row.InterfaceIndex = index;
         ret = pResolveIpNetEntry2(&row, NULL);
         ok(ret == ERROR_BAD_NET_NAME, "nobody's address: %lu\n", ret);
+        compare_table_with_host();
     }
     snprintf(command, sizeof(command), "ip addr del 10.88.0.1/24 dev %s; ip addr del 10.88.0.2/24 dev %sp", name,
              name);

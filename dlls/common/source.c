@@ -36,6 +36,12 @@ static enum wn_source_status passthrough_change(uint16_t type, uint16_t op, cons
     return WN_SOURCE_PASSTHROUGH;
 }
 
+static enum wn_source_status passthrough_follow(uint32_t tables)
+{
+    (void)tables;
+    return WN_SOURCE_PASSTHROUGH;
+}
+
 /* On Windows the system DLL has the real implementation: ours only forwards. */
 static const struct wn_source_backend passthrough_backend =
 {
@@ -45,6 +51,7 @@ static const struct wn_source_backend passthrough_backend =
     passthrough_query,
     passthrough_request_dump,
     passthrough_change,
+    passthrough_follow,
 };
 
 static INIT_ONCE pick_once = INIT_ONCE_STATIC_INIT;
@@ -78,6 +85,11 @@ void wn_source_unsubscribe(struct wn_subscription *sub)
 enum wn_source_status wn_source_query(wn_source_view_fn fn, void *ctx)
 {
     return get_backend()->query(fn, ctx);
+}
+
+enum wn_source_status wn_source_follow(uint32_t tables)
+{
+    return get_backend()->follow(tables);
 }
 
 enum wn_source_status wn_source_request_dump(uint32_t tables)

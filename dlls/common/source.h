@@ -56,6 +56,12 @@ enum wn_source_status wn_source_query(wn_source_view_fn fn, void *ctx);
  * Does not start the backend.  Returns WN_SOURCE_OK when the request was sent. */
 enum wn_source_status wn_source_request_dump(uint32_t tables);
 
+/* Makes sure the view follows the tables in mask that are followed only on demand (WN_TABLE_NEIGH: neighbours
+ * change often and feed no notification, so the helper reports them only once a process asks): the first call
+ * asks the helper for them and waits (bounded) for their snapshot; later calls return at once while the same
+ * helper runs.  Starts the backend like wn_source_query.  WN_SOURCE_OK when the view holds those tables. */
+enum wn_source_status wn_source_follow(uint32_t tables);
+
 /* Asks the host to add or delete an address, a route or a neighbour: type WN_WIRE_SET_ADDR, SET_ROUTE or SET_NEIGH,
  * op WN_WIRE_OP_ADD or WN_WIRE_OP_DEL (neighbours also CHANGE), body a struct wn_wire_addr, wn_wire_route or
  * wn_wire_neigh following the rules in wire.h.  Or an address's new lifetimes: WN_WIRE_SET_ADDR with op
@@ -81,6 +87,7 @@ struct wn_source_backend
     enum wn_source_status (*query)(wn_source_view_fn fn, void *ctx);
     enum wn_source_status (*request_dump)(uint32_t tables);
     enum wn_source_status (*change)(uint16_t type, uint16_t op, const void *body, uint32_t *result);
+    enum wn_source_status (*follow)(uint32_t tables);
 };
 
 extern const struct wn_source_backend wn_source_wine_backend;

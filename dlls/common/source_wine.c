@@ -57,6 +57,7 @@ union body_copy
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_neigh neigh;
     struct wn_state_maddr maddr;
 };
 
@@ -89,6 +90,9 @@ static uint64_t change_seq;              /* changes applied so far */
 static struct wn_subscription *subs_head, *subs_tail;
 static DWORD reader_tid;
 static BOOL view_late;                   /* a caller waited READY_TIMEOUT_MS for the first view in vain */
+/* Tables the helper reports only on demand (wn_source_follow): asked of, and followed by, this connection's
+ * helper.  A new helper starts without them. */
+static uint32_t follow_asked, followed;
 
 /* A change request waiting for the helper's reply. */
 struct request
@@ -117,6 +121,7 @@ static const char *table_name(uint32_t table)
     case WN_TABLE_ROUTE: return "route";
     case WN_TABLE_DEVICE: return "device";
     case WN_TABLE_HINT: return "connectivity hint";
+    case WN_TABLE_NEIGH: return "neighbour";
     case WN_TABLE_MADDR: return "multicast or anycast address";
     }
     return "?";
@@ -367,6 +372,11 @@ static BOOL read_stream(SOCKET s, char *buf)
                 TRACE("snapshot of tables %#x (reason %u)\n", rec.u.snapshot.tables, rec.u.snapshot.reason);
             if (rec.type != WN_WIRE_SNAPSHOT_END) continue;
             worked = TRUE;
+            if (rec.u.snapshot.tables & follow_asked & ~followed)
+            {
+                followed |= rec.u.snapshot.tables & follow_asked;
+                WakeAllConditionVariable(&cond);
+            }
             if (ret != WN_STATE_READY) continue;
             TRACE("first view ready\n");
             phase = PHASE_RUNNING;
@@ -425,6 +435,7 @@ static DWORD WINAPI reader_main(void *module)
 
             EnterCriticalSection(&lock);
             conn = INVALID_SOCKET;
+            follow_asked = followed = 0;
             /* The rest of an interrupted snapshot will never come; the next helper sends a whole one. */
             wn_state_abort_snapshot(view);
             /* Nor will these replies: whether the change was made, the next snapshot tells. */
@@ -596,6 +607,43 @@ static BOOL wait_until(ULONGLONG deadline)
     return TRUE;
 }
 
+static enum wn_source_status wine_follow(uint32_t tables)
+{
+    struct wn_wire_dump dump;
+    uint8_t buf[sizeof(struct wn_wire_header) + sizeof(dump)];
+    enum wn_source_status status;
+    ULONGLONG deadline = GetTickCount64() + CHANGE_TIMEOUT_MS;
+    size_t len;
+
+    if ((status = start()) != WN_SOURCE_OK) return status;
+    if (GetCurrentThreadId() == reader_tid)
+    {
+        /* The snapshot would have to come through this very thread. */
+        ERR("neighbours asked for from inside an event callback cannot be waited for\n");
+        return WN_SOURCE_UNAVAILABLE;
+    }
+    dump.tables = tables & WN_TABLE_NEIGH;
+    EnterCriticalSection(&lock);
+    while ((followed & dump.tables) != dump.tables)
+    {
+        /* Asked once per helper: its snapshot of them (a DUMP's, reason REQUEST) marks them followed.  Between
+         * two helpers, the next one is asked. */
+        if (conn != INVALID_SOCKET && (follow_asked & dump.tables) != dump.tables)
+        {
+            if (!(len = wn_wire_encode(buf, sizeof(buf), WN_WIRE_DUMP, WN_WIRE_OP_NONE, &dump, NULL, 0))
+                || send(conn, (const char *)buf, (int)len, 0) != (int)len)
+                break;
+            TRACE("asked the helper to follow tables %#x\n", dump.tables);
+            follow_asked |= dump.tables;
+        }
+        if (phase != PHASE_RUNNING || !wait_until(deadline)) break;
+    }
+    status = (followed & dump.tables) == dump.tables ? WN_SOURCE_OK : WN_SOURCE_UNAVAILABLE;
+    LeaveCriticalSection(&lock);
+    if (status != WN_SOURCE_OK) WARN("the helper did not send tables %#x\n", dump.tables);
+    return status;
+}
+
 static enum wn_source_status wine_change(uint16_t type, uint16_t op, const void *body, uint32_t *result)
 {
     union
@@ -693,4 +741,5 @@ const struct wn_source_backend wn_source_wine_backend =
     wine_query,
     wine_request_dump,
     wine_change,
+    wine_follow,
 };

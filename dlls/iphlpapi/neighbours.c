@@ -4,12 +4,15 @@
  * No Wine release has GetIpNetEntry2, ResolveIpNetEntry2 or the writes (commented out of Wine 11's spec: a
  * program importing GetIpNetEntry2 does not even start); Wine's GetIpNetTable2 lists what its nsiproxy reads.
  * Under Wine with a helper they answer from the view, which follows the kernel's neighbour tables
- * (RTM_NEWNEIGH/RTM_DELNEIGH, host/nl_parse.c); writes go through the helper with the rights of Create* (write.c):
+ * (RTM_NEWNEIGH/RTM_DELNEIGH, host/nl_parse.c) from the first of these calls on (wn_source_follow: neighbours
+ * change with every peer's reachability, and a process that never asks should not wake for them); writes go
+ * through the helper with the rights of Create* (write.c):
  * root or the owner of the network namespace, else ERROR_ACCESS_DENIED.  Windows has no notification for
  * neighbours, so the view's neighbours feed these queries only.
  *
- * What the view leaves out (host/nl_parse.c): entries for multicast and broadcast addresses, which Linux maps by
- * rule and never reports (Windows lists a few as permanent), and entries no lookup has used yet.
+ * What the view leaves out (host/nl_parse.c): the entries Linux makes by rule and never reports (NOARP: multicast
+ * and broadcast addresses, whatever goes over loopback or a point-to-point link; Windows lists a few multicast
+ * ones as permanent), and entries no lookup has used yet.
  *
  * On Windows, and under Wine without a helper, the system's functions answer (ERROR_NOT_SUPPORTED with a FIXME
  * where Wine lacks them). */
@@ -36,6 +39,9 @@
 #define NUD_NOARP      0x40
 #define NUD_PERMANENT  0x80
 #define NTF_ROUTER     0x80
+/* linux/if.h */
+#define IFF_LOOPBACK_LINUX    0x8
+#define IFF_POINTOPOINT_LINUX 0x10
 
 /* How long ResolveIpNetEntry2 waits for the kernel: Linux gives up on an address after 3 solicitations a second
  * apart (mcast_solicit, retrans_time_ms), and Windows' own default is the same. */
@@ -95,6 +101,7 @@ struct neigh_query
     BOOL all;                    /* collect every neighbour of the family on the interface (index 0: on all) */
     /* out */
     uint32_t ifindex;            /* 0: no such interface */
+    BOOL no_neighbours;          /* a loopback or point-to-point link */
     BOOL found;
     struct wn_state_neigh neigh;
     size_t count;
@@ -110,6 +117,7 @@ static void find_interface(struct neigh_query *q, const struct wn_state *state)
         if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
         {
             q->ifindex = link->wire.ifindex;
+            q->no_neighbours = (link->wire.flags & (IFF_LOOPBACK_LINUX | IFF_POINTOPOINT_LINUX)) != 0;
             return;
         }
 }
@@ -144,6 +152,14 @@ static void find_neighbours(void *ctx, const struct wn_state *state)
             q->neigh = *n;
             return;
         }
+}
+
+/* The view's neighbours, which the helper reports only once a process asks for them (source.h). */
+static enum wn_source_status query_neighbours(struct neigh_query *q)
+{
+    enum wn_source_status status = wn_source_follow(WN_TABLE_NEIGH);
+
+    return status == WN_SOURCE_OK ? wn_source_query(find_neighbours, q) : status;
 }
 
 /* A row's keys, checked as Windows documents them: an IPv4 or IPv6 address, and a LUID or an index. */
@@ -188,7 +204,7 @@ DWORD WINAPI GetIpNetEntry2(MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("GetIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if (!row_keys(row, &q)) return ERROR_INVALID_PARAMETER;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: GetIpNetEntry2 is the system's\n");
         return wn_row_system_call("GetIpNetEntry2", row);
@@ -229,7 +245,7 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
     memset(&q, 0, sizeof(q));
     q.all = TRUE;
     q.family = wn_wire_family(family);
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         free(q.items);
         WARN("no host helper: GetIpNetTable2 is the system's\n");
@@ -302,7 +318,8 @@ static DWORD check_write(const MIB_IPNET_ROW2 *row, struct neigh_query *q)
  * multicast address, a loopback address, no physical address, or neither LUID nor index; ERROR_NOT_FOUND for an
  * unknown interface; ERROR_OBJECT_ALREADY_EXISTS when the interface has that neighbour; ERROR_ACCESS_DENIED
  * without administrator rights.  Linux maps multicast addresses to link-layer ones by rule and keeps no entry a
- * program could set: ERROR_NOT_SUPPORTED for those. */
+ * program could set, and keeps a single entry for a whole loopback or point-to-point link: ERROR_NOT_SUPPORTED
+ * for those. */
 DWORD WINAPI CreateIpNetEntry2(const MIB_IPNET_ROW2 *row)
 {
     struct neigh_query q;
@@ -312,14 +329,15 @@ DWORD WINAPI CreateIpNetEntry2(const MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("CreateIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if ((err = check_write(row, &q))) return err;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: CreateIpNetEntry2 is the system's\n");
         return wn_row_system_call("CreateIpNetEntry2", row);
     }
     if (!q.ifindex) return ERROR_NOT_FOUND;
     if (q.found) return ERROR_OBJECT_ALREADY_EXISTS;
-    if (multicast(q.addr, q.family)) return ERROR_NOT_SUPPORTED;
+    /* Linux keeps one entry for a whole loopback or point-to-point link (it has no neighbours to tell apart). */
+    if (multicast(q.addr, q.family) || q.no_neighbours) return ERROR_NOT_SUPPORTED;
     err = ask(WN_WIRE_OP_ADD, q.ifindex, q.family, q.addr, row->PhysicalAddress, row->PhysicalAddressLength,
               NUD_PERMANENT, &asked);
     return asked ? err : wn_row_system_call("CreateIpNetEntry2", row);
@@ -337,7 +355,7 @@ DWORD WINAPI SetIpNetEntry2(MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("SetIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if ((err = check_write(row, &q))) return err;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: SetIpNetEntry2 is the system's\n");
         return wn_row_system_call("SetIpNetEntry2", row);
@@ -360,7 +378,7 @@ DWORD WINAPI DeleteIpNetEntry2(const MIB_IPNET_ROW2 *row)
     if (!wn_running_on_wine()) return wn_row_system_call("DeleteIpNetEntry2", row);
     TRACE("(%p)\n", row);
     if (!row_keys(row, &q)) return ERROR_INVALID_PARAMETER;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         WARN("no host helper: DeleteIpNetEntry2 is the system's\n");
         return wn_row_system_call("DeleteIpNetEntry2", row);
@@ -400,7 +418,7 @@ DWORD WINAPI FlushIpNetTable2(ADDRESS_FAMILY family, NET_IFINDEX index)
     q.all = TRUE;
     q.family = wn_wire_family(family);
     q.index = index;
-    if (wn_source_query(find_neighbours, &q) != WN_SOURCE_OK)
+    if (query_neighbours(&q) != WN_SOURCE_OK)
     {
         free(q.items);
         WARN("no host helper: FlushIpNetTable2 is the system's\n");
@@ -498,12 +516,13 @@ DWORD WINAPI ResolveIpNetEntry2(MIB_IPNET_ROW2 *row, const SOCKADDR_INET *source
     if (!row_keys(row, &w.q)) return ERROR_INVALID_PARAMETER;
     if (unspecified(w.q.addr, w.q.family) || loopback(w.q.addr, w.q.family) || multicast(w.q.addr, w.q.family))
         return ERROR_INVALID_PARAMETER;
-    if (wn_source_query(find_neighbours, &w.q) != WN_SOURCE_OK)
+    if (query_neighbours(&w.q) != WN_SOURCE_OK)
     {
         WARN("no host helper: ResolveIpNetEntry2 is the system's\n");
         return system_resolve(row, source);
     }
     if (!w.q.ifindex) return ERROR_NOT_FOUND;
+    if (w.q.no_neighbours) return ERROR_NOT_SUPPORTED;
     if (w.q.found && resolve_settled(&w.q.neigh) && !(w.q.neigh.wire.state & NUD_FAILED))
     {
         fill_neighbour(row, &w.q.neigh);
@@ -512,7 +531,8 @@ DWORD WINAPI ResolveIpNetEntry2(MIB_IPNET_ROW2 *row, const SOCKADDR_INET *source
 
     if (!(w.done = CreateEventW(NULL, TRUE, FALSE, NULL))) return ERROR_NOT_ENOUGH_MEMORY;
     /* Subscribed before asking, so that the answer cannot slip by. */
-    if (wn_source_subscribe(WN_TABLE_NEIGH, resolve_event, &w, resolve_view, &w, &sub) != WN_SOURCE_OK)
+    if (wn_source_follow(WN_TABLE_NEIGH) != WN_SOURCE_OK
+        || wn_source_subscribe(WN_TABLE_NEIGH, resolve_event, &w, resolve_view, &w, &sub) != WN_SOURCE_OK)
     {
         CloseHandle(w.done);
         return system_resolve(row, source);

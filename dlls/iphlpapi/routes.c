@@ -245,7 +245,8 @@ DWORD WINAPI SetIpForwardEntry2(const MIB_IPFORWARD_ROW2 *row)
     q.key.family = (uint8_t)family;
     q.key.dst_len = row->DestinationPrefix.PrefixLength;
     wn_wire_address(q.key.dst, &row->DestinationPrefix.Prefix);
-    if (row->NextHop.si_family == row->DestinationPrefix.Prefix.si_family) wn_wire_address(q.key.gateway, &row->NextHop);
+    if (row->NextHop.si_family == row->DestinationPrefix.Prefix.si_family)
+        wn_wire_address(q.key.gateway, &row->NextHop);
     if (wn_source_query(find_windows_route, &q) != WN_SOURCE_OK)
     {
         WARN("no host helper: SetIpForwardEntry2 is the system's\n");
@@ -371,7 +372,10 @@ static void find_best(void *ctx, const struct wn_state *state)
         best_addr = a;
     }
 
-    /* The kernel's choice for a host without policy rules: the longest matching prefix, then the lowest metric. */
+    /* The kernel's choice for a host without policy rules: the longest matching prefix, then the lowest metric
+     * (the local table's host routes are the longest, as the kernel consults that table first).  Asking the
+     * kernel (RTM_GETROUTE) would follow `ip rule` too, but could answer with a route of a table Windows has no
+     * row for (wg-quick's own table, a VRF): the row returned must be one GetIpForwardTable2 lists. */
     for (r = wn_state_first(state, WN_TABLE_ROUTE); r; r = wn_state_next(state, WN_TABLE_ROUTE, r))
     {
         if (!r->wire.oif || r->wire.family != q->family || (q->ifindex && r->wire.oif != q->ifindex)) continue;

@@ -81,7 +81,7 @@ enum wn_wire_op
 #define WN_TABLE_ROUTE  0x4u
 #define WN_TABLE_DEVICE 0x8u
 #define WN_TABLE_HINT   0x10u
-#define WN_TABLE_NEIGH  0x20u
+#define WN_TABLE_NEIGH  0x20u   /* in no snapshot until the DLL's first DUMP naming it; followed from then on */
 #define WN_TABLE_MADDR  0x40u
 #define WN_TABLE_ALL    0x7fu
 
@@ -220,7 +220,8 @@ struct wn_wire_route
 };
 
 /* A neighbour: an IPv4 ARP or IPv6 neighbour-discovery entry (RTM_NEWNEIGH/RTM_DELNEIGH); key: family, ifindex,
- * addr.  Proxy entries (NTF_PROXY) and bridge forwarding entries are not neighbours in Windows' sense. */
+ * addr.  Proxy entries (NTF_PROXY) and bridge forwarding entries are not neighbours in Windows' sense, and the
+ * entries the kernel makes by rule without reporting them (NOARP, multicast) are left out (host/nl_parse.c). */
 struct wn_wire_neigh
 {
     uint32_t ifindex;
@@ -312,9 +313,10 @@ struct wn_wire_hint
  *   route:   oif != 0; no bits set in dst past dst_len; gateway all zero (on-link) or a unicast address of the
  *            family; table 0 (the main table); protocol, type, scope and reserved 0 (the helper chooses
  *            static/unicast and the scope); metric as RTA_PRIORITY.  DEL matches on all of those.
- *   neighbour: ifindex 1..0x7fffffff (the kernel's is an int); a unicast address of the family; flags, type, reserved, confirmed and updated 0.
+ *   neighbour: ifindex 1..0x7fffffff (the kernel's is an int); a unicast address of the family; flags, type,
+ *            reserved, confirmed and updated 0.
  *            ADD creates (EXISTS when there), CHANGE creates or replaces: lladdr_len 1..32 and state one of
- *            NUD_PERMANENT, NUD_NOARP, NUD_REACHABLE, NUD_STALE; or, to ask the kernel to resolve the address
+ *            NUD_PERMANENT, NUD_REACHABLE, NUD_STALE; or, to ask the kernel to resolve the address
  *            (NTF_USE), op CHANGE with lladdr_len 0 and state NUD_NONE.  DEL: lladdr_len and state 0; deletes
  *            (NOT_FOUND when not there). */
 struct wn_wire_set_addr
