@@ -59,6 +59,14 @@ static int collect(void *ctx, const struct nl_item *item)
         CHECK(item->u.route.table == RT_TABLE_MAIN);
         check_wire(item);
         break;
+    case NL_ITEM_NEIGH_PARMS:
+        CHECK(item->u.neigh.family == 4 || item->u.neigh.family == 6);
+        CHECK(item->u.neigh.ifindex != 0);
+        break;
+    case WN_WIRE_MADDR:
+        CHECK(item->u.maddr.ifindex != 0);
+        check_wire(item);
+        break;
     default:
         CHECK(!"an item of no known type");
     }

@@ -15,10 +15,10 @@
 #include "state.h"
 #include "check.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, TABLES };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_MADDR, TABLES };
 
 static const uint32_t table_bits[TABLES] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
-                                             WN_TABLE_HINT };
+                                             WN_TABLE_HINT, WN_TABLE_MADDR };
 
 union body
 {
@@ -27,6 +27,7 @@ union body
     struct wn_state_route route;
     struct wn_state_device device;
     struct wn_state_hint hint;
+    struct wn_state_maddr maddr;
 };
 
 struct shadow_entry
@@ -68,6 +69,9 @@ static int same_key(int t, const union body *a, const union body *b)
                && !memcmp(a->route.wire.gateway, b->route.wire.gateway, 16)
                && a->route.wire.oif == b->route.wire.oif && a->route.wire.metric == b->route.wire.metric;
     case T_HINT: return a->hint.wire.ifindex == b->hint.wire.ifindex;
+    case T_MADDR:
+        return a->maddr.wire.kind == b->maddr.wire.kind && a->maddr.wire.family == b->maddr.wire.family
+               && a->maddr.wire.ifindex == b->maddr.wire.ifindex && !memcmp(a->maddr.wire.addr, b->maddr.wire.addr, 16);
     }
     return !strcmp(a->device.devpath, b->device.devpath);
 }
@@ -85,6 +89,7 @@ static int same_state(int t, const union body *a, const union body *b)
     case T_ROUTE:
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire)) && a->route.luid == b->route.luid;
     case T_HINT: return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
+    case T_MADDR: return a->maddr.luid == b->maddr.luid;
     }
     return a->device.wire.ifindex == b->device.wire.ifindex;
 }
@@ -96,6 +101,7 @@ static uint64_t luid_of(int t, const union body *b)
     case T_LINK: return b->link.luid;
     case T_ADDR: return b->addr.luid;
     case T_ROUTE: return b->route.luid;
+    case T_MADDR: return b->maddr.luid;
     }
     return 0;
 }
