@@ -15,10 +15,10 @@
 #include "state.h"
 #include "check.h"
 
-enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_NEIGH, TABLES };
+enum { T_LINK, T_ADDR, T_ROUTE, T_DEVICE, T_HINT, T_NEIGH, T_MADDR, TABLES };
 
 static const uint32_t table_bits[TABLES] = { WN_TABLE_LINK, WN_TABLE_ADDR, WN_TABLE_ROUTE, WN_TABLE_DEVICE,
-                                             WN_TABLE_HINT, WN_TABLE_NEIGH };
+                                             WN_TABLE_HINT, WN_TABLE_NEIGH, WN_TABLE_MADDR };
 
 union body
 {
@@ -28,6 +28,7 @@ union body
     struct wn_state_device device;
     struct wn_state_hint hint;
     struct wn_state_neigh neigh;
+    struct wn_state_maddr maddr;
 };
 
 struct shadow_entry
@@ -73,6 +74,9 @@ static int same_key(int t, const union body *a, const union body *b)
     case T_NEIGH:
         return a->neigh.wire.family == b->neigh.wire.family && a->neigh.wire.ifindex == b->neigh.wire.ifindex
                && !memcmp(a->neigh.wire.addr, b->neigh.wire.addr, 16);
+    case T_MADDR:
+        return a->maddr.wire.kind == b->maddr.wire.kind && a->maddr.wire.family == b->maddr.wire.family
+               && a->maddr.wire.ifindex == b->maddr.wire.ifindex && !memcmp(a->maddr.wire.addr, b->maddr.wire.addr, 16);
     }
     return !strcmp(a->device.devpath, b->device.devpath);
 }
@@ -95,6 +99,7 @@ static int same_state(int t, const union body *a, const union body *b)
         return a->neigh.wire.state == b->neigh.wire.state && a->neigh.wire.flags == b->neigh.wire.flags
                && a->neigh.wire.type == b->neigh.wire.type && a->neigh.wire.lladdr_len == b->neigh.wire.lladdr_len
                && !memcmp(a->neigh.wire.lladdr, b->neigh.wire.lladdr, 32) && a->neigh.luid == b->neigh.luid;
+    case T_MADDR: return a->maddr.luid == b->maddr.luid;
     }
     return a->device.wire.ifindex == b->device.wire.ifindex;
 }
@@ -107,6 +112,7 @@ static uint64_t luid_of(int t, const union body *b)
     case T_ADDR: return b->addr.luid;
     case T_ROUTE: return b->route.luid;
     case T_NEIGH: return b->neigh.luid;
+    case T_MADDR: return b->maddr.luid;
     }
     return 0;
 }

@@ -790,6 +790,57 @@ static void test_neightbl(void)
     free(items);
 }
 
+static void test_maddr(void)
+{
+    struct items *items = malloc(sizeof(*items));
+    struct ifaddrmsg ifa = { AF_INET6, 128, 0, RT_SCOPE_UNIVERSE, 3 };
+    unsigned char group[16] = { 0xff, 0x02 }, any[16] = { 0xfd, 0x86 }, v4[4] = { 224, 0, 0, 1 };
+    struct msg m;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+    group[15] = 1;
+    /* A dump reply (RTM_GETMULTICAST), a kernel announcement (56, RTM_NEWMULTICAST) and its deletion (57). */
+    msg_init(&m, RTM_GETMULTICAST, 0, &ifa, sizeof(ifa));
+    msg_attr(&m, IFA_MULTICAST, group, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].type, WN_WIRE_MADDR);
+    CU_ASSERT_EQUAL(items->v[0].op, WN_WIRE_OP_ADD);
+    CU_ASSERT_EQUAL(items->v[0].u.maddr.kind, WN_MADDR_MULTICAST);
+    CU_ASSERT_EQUAL(items->v[0].u.maddr.family, 6);
+    CU_ASSERT_EQUAL(items->v[0].u.maddr.ifindex, 3);
+    CU_ASSERT(!memcmp(items->v[0].u.maddr.addr, group, 16));
+    msg_init(&m, 57, 0, &ifa, sizeof(ifa));
+    msg_attr(&m, IFA_MULTICAST, group, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].op, WN_WIRE_OP_DEL);
+    msg_init(&m, RTM_GETANYCAST, 0, &ifa, sizeof(ifa));
+    msg_attr(&m, IFA_ANYCAST, any, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.maddr.kind, WN_MADDR_ANYCAST);
+    ifa.ifa_family = AF_INET;
+    msg_init(&m, 56, 0, &ifa, sizeof(ifa));
+    msg_attr(&m, IFA_MULTICAST, v4, 4);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), 0);
+    CU_ASSERT_EQUAL_FATAL(items->count, 1);
+    CU_ASSERT_EQUAL(items->v[0].u.maddr.family, 4);
+    CU_ASSERT(!memcmp(items->v[0].u.maddr.addr, v4, 4));
+
+    /* Malformed: no address, an address of the other family's size, no link. */
+    msg_init(&m, RTM_GETMULTICAST, 0, &ifa, sizeof(ifa));
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    msg_init(&m, RTM_GETMULTICAST, 0, &ifa, sizeof(ifa));
+    msg_attr(&m, IFA_MULTICAST, group, 16);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    ifa.ifa_index = 0;
+    msg_init(&m, RTM_GETMULTICAST, 0, &ifa, sizeof(ifa));
+    msg_attr(&m, IFA_MULTICAST, v4, 4);
+    CU_ASSERT_EQUAL(parse_msg(&m, items), NL_PARSE_MALFORMED);
+    free(items);
+}
+
 static void test_netconf(void)
 {
     struct items *items = malloc(sizeof(*items));
@@ -1075,6 +1126,7 @@ void register_nl_parse_tests(void)
         { "netconf (forwarding)", test_netconf },
         { "a link's per-family settings (IFLA_AF_SPEC)", test_af_spec },
         { "a link's neighbour parameters (RTM_NEWNEIGHTBL)", test_neightbl },
+        { "multicast groups and anycast addresses", test_maddr },
         { "route attributes", test_route_attributes },
         { "framing", test_framing },
         { "neighbour attributes", test_neigh_attributes },

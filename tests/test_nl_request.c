@@ -369,39 +369,39 @@ static void test_link_requests(void)
     uint8_t buf[NL_REQUEST_MAX];
     struct wn_wire_set_link s = make_link(6, WN_SET_LINK_ALL);
     char path[128], value[16];
+#define SYSCTL(field, name) nl_request_sysctl(&s, field, name, path, sizeof(path), value, sizeof(value))
     const struct nlmsghdr *nlh = (const void *)buf;
     const struct ifinfomsg *ifi = (const void *)(buf + NLMSG_HDRLEN);
     const uint32_t *mtu;
     size_t len, payload = 0;
 
-    CU_ASSERT_EQUAL_FATAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_EQUAL_FATAL(SYSCTL(WN_SET_LINK_MTU, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/mtu");
     CU_ASSERT_STRING_EQUAL(value, "1300\n");
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_FORWARDING, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_FORWARDING, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/forwarding");
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_DAD_TRANSMITS, "wntun0", path, sizeof(path), value,
-                                      sizeof(value)), 1);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_DAD_TRANSMITS, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/dad_transmits");
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_ACCEPT_RA, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_ACCEPT_RA, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/conf/wntun0/accept_ra");
     CU_ASSERT_STRING_EQUAL(value, "2\n");
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_REACHABLE, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_REACHABLE, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/neigh/wntun0/base_reachable_time_ms");
     CU_ASSERT_STRING_EQUAL(value, "20000\n");
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_RETRANS, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_RETRANS, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv6/neigh/wntun0/retrans_time_ms");
     /* Names that would leave the link's own directory, a field not asked for, buffers too small. */
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "..", path, sizeof(path), value, sizeof(value)), 0);
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "a/b", path, sizeof(path), value, sizeof(value)), 0);
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "", path, sizeof(path), value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_MTU, ".."), 0);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_MTU, "a/b"), 0);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_MTU, ""), 0);
     CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, 20, value, sizeof(value)), 0);
     CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, 3), 0);
     s.fields = WN_SET_LINK_FORWARDING;
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, sizeof(value)), 0);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_MTU, "wntun0"), 0);
     /* IPv4's MTU is the link's: no sysctl, an RTM_SETLINK. */
     s = make_link(4, WN_SET_LINK_MTU | WN_SET_LINK_FORWARDING);
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_MTU, "wntun0", path, sizeof(path), value, sizeof(value)), 0);
-    CU_ASSERT_EQUAL(nl_request_sysctl(&s, WN_SET_LINK_FORWARDING, "wntun0", path, sizeof(path), value, sizeof(value)), 1);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_MTU, "wntun0"), 0);
+    CU_ASSERT_EQUAL(SYSCTL(WN_SET_LINK_FORWARDING, "wntun0"), 1);
     CU_ASSERT_STRING_EQUAL(path, "/proc/sys/net/ipv4/conf/wntun0/forwarding");
     CU_ASSERT_STRING_EQUAL(value, "1\n");
 
@@ -418,6 +418,7 @@ static void test_link_requests(void)
     CU_ASSERT_EQUAL(nl_request_link_mtu(buf, 0, 1400, 9), 0);
     CU_ASSERT_EQUAL(nl_request_link_mtu(buf, 4, 67, 9), 0);
     CU_ASSERT_EQUAL(nl_request_link_mtu(buf, 4, 65536, 9), 0);
+#undef SYSCTL
 }
 
 static void test_addr_change(void)

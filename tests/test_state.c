@@ -57,6 +57,11 @@ static void listener(void *ctx, uint32_t table, uint16_t op, const void *old_bod
         ev.luid = ((const struct wn_state_neigh *)body)->luid;
         ev.byte = ((const struct wn_state_neigh *)body)->wire.addr[3];
         break;
+    case WN_TABLE_MADDR:
+        ev.ifindex = ((const struct wn_state_maddr *)body)->wire.ifindex;
+        ev.luid = ((const struct wn_state_maddr *)body)->luid;
+        ev.byte = ((const struct wn_state_maddr *)body)->wire.addr[15];
+        break;
     }
     if (n_events == cap_events)
     {
@@ -809,9 +814,52 @@ static void test_route_tables(void)
     done(s);
 }
 
+static struct wn_wire_record maddr_rec(uint16_t op, uint32_t ifindex, uint8_t kind, uint8_t last)
+{
+    struct wn_wire_record r;
+
+    memset(&r, 0, sizeof(r));
+    r.type = WN_WIRE_MADDR;
+    r.op = op;
+    r.u.maddr.ifindex = ifindex;
+    r.u.maddr.family = 6;
+    r.u.maddr.kind = kind;
+    r.u.maddr.addr[0] = 0xff;
+    r.u.maddr.addr[1] = 0x02;
+    r.u.maddr.addr[15] = last;
+    return r;
+}
+
+/* Multicast groups and anycast addresses: keyed by kind too, with their link's LUID, gone with their link, and
+ * a re-announcement says nothing. */
+static void test_maddr(void)
+{
+    struct wn_state *s = new_state();
+    struct wn_state_maddr key;
+
+    initial(s);
+    CU_ASSERT_EQUAL(apply(s, maddr_rec(WN_WIRE_OP_ADD, 2, WN_MADDR_MULTICAST, 1)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, maddr_rec(WN_WIRE_OP_ADD, 2, WN_MADDR_MULTICAST, 1)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(apply(s, maddr_rec(WN_WIRE_OP_ADD, 2, WN_MADDR_ANYCAST, 1)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 2);
+    expect(0, WN_TABLE_MADDR, WN_WIRE_OP_ADD, 2);
+    expect(1, WN_TABLE_MADDR, WN_WIRE_OP_ADD, 2);
+    CU_ASSERT_EQUAL(events[0].luid, wn_state_find_link(s, 2)->luid);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_MADDR), 2);
+    memset(&key, 0, sizeof(key));
+    key.wire = maddr_rec(WN_WIRE_OP_ADD, 2, WN_MADDR_ANYCAST, 1).u.maddr;
+    CU_ASSERT_PTR_NOT_NULL(wn_state_find(s, WN_TABLE_MADDR, &key));
+    CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_DEL, 2, 1500)), WN_STATE_OK);
+    CU_ASSERT_EQUAL(wn_state_count(s, WN_TABLE_MADDR), 0);
+    CU_ASSERT(n_events >= 5);
+    expect(n_events - 1, WN_TABLE_LINK, WN_WIRE_OP_DEL, 2);
+    done(s);
+}
+
 static const CU_TestInfo tests[] = {
     { "neighbours", test_neighbours },
     { "routes of two tables", test_route_tables },
+    { "multicast and anycast addresses", test_maddr },
     { "first snapshot loads silently", test_first_snapshot_silent },
     { "live add, change, delete", test_live_add_change_del },
     { "re-announcements say nothing", test_reannouncement_noop },

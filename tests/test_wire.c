@@ -96,6 +96,41 @@ static void test_round_trip_control(void)
 
 static const char props[] = "ACTION=add\0DEVPATH=/devices/virtual/net/wntun0\0SUBSYSTEM=net\0INTERFACE=wntun0\0IFINDEX=2";
 
+static void test_maddr(void)
+{
+    struct wn_wire_maddr m;
+    struct wn_wire_record rec;
+    size_t n;
+
+    memset(&m, 0, sizeof(m));
+    m.ifindex = 4;
+    m.family = 6;
+    m.kind = WN_MADDR_MULTICAST;
+    m.addr[0] = 0xff;
+    m.addr[1] = 0x02;
+    m.addr[15] = 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_MADDR, WN_WIRE_OP_ADD, &m, NULL, 0);
+    CU_ASSERT_EQUAL_FATAL(wn_wire_decode(buf, n, &rec), (long)n);
+    CU_ASSERT_EQUAL(rec.type, WN_WIRE_MADDR);
+    CU_ASSERT_EQUAL(memcmp(&rec.u.maddr, &m, sizeof(m)), 0);
+    /* Refused: another kind, a reserved byte, no link, bytes past an IPv4 address. */
+    m.kind = 3;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_MADDR, WN_WIRE_OP_ADD, &m, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    m.kind = WN_MADDR_ANYCAST;
+    m.reserved[1] = 1;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_MADDR, WN_WIRE_OP_DEL, &m, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    m.reserved[1] = 0;
+    m.ifindex = 0;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_MADDR, WN_WIRE_OP_DEL, &m, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+    m.ifindex = 4;
+    m.family = 4;
+    n = wn_wire_encode(buf, sizeof(buf), WN_WIRE_MADDR, WN_WIRE_OP_ADD, &m, NULL, 0);
+    CU_ASSERT_EQUAL(wn_wire_decode(buf, n, &rec), -1);
+}
+
 static void test_requests(void)
 {
     struct wn_wire_set_addr set_addr;
@@ -392,6 +427,7 @@ void register_wire_tests(void)
         { "link, address and route round trips", test_round_trip_objects },
         { "hello, snapshot and dump round trips", test_round_trip_control },
         { "change requests and replies", test_requests },
+        { "multicast and anycast addresses", test_maddr },
         { "device property blocks", test_device_properties },
         { "a stream cut anywhere asks for more", test_every_cut_needs_more },
         { "malformed records are refused", test_malformed },

@@ -479,7 +479,8 @@ START_TEST(ifaddr)
 
     WSAStartup(MAKEWORD(2, 2), &wsa);
     /* Wine's own iphlpapi has none of the Set functions. */
-    if (winetest_platform_is_wine && !GetProcAddress(GetModuleHandleA("iphlpapi.dll"), "NotifyStableUnicastIpAddressTable"))
+    if (winetest_platform_is_wine
+        && !GetProcAddress(GetModuleHandleA("iphlpapi.dll"), "NotifyStableUnicastIpAddressTable"))
     {
         skip("Wine's own iphlpapi.dll\n");
         return;

@@ -168,7 +168,8 @@ static void test_host(void)
 
     /* An up IPv6 link is in the all-nodes groups (RFC 4291), an IPv4 one in 224.0.0.1. */
     ok(listed(FALSE, luid, AF_INET6, "ff02::1", TRUE), "ff02::1 is not listed on " DEV "\n");
-    if (!listed(FALSE, luid, AF_INET, "224.0.0.1", TRUE)) skip("no IPv4 group listed: a kernel before 6.10 dumps none\n");
+    if (!listed(FALSE, luid, AF_INET, "224.0.0.1", TRUE))
+        skip("no IPv4 group listed: a kernel before 6.10 dumps none\n");
     memset(&row, 0, sizeof(row));
     row.InterfaceLuid = luid;
     set_address(&row.Address, AF_INET6, "ff02::1");

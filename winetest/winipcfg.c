@@ -279,7 +279,8 @@ static void set_mtu(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu)
 }
 
 /* AddIPAddress, its notification, IPAddress with the notified keys. */
-static BOOL add_address(NET_LUID luid, ADDRESS_FAMILY family, const char *text, UINT8 len, MIB_UNICASTIPADDRESS_ROW *row)
+static BOOL add_address(NET_LUID luid, ADDRESS_FAMILY family, const char *text, UINT8 len,
+                        MIB_UNICASTIPADDRESS_ROW *row)
 {
     MIB_UNICASTIPADDRESS_ROW read;
     int mark = last_event(), e;
