@@ -48,7 +48,7 @@ static int addr_allowed(uint16_t op, const struct wn_wire_addr *a)
 {
     if (op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL) return 0;
     if ((a->family != 4 && a->family != 6) || a->prefixlen > max_prefix(a->family)) return 0;
-    if (!a->ifindex || a->scope || a->reserved || a->flags || !unicast(a->family, a->addr)) return 0;
+    if (!a->ifindex || a->scope || a->reserved || a->flags || a->stamp || !unicast(a->family, a->addr)) return 0;
     return op == WN_WIRE_OP_DEL || a->valid_lft >= a->preferred_lft;
 }
 

@@ -1,7 +1,9 @@
 /* rtnetlink parsers.  Fixed headers and attributes are copied out with memcpy, so a message may sit at any
  * address, and every length is checked against what is readable before anything is copied: a message cut short
  * or lying about its lengths is reported as malformed, never read past its end. */
+#define _DEFAULT_SOURCE
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -200,6 +202,7 @@ static int parse_addr(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, 
     uint32_t flags;
     size_t alen;
     uint8_t local[16], address[16];
+    struct timespec now;
     int r, has_local, has_address;
 
     if (len < NLMSG_ALIGN(sizeof(ifa))) return NL_PARSE_MALFORMED;
@@ -230,6 +233,11 @@ static int parse_addr(const uint8_t *p, size_t len, uint16_t op, nl_item_fn fn, 
     if ((r = attr_bytes(&tb, IFA_CACHEINFO, &ci, sizeof(ci))) < 0) return r;
     item.u.addr.preferred_lft = r ? ci.ifa_prefered : 0xffffffffu;
     item.u.addr.valid_lft = r ? ci.ifa_valid : 0xffffffffu;
+    /* The kernel counted those seconds when it made the message, a moment ago: the DLLs tell a countdown from a
+     * change by when each record says the lifetime ends. */
+    if ((item.u.addr.preferred_lft != 0xffffffffu || item.u.addr.valid_lft != 0xffffffffu)
+        && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
+        item.u.addr.stamp = (uint32_t)now.tv_sec;
     return fn(ctx, &item);
 }
 

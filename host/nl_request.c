@@ -102,7 +102,7 @@ size_t nl_request_addr(uint8_t *buf, uint16_t op, const struct wn_wire_addr *a, 
 
     if ((op != WN_WIRE_OP_ADD && op != WN_WIRE_OP_CHANGE && op != WN_WIRE_OP_DEL)
         || !family_ok(a->family, a->prefixlen)) return 0;
-    if (!a->ifindex || a->scope || a->reserved || a->flags) return 0;
+    if (!a->ifindex || a->scope || a->reserved || a->flags || a->stamp) return 0;
     size = addr_size(a->family);
     if (!unicast(a->family, a->addr) || !all_zero(a->addr + size, sizeof(a->addr) - size)) return 0;
     if (op != WN_WIRE_OP_DEL && a->valid_lft < a->preferred_lft) return 0;

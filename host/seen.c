@@ -150,24 +150,16 @@ static uint32_t hash_key(const struct key *key)
     return h;
 }
 
-/* Address lifetimes: the kernel reports the seconds left, so every re-announcement of an address with a finite
- * lifetime (one per router advertisement) carries smaller numbers than the last.  That countdown is not news:
- * the DLL knows the lifetime it was told and when.  What is news is a lifetime crossing between its three
- * kinds: 0 (preferred 0 = deprecated, valid 0 = expiring), finite, and infinite (0xffffffff). */
-static int lifetime_kind(uint32_t lft)
-{
-    return lft == 0 ? 0 : lft == 0xffffffffu ? 2 : 1;
-}
-
+/* Address lifetimes count down between re-announcements (one per router advertisement): the DLL is told only
+ * when one changes otherwise (wn_wire_addr_lifetimes_same); the stamp moves with every reading. */
 static int addr_same(const uint8_t *a_data, const uint8_t *b_data)
 {
     struct wn_wire_addr a, b;
 
     memcpy(&a, a_data, sizeof(a));
     memcpy(&b, b_data, sizeof(b));
-    if (lifetime_kind(a.preferred_lft) != lifetime_kind(b.preferred_lft)) return 0;
-    if (lifetime_kind(a.valid_lft) != lifetime_kind(b.valid_lft)) return 0;
-    a.preferred_lft = b.preferred_lft = a.valid_lft = b.valid_lft = 0;
+    if (!wn_wire_addr_lifetimes_same(&a, &b)) return 0;
+    a.preferred_lft = b.preferred_lft = a.valid_lft = b.valid_lft = a.stamp = b.stamp = 0;
     return !memcmp(&a, &b, sizeof(a));
 }
 

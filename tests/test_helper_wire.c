@@ -109,6 +109,8 @@ static int read_snapshot(struct helper *h, uint32_t tables, uint8_t *out, size_t
         if (rec.type == WN_WIRE_SNAPSHOT_END) return rec.u.snapshot.tables == tables ? 0 : -1;
         if (rec.type != WN_WIRE_LINK && rec.type != WN_WIRE_ADDR && rec.type != WN_WIRE_ROUTE) continue;
         if (*out_len + n > cap) return -1;
+        /* When the helper read an address's lifetimes is not the kernel's state. */
+        if (rec.type == WN_WIRE_ADDR) memset(raw + n - sizeof(rec.u.addr.stamp), 0, sizeof(rec.u.addr.stamp));
         memcpy(out + *out_len, raw, n);
         *out_len += n;
     }

@@ -213,6 +213,7 @@ static void test_dump_addresses(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_addr(items, WN_WIRE_OP_ADD, "2001:db8:9::1"));
     CU_ASSERT(it->u.addr.preferred_lft > 0 && it->u.addr.preferred_lft <= 1800);
     CU_ASSERT(it->u.addr.valid_lft > 1800 && it->u.addr.valid_lft <= 3600);
+    CU_ASSERT_NOT_EQUAL(it->u.addr.stamp, 0);           /* when those seconds were left */
     CU_ASSERT_FALSE(it->u.addr.flags & IFA_F_DEPRECATED);
     /* DAD done by the time of the dump. */
     CU_ASSERT_PTR_NOT_NULL_FATAL(it = find_addr(items, WN_WIRE_OP_ADD, "2001:db8::1"));

@@ -131,6 +131,9 @@ static void test_addr_rules(void)
     a.flags = IFA_F_NODAD;                               /* flags are the helper's to choose */
     CU_ASSERT_EQUAL(nl_request_addr(buf, WN_WIRE_OP_ADD, &a, 1), 0);
     a = make_addr(4, "10.0.0.1", 8, 1);
+    a.stamp = 5;                                         /* the helper's own, in its records only */
+    CU_ASSERT_EQUAL(nl_request_addr(buf, WN_WIRE_OP_CHANGE, &a, 1), 0);
+    a = make_addr(4, "10.0.0.1", 8, 1);
     a.preferred_lft = 10;
     a.valid_lft = 5;                                     /* preferred outlives valid */
     CU_ASSERT_EQUAL(nl_request_addr(buf, WN_WIRE_OP_ADD, &a, 1), 0);

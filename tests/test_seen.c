@@ -67,12 +67,33 @@ static void test_address_lifetimes(void)
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(seen);
     CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &addr, NULL, 0), SEEN_NEW);
-    /* A router advertisement later: the same address with less time left. */
+    /* Re-announced 600 s later (a dump, an unchanged router advertisement): less time left, the same end, give or
+     * take the rounding of the kernel's count and of the stamp. */
+    addr.stamp = 1000;
+    CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &addr, NULL, 0), SEEN_CHANGED);
     other = make_addr(1, 1200, 3000);
+    other.stamp = 1600;
     CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_SAME);
-    /* Refreshed to more time: still finite, still no news. */
+    other = make_addr(1, 1199, 3001);
+    other.stamp = 1601;
+    CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_SAME);
+    /* Extended (SetUnicastIpAddressEntry, ip addr change): the lifetime ends later, which is news once. */
     other = make_addr(1, 86400, 86400 * 2);
+    other.stamp = 1602;
+    CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_CHANGED);
+    other = make_addr(1, 86400 - 100, 86400 * 2 - 100);
+    other.stamp = 1702;
     CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_SAME);
+    /* Shortened to less than the countdown had reached: news too, the valid lifetime alone as well. */
+    other = make_addr(1, 60, 86400 * 2 - 100);
+    other.stamp = 1702;
+    CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_CHANGED);
+    other = make_addr(1, 60, 120);
+    other.stamp = 1702;
+    CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_CHANGED);
+    /* A stamp that moved back with the lifetime left the same (a new boot's helper): the end moved. */
+    other.stamp = 10;
+    CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_CHANGED);
     /* Deprecated: preferred lifetime reached 0. */
     other = make_addr(1, 0, 3000);
     CU_ASSERT_EQUAL(seen_update(seen, WN_WIRE_ADDR, &other, NULL, 0), SEEN_CHANGED);

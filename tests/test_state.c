@@ -312,24 +312,50 @@ static void test_reannouncement_noop(void)
     CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_ADD, 2, 1500)), WN_STATE_OK);
     CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_CHANGE, 2, 1500)), WN_STATE_OK);
     CU_ASSERT_EQUAL(apply(s, route_rec(WN_WIRE_OP_ADD, 2, 2, 100)), WN_STATE_OK);
-    /* Lifetimes count down: not a change, but the new values are kept. */
+    /* Lifetimes count down: a record read 100 s later with 100 s less left is not a change, but the new values
+     * are kept. */
     a.u.addr.preferred_lft = 3000;
     a.u.addr.valid_lft = 4000;
+    a.u.addr.stamp = 500;
     CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
-    CU_ASSERT_EQUAL(n_events, 0);
+    CU_ASSERT_EQUAL(n_events, 1);    /* from forever to finite is one */
+    a.u.addr.preferred_lft = 2900;
+    a.u.addr.valid_lft = 3901;
+    a.u.addr.stamp = 600;
+    CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 1);
     key.wire = a.u.addr;
     found = wn_state_find(s, WN_TABLE_ADDR, &key);
     CU_ASSERT_PTR_NOT_NULL_FATAL(found);
-    CU_ASSERT_EQUAL(found->wire.valid_lft, 4000);
-    /* ... but deprecation (preferred lifetime 0) is. */
+    CU_ASSERT_EQUAL(found->wire.valid_lft, 3901);
+    CU_ASSERT_EQUAL(found->wire.stamp, 600);
+    /* A lifetime set to end later (SetUnicastIpAddressEntry, ip addr change) is a change, once ... */
+    a.u.addr.valid_lft = 7200;
+    a.u.addr.stamp = 601;
+    CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 2);
+    CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 2);
+    /* ... and so is one set to end sooner than the countdown had reached. */
+    a.u.addr.preferred_lft = 60;
+    a.u.addr.stamp = 602;
+    CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 3);
+    /* A snapshot that shows the countdown (a re-dump 20 s later) changes nothing. */
+    a.u.addr.preferred_lft = 40;
+    a.u.addr.valid_lft = 7180;
+    a.u.addr.stamp = 622;
+    CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
+    CU_ASSERT_EQUAL(n_events, 3);
+    /* Deprecation (preferred lifetime 0) is a change. */
     a.u.addr.preferred_lft = 0;
     CU_ASSERT_EQUAL(wn_state_apply(s, &a), WN_STATE_OK);
-    CU_ASSERT_EQUAL(n_events, 1);
-    expect(0, WN_TABLE_ADDR, WN_WIRE_OP_CHANGE, 2);
+    CU_ASSERT_EQUAL(n_events, 4);
+    expect(3, WN_TABLE_ADDR, WN_WIRE_OP_CHANGE, 2);
     /* Deleting what is not there says nothing. */
     CU_ASSERT_EQUAL(apply(s, addr_rec(WN_WIRE_OP_DEL, 2, 99, 0)), WN_STATE_OK);
     CU_ASSERT_EQUAL(apply(s, link_rec(WN_WIRE_OP_DEL, 42, 1500)), WN_STATE_OK);
-    CU_ASSERT_EQUAL(n_events, 1);
+    CU_ASSERT_EQUAL(n_events, 4);
     done(s);
 }
 

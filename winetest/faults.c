@@ -307,7 +307,7 @@ static const char fake_script[] = /* %s our directory, %u the wire version, %u W
     "  *huge) printf '\\xff\\xff\\xff\\x7f\\x05\\x00\\x01\\x00';;\n"
     "  *type) printf '\\x08\\x00\\x00\\x00\\xc8\\x00\\x00\\x00';;\n"
     "  *body) printf '\\x12\\x00\\x00\\x00\\x05\\x00\\x01\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a';;\n"
-    "  *trunc) printf '\\x2c\\x00\\x00\\x00\\x05\\x00\\x01\\x00\\x04\\x18\\x00\\x00';;\n"
+    "  *trunc) printf '\\x30\\x00\\x00\\x00\\x05\\x00\\x01\\x00\\x04\\x18\\x00\\x00';;\n"
     "  *) head -c 256 /dev/urandom;;\n"
     "  esac\n"
     "} >&3\n"

@@ -122,6 +122,20 @@ static int wait_note(BOOL address, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY fa
     }
 }
 
+/* How many notifications of that type for that address came after index after, once a second has passed: a
+ * change is notified once, and a countdown not at all. */
+static int count_notes(MIB_NOTIFICATION_TYPE type, const SOCKADDR_INET *addr, int after)
+{
+    int i, n = 0;
+
+    Sleep(1000);
+    EnterCriticalSection(&seen.cs);
+    for (i = after + 1; i < seen.count; i++)
+        if (seen.notes[i].address && seen.notes[i].type == type && same_address(&seen.notes[i].addr, addr)) n++;
+    LeaveCriticalSection(&seen.cs);
+    return n;
+}
+
 /* ---- the host (Wine only) --------------------------------------------------------------------------------- */
 
 static char *host_output(const char *command)
@@ -421,6 +435,62 @@ static void test_addresses(NET_LUID luid, const char *dev)
         {
             long lft = host_valid_lft(dev, addrs[i].text);
             ok(lft > 500 && lft <= 600, "the host's valid_lft %ld\n", lft);
+        }
+        /* A finite lifetime changed to another finite one, longer then shorter than it had counted down to: each
+         * is one parameter change, which the countdown is not. */
+        row.ValidLifetime = 1200;
+        row.PreferredLifetime = 900;
+        before = mark();
+        err = SetUnicastIpAddressEntry(&row);
+        ok(!err, "SetUnicastIpAddressEntry extended: %lu\n", err);
+        n = err ? -1 : wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
+        ok(err || n >= 0, "no parameter notification for an extension\n");
+        ok(err || count_notes(MibParameterNotification, &row.Address, before) == 1, "not one notification\n");
+        read = row;
+        ok(!GetUnicastIpAddressEntry(&read) && read.ValidLifetime > 1100 && read.ValidLifetime <= 1200
+           && read.PreferredLifetime > 800 && read.PreferredLifetime <= 900,
+           "extended: lifetimes %lu %lu\n", read.ValidLifetime, read.PreferredLifetime);
+        if (winetest_platform_is_wine)
+        {
+            long lft = host_valid_lft(dev, addrs[i].text);
+            ok(lft > 1100 && lft <= 1200, "extended: the host's valid_lft %ld\n", lft);
+        }
+        row.ValidLifetime = 120;
+        row.PreferredLifetime = 60;
+        before = mark();
+        err = SetUnicastIpAddressEntry(&row);
+        ok(!err, "SetUnicastIpAddressEntry shortened: %lu\n", err);
+        n = err ? -1 : wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
+        ok(err || n >= 0, "no parameter notification for a shortening\n");
+        ok(err || count_notes(MibParameterNotification, &row.Address, before) == 1, "not one notification\n");
+        read = row;
+        ok(!GetUnicastIpAddressEntry(&read) && read.ValidLifetime > 20 && read.ValidLifetime <= 120
+           && read.PreferredLifetime <= 60, "shortened: lifetimes %lu %lu\n", read.ValidLifetime,
+           read.PreferredLifetime);
+        if (winetest_platform_is_wine)
+        {
+            char command[256], *out;
+
+            /* The host's own change (ip addr change) is one parameter change too. */
+            snprintf(command, sizeof(command), "ip addr change %s/%u dev %s valid_lft 2000 preferred_lft 1000",
+                     addrs[i].text, addrs[i].len, dev);
+            before = mark();
+            free(host_output(command));
+            ok(wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before) >= 0,
+               "no parameter notification for ip addr change\n");
+            ok(count_notes(MibParameterNotification, &row.Address, before) == 1, "not one notification\n");
+            /* The kernel re-announcing what is left (as after a router advertisement that changes nothing): the
+             * same end, the seconds left as the host counts them, is no news. */
+            snprintf(command, sizeof(command),
+                     "set -- $(ip -o addr show dev %s to %s | sed -e 's/.*valid_lft //' "
+                     "-e 's/sec preferred_lft / /' -e 's/sec.*//'); "
+                     "ip addr change %s/%u dev %s valid_lft $1 preferred_lft $2; echo $1 $2",
+                     dev, addrs[i].text, addrs[i].text, addrs[i].len, dev);
+            before = mark();
+            out = host_output(command);
+            ok(out && strtol(out, NULL, 10) > 1900, "the host's lifetimes: %s\n", out ? out : "(none)");
+            free(out);
+            ok(count_notes(MibParameterNotification, &row.Address, before) == 0, "the countdown was notified\n");
         }
         /* And infinite again. */
         row.ValidLifetime = row.PreferredLifetime = 0xffffffff;

@@ -94,6 +94,23 @@ static int name_terminated(const char *name, size_t size)
     return memchr(name, 0, size) != NULL;
 }
 
+static int lifetime_same(uint32_t a_stamp, uint32_t a, uint32_t b_stamp, uint32_t b)
+{
+    int64_t a_end, b_end;
+
+    if ((a == 0) != (b == 0) || (a == 0xffffffffu) != (b == 0xffffffffu)) return 0;
+    if (a == 0 || a == 0xffffffffu) return 1;
+    a_end = (int64_t)a_stamp + a;
+    b_end = (int64_t)b_stamp + b;
+    return a_end - b_end <= WN_ADDR_LIFETIME_SLACK && b_end - a_end <= WN_ADDR_LIFETIME_SLACK;
+}
+
+int wn_wire_addr_lifetimes_same(const struct wn_wire_addr *a, const struct wn_wire_addr *b)
+{
+    return lifetime_same(a->stamp, a->preferred_lft, b->stamp, b->preferred_lft)
+           && lifetime_same(a->stamp, a->valid_lft, b->stamp, b->valid_lft);
+}
+
 static int addr_valid(const struct wn_wire_addr *addr)
 {
     if (addr->family != 4 && addr->family != 6) return 0;

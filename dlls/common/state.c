@@ -185,7 +185,7 @@ static int props_subset(const struct wn_state_device *a, const struct wn_state_d
 }
 
 /* Whether two bodies with the same key describe the same object state.  Address lifetimes count down by
- * themselves: only the step to a zero preferred lifetime (deprecated) is a change. */
+ * themselves: that is no change, but one set to end at another instant is (wn_wire_addr_lifetimes_same). */
 static int body_equal(int t, const union body *a, const union body *b)
 {
     size_t na, nb;
@@ -196,7 +196,7 @@ static int body_equal(int t, const union body *a, const union body *b)
         return !memcmp(&a->link.wire, &b->link.wire, sizeof(a->link.wire));
     case T_ADDR:
         return a->addr.wire.scope == b->addr.wire.scope && a->addr.wire.flags == b->addr.wire.flags &&
-               !a->addr.wire.preferred_lft == !b->addr.wire.preferred_lft;
+               wn_wire_addr_lifetimes_same(&a->addr.wire, &b->addr.wire);
     case T_ROUTE:
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire));
     case T_HINT:

@@ -296,12 +296,6 @@ static void route_change(struct wn_reg *reg, struct wn_mib_track *track, uint16_
 
 /* ---- addresses -------------------------------------------------------------------------------------------- */
 
-static BOOL lifetime_news(uint32_t old, uint32_t new)
-{
-    if ((old == 0xffffffffu) != (new == 0xffffffffu)) return TRUE;
-    return new != 0xffffffffu && new > old;
-}
-
 static void address_change(struct wn_reg *reg, struct wn_mib_track *track, uint16_t op,
                            const struct wn_state_addr *old, const struct wn_state_addr *new)
 {
@@ -314,12 +308,11 @@ static void address_change(struct wn_reg *reg, struct wn_mib_track *track, uint1
         post_address(reg, MibAddInstance, new);
         return;
     case WN_WIRE_OP_CHANGE:
-        /* Lifetimes count down and are re-announced all the time, which is no news; a lifetime that grows
-         * (SetUnicastIpAddressEntry, a renewal) or becomes or stops being infinite is, as is the DAD state.  A
-         * finite lifetime set lower than it had counted down to cannot be told from the countdown. */
+        /* Lifetimes count down and are re-announced all the time, which is no news; a lifetime set to end at
+         * another instant (SetUnicastIpAddressEntry, ip addr change, a renewal) or that becomes or stops being
+         * infinite is, as is the DAD state. */
         if (wn_dad_state(&old->wire) != wn_dad_state(&new->wire)
-            || lifetime_news(old->wire.valid_lft, new->wire.valid_lft)
-            || lifetime_news(old->wire.preferred_lft, new->wire.preferred_lft))
+            || !wn_wire_addr_lifetimes_same(&old->wire, &new->wire))
             post_address(reg, MibParameterNotification, new);
         return;
     case WN_WIRE_OP_DEL:

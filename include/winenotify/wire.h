@@ -34,8 +34,9 @@
 
 /* 5: neighbours (NEIGH, SET_NEIGH, WN_TABLE_NEIGH) and routes of the local table; per-family interface settings
  * in the link record, SET_LINK and address lifetime changes (SET_ADDR op CHANGE); multicast and anycast
- * addresses (MADDR, WN_TABLE_MADDR). */
-#define WN_WIRE_VERSION 5
+ * addresses (MADDR, WN_TABLE_MADDR).
+ * 6: the address record's stamp, so that a lifetime change can be told from the countdown. */
+#define WN_WIRE_VERSION 6
 #define WN_WIRE_TOKEN_SIZE 16
 /* The helper's --debug argument is the decimal bit mask of enum wn_wire_log_class that the DLL's channel has on:
  * the helper sends LOG records of those classes only, so that a helper whose user asked for nothing says
@@ -198,7 +199,19 @@ struct wn_wire_addr
     uint32_t preferred_lft;  /* seconds, 0xffffffff = forever */
     uint32_t valid_lft;
     uint8_t  addr[16];       /* IPv4 in the first 4 bytes; the local address (IFA_LOCAL) on point-to-point links */
+    uint32_t stamp;          /* the helper's CLOCK_MONOTONIC seconds when it read finite lifetimes: they are
+                              * what was left then (wn_wire_addr_lifetimes_same); 0 for an address that lives
+                              * forever, and in requests */
 };
+
+/* The kernel reports the seconds left of an address's lifetimes, so each re-announcement (a router advertisement,
+ * a dump) carries smaller numbers than the last without anything having changed.  Two records of one address
+ * have the same lifetimes when each lifetime is of the same kind (0, finite, infinite) and, when finite, ends at
+ * the same instant (stamp + seconds left) give or take WN_ADDR_LIFETIME_SLACK seconds, which covers the rounding
+ * of both the kernel's count and the stamp.  A lifetime extended or shortened (SetUnicastIpAddressEntry, ip addr
+ * change) by more than that is a change. */
+#define WN_ADDR_LIFETIME_SLACK 2
+int wn_wire_addr_lifetimes_same(const struct wn_wire_addr *a, const struct wn_wire_addr *b);
 
 /* A route (RTM_NEWROUTE/RTM_DELROUTE); key: family, dst, dst_len, gateway, oif, metric, table.  The main table's
  * unicast routes, and of the local table (255) the entries Windows lists as routes of their interface: the host
@@ -308,7 +321,7 @@ struct wn_wire_hint
 /* Change requests.  The body is the object in the same form the helper reports it, with these rules (anything
  * else is WN_RESULT_INVALID):
  *   address: ifindex != 0; a unicast address (not unspecified, multicast or IPv4 broadcast); prefixlen within
- *            the family; scope, reserved and flags 0; valid_lft >= preferred_lft (0xffffffff = forever, and
+ *            the family; scope, reserved, flags and stamp 0; valid_lft >= preferred_lft (0xffffffff = forever, and
  *            lifetimes are ignored for DEL).  DEL matches on ifindex, address and prefixlen.
  *   route:   oif != 0; no bits set in dst past dst_len; gateway all zero (on-link) or a unicast address of the
  *            family; table 0 (the main table); protocol, type, scope and reserved 0 (the helper chooses
@@ -461,11 +474,11 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_hello, 24);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_snapshot, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_dump, 4);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_link, 100);
-WN_WIRE_ASSERT_SIZE(struct wn_wire_addr, 36);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_addr, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_route, 52);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
-WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 44);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_link, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
