@@ -315,10 +315,15 @@ static void test_interface_settings(NET_LUID luid, const char *dev)
         err = SetIpInterfaceEntry(&row);
         ok(err == ERROR_NOT_SUPPORTED, "IPv4 Metric: %lu\n", err);
         row.Metric = 0;
-        row.DadTransmits = 0;
+        row.UseAutomaticMetric = TRUE;
+        err = SetIpInterfaceEntry(&row);
+        ok(err == ERROR_NOT_SUPPORTED, "IPv4 UseAutomaticMetric: %lu\n", err);
+        row.UseAutomaticMetric = FALSE;
+        /* Linux probes no IPv4 address before using it: 0 is in effect, and 3 (Windows' default) cannot be. */
+        row.DadTransmits = 3;
         err = SetIpInterfaceEntry(&row);
         ok(err == ERROR_NOT_SUPPORTED, "IPv4 DadTransmits: %lu\n", err);
-        row.DadTransmits = 3;
+        row.DadTransmits = 0;
         row.WeakHostSend = !row.WeakHostSend;
         err = SetIpInterfaceEntry(&row);
         ok(err == ERROR_NOT_SUPPORTED, "IPv4 WeakHostSend: %lu\n", err);

@@ -278,6 +278,71 @@ static void set_mtu(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu)
     winetest_pop_context();
 }
 
+/* wireguard-windows' configureInterface (tunnel/addressconfig.go) after its addresses and routes: LUID.IPInterface,
+ * then no router discovery, no duplicate address detection, no DHCP, the tunnel's MTU and, when the family's
+ * default route goes through the tunnel, a fixed interface metric of 0; one SetIpInterfaceEntry.  It succeeds,
+ * is notified, and reads back as set.  saved gets the row as it was. */
+static void configure_interface(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu, BOOL default_route,
+                                MIB_IPINTERFACE_ROW *saved)
+{
+    MIB_IPINTERFACE_ROW row;
+    int mark = last_event(), e;
+    DWORD err;
+
+    winetest_push_context("IPv%u configureInterface%s", family == AF_INET ? 4 : 6,
+                          default_route ? " with a default route" : "");
+    err = ip_interface(luid, family, &row);
+    ok(!err, "LUID.IPInterface: %lu\n", err);
+    if (!err)
+    {
+        if (saved) *saved = row;
+        row.RouterDiscoveryBehavior = RouterDiscoveryDisabled;
+        row.DadTransmits = 0;
+        row.ManagedAddressConfigurationSupported = FALSE;
+        row.OtherStatefulConfigurationSupported = FALSE;
+        row.NlMtu = mtu;
+        if (default_route)
+        {
+            row.UseAutomaticMetric = FALSE;
+            row.Metric = 0;
+        }
+        err = pSetIpInterfaceEntry(&row);
+        ok(!err, "SetIpInterfaceEntry: %lu\n", err);
+        e = err ? -1 : wait_event(IFACE, MibParameterNotification, family, luid, NULL, mark);
+        ok(err || e >= 0, "no parameter notification\n");
+        err = ip_interface(luid, family, &row);
+        ok(!err && row.NlMtu == mtu && !row.DadTransmits && row.RouterDiscoveryBehavior == RouterDiscoveryDisabled
+           && !row.ManagedAddressConfigurationSupported && !row.OtherStatefulConfigurationSupported,
+           "read back: %lu, NlMtu %lu, DadTransmits %lu, RouterDiscoveryBehavior %d\n", err, row.NlMtu,
+           row.DadTransmits, row.RouterDiscoveryBehavior);
+        if (default_route)
+            ok(!err && !row.UseAutomaticMetric && !row.Metric, "read back: metric %lu, automatic %u\n", row.Metric,
+               row.UseAutomaticMetric);
+    }
+    winetest_pop_context();
+}
+
+/* What configureInterface changed besides the MTU, as it was (set_mtu restores that). */
+static void restore_interface(NET_LUID luid, const MIB_IPINTERFACE_ROW *saved)
+{
+    MIB_IPINTERFACE_ROW row;
+    DWORD err;
+
+    if ((err = ip_interface(luid, saved->Family, &row)))
+    {
+        ok(0, "LUID.IPInterface: %lu\n", err);
+        return;
+    }
+    row.RouterDiscoveryBehavior = saved->RouterDiscoveryBehavior;
+    row.DadTransmits = saved->DadTransmits;
+    row.ManagedAddressConfigurationSupported = saved->ManagedAddressConfigurationSupported;
+    row.OtherStatefulConfigurationSupported = saved->OtherStatefulConfigurationSupported;
+    row.UseAutomaticMetric = saved->UseAutomaticMetric;
+    row.Metric = saved->Metric;
+    err = pSetIpInterfaceEntry(&row);
+    ok(!err, "IPv%u restored: %lu\n", saved->Family == AF_INET ? 4 : 6, err);
+}
+
 /* AddIPAddress, its notification, IPAddress with the notified keys. */
 static BOOL add_address(NET_LUID luid, ADDRESS_FAMILY family, const char *text, UINT8 len,
                         MIB_UNICASTIPADDRESS_ROW *row)
@@ -377,13 +442,16 @@ static void delete_route(NET_LUID luid, const MIB_IPFORWARD_ROW2 *row)
 static void run_cycle(const WCHAR *name)
 {
     MIB_UNICASTIPADDRESS_ROW addr4, addr6;
-    MIB_IPFORWARD_ROW2 route4, route6;
-    MIB_IPINTERFACE_ROW row;
+    MIB_IPFORWARD_ROW2 route4, route6, default4, default6;
+    MIB_IPINTERFACE_ROW row, saved4, saved6;
     HANDLE reg_iface = NULL, reg_addr = NULL, reg_route = NULL;
     ULONG mtu4 = 0, mtu6 = 0;
     NET_LUID luid;
-    BOOL has_prefix = FALSE, have4, have6 = FALSE, have_r4 = FALSE, have_r6 = FALSE;
+    BOOL has_prefix = FALSE, have4, have6 = FALSE, have_r4 = FALSE, have_r6 = FALSE, have_d4 = FALSE, have_d6 = FALSE;
     DWORD err;
+
+    memset(&saved4, 0, sizeof(saved4));
+    memset(&saved6, 0, sizeof(saved6));
 
     if (!find_adapter(name, &luid, NULL))
     {
@@ -410,6 +478,22 @@ static void run_cycle(const WCHAR *name)
         }
         have_r4 = add_route(luid, AF_INET, "10.84.0.0", 16, "10.83.0.1", &route4);
         if (have6) have_r6 = add_route(luid, AF_INET6, "fd84::", 48, "::", &route6);
+
+        /* WireGuard's own interface setup, for a tunnel with only such routes, then for one with the default
+         * routes (added under Wine only, in the test's own network namespace: on Windows the settings alone). */
+        configure_interface(luid, AF_INET, NEW_MTU - 40, FALSE, &saved4);
+        if (have6) configure_interface(luid, AF_INET6, NEW_MTU - 60, FALSE, &saved6);
+        if (winetest_platform_is_wine)
+        {
+            have_d4 = add_route(luid, AF_INET, "0.0.0.0", 0, "0.0.0.0", &default4);
+            if (have6) have_d6 = add_route(luid, AF_INET6, "::", 0, "::", &default6);
+        }
+        configure_interface(luid, AF_INET, NEW_MTU - 50, TRUE, NULL);
+        if (have6) configure_interface(luid, AF_INET6, NEW_MTU - 70, TRUE, NULL);
+        if (have_d6) delete_route(luid, &default6);
+        if (have_d4) delete_route(luid, &default4);
+        if (have6 && saved6.Family) restore_interface(luid, &saved6);
+        if (saved4.Family) restore_interface(luid, &saved4);
 
         /* The adapter as WireGuard looks it up now: with the new address's prefix. */
         ok(find_adapter(name, &luid, &has_prefix) && has_prefix, "no prefix listed for %ls\n", name);

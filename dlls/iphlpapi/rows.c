@@ -102,9 +102,11 @@ void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const str
     /* IFF_RUNNING is the kernel's "operationally up" (carrier, or no notion of one). */
     row->Connected = (w->flags & (WN_IFF_UP | WN_IFF_RUNNING)) == (WN_IFF_UP | WN_IFF_RUNNING);
     row->ForwardingEnabled = (w->forwarding & (v6 ? WN_LINK_FORWARDING_IPV6 : WN_LINK_FORWARDING_IPV4)) != 0;
-    /* Linux has no interface metric (route metrics are all there is): Metric stays 0, automatic, as Wine 11
-     * reports it. */
-    row->UseAutomaticMetric = TRUE;
+    /* Linux has no interface metric: a route's metric is the whole of it, as on Windows with an interface metric
+     * fixed at 0 (Wine 11 says automatic, which Linux does not do).  So a program that fixes it at 0 (WireGuard,
+     * for a tunnel with a default route) asks for what is in effect. */
+    row->UseAutomaticMetric = FALSE;
+    row->Metric = 0;
     row->ZoneIndices[ScopeLevelInterface] = w->ifindex;
     row->ZoneIndices[ScopeLevelLink] = w->ifindex;
 
@@ -114,9 +116,10 @@ void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const str
     row->BaseReachableTime = or_default(w->reachable_ms[v6], 30000);
     row->ReachableTime = row->BaseReachableTime;
     row->RetransmitTime = or_default(w->retrans_ms[v6], 1000);
-    /* Duplicate address detection: IPv6's count is a Linux setting; IPv4 has none in Linux (it probes only when
-     * asked, `arping -D`): Windows' default of 3 probes, as Wine 11 reports.  Loopback does none. */
-    row->DadTransmits = loopback ? 0 : v6 ? w->dad_transmits6 : 3;
+    /* Duplicate address detection: IPv6's count is a Linux setting; Linux sends no probe for an IPv4 address
+     * before using it (only a program does, `arping -D`): 0, where Wine 11 says Windows' default of 3.  Loopback
+     * does none. */
+    row->DadTransmits = loopback || !v6 ? 0 : w->dad_transmits6;
     /* IPv6 router discovery follows accept_ra (1: unless the interface forwards; 2: always); Linux has no IPv4
      * router discovery. */
     if (v6 && (w->accept_ra6 == 2 || (w->accept_ra6 == 1 && !row->ForwardingEnabled)))

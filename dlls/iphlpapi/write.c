@@ -292,7 +292,7 @@ static DWORD interface_request(const MIB_IPINTERFACE_ROW *row, const MIB_IPINTER
     }
     if (row->DadTransmits != now->DadTransmits)
     {
-        /* Linux probes IPv4 addresses only when asked to (arping -D). */
+        /* Linux probes IPv4 addresses only when a program asks (arping -D): 0 is all there is. */
         if (!v6) return cannot_set(name, "DadTransmits of IPv4");
         set->fields |= WN_SET_LINK_DAD_TRANSMITS;
         set->dad_transmits = row->DadTransmits;
@@ -308,7 +308,8 @@ static DWORD interface_request(const MIB_IPINTERFACE_ROW *row, const MIB_IPINTER
          * Windows' "enabled" means whatever the forwarding. */
         set->accept_ra = row->RouterDiscoveryBehavior == RouterDiscoveryEnabled ? 2 : 0;
     }
-    /* Settings Windows has and Linux does not: the interface metric (Linux has route metrics only), the weak
+    /* Settings Windows has and Linux does not: the interface metric (fixed at 0: a Linux route's metric is the
+     * whole of it, and there is no automatic one), the weak
      * host model switches, advertising (a daemon's job on Linux), the path MTU timeout (global on Linux),
      * link-local address timing and neighbour unreachability detection (always on). */
     if (row->Metric != now->Metric) return cannot_set(name, "Metric");
