@@ -501,8 +501,9 @@ static void run_cycle(const WCHAR *name)
         /* Undone, in the reverse order. */
         if (have_r6) delete_route(luid, &route6);
         if (have_r4) delete_route(luid, &route4);
-        if (mtu6) set_mtu(luid, AF_INET6, mtu6);
+        /* IPv4's first: on Linux it is the link's, which bounds IPv6's. */
         if (mtu4) set_mtu(luid, AF_INET, mtu4);
+        if (mtu6) set_mtu(luid, AF_INET6, mtu6);
         if (have6) delete_address(luid, &addr6);
         delete_address(luid, &addr4);
     }
