@@ -81,8 +81,15 @@ static int same_key(int t, const union body *a, const union body *b)
     return !strcmp(a->device.devpath, b->device.devpath);
 }
 
+static int lifetime_kind(uint32_t lft)
+{
+    return lft == 0 ? 0 : lft == 0xffffffffu ? 2 : 1;
+}
+
 /* What a consumer can tell apart: the state reports no change for address lifetimes that merely count down, nor
- * for a device announced again with another ACTION or SEQNUM. */
+ * for a device announced again with another ACTION or SEQNUM.  A countdown keeps the lifetimes' kinds (0, finite,
+ * forever) but not their numbers, which the state replaces silently, each time within the slack of the last: so
+ * the shadow, which sees only the changes, can hold it to the kinds only (changed() holds each change to more). */
 static int same_state(int t, const union body *a, const union body *b)
 {
     switch (t)
@@ -90,7 +97,9 @@ static int same_state(int t, const union body *a, const union body *b)
     case T_LINK: return !memcmp(&a->link.wire, &b->link.wire, sizeof(a->link.wire)) && a->link.luid == b->link.luid;
     case T_ADDR:
         return a->addr.wire.scope == b->addr.wire.scope && a->addr.wire.flags == b->addr.wire.flags
-               && !a->addr.wire.preferred_lft == !b->addr.wire.preferred_lft && a->addr.luid == b->addr.luid;
+               && lifetime_kind(a->addr.wire.preferred_lft) == lifetime_kind(b->addr.wire.preferred_lft)
+               && lifetime_kind(a->addr.wire.valid_lft) == lifetime_kind(b->addr.wire.valid_lft)
+               && a->addr.luid == b->addr.luid;
     case T_ROUTE:
         return !memcmp(&a->route.wire, &b->route.wire, sizeof(a->route.wire)) && a->route.luid == b->route.luid;
     case T_HINT: return !memcmp(&a->hint.wire, &b->hint.wire, sizeof(a->hint.wire));
@@ -102,6 +111,14 @@ static int same_state(int t, const union body *a, const union body *b)
     case T_MADDR: return a->maddr.luid == b->maddr.luid;
     }
     return a->device.wire.ifindex == b->device.wire.ifindex;
+}
+
+/* A change the state reports: something a consumer can tell apart, or an address lifetime that ends at another
+ * instant than the one it replaces. */
+static int changed(int t, const union body *old, const union body *new)
+{
+    if (!same_state(t, old, new)) return 1;
+    return t == T_ADDR && !wn_wire_addr_lifetimes_same(&old->addr.wire, &new->addr.wire);
 }
 
 static uint64_t luid_of(int t, const union body *b)
@@ -193,7 +210,7 @@ static void listener(void *ctx, uint32_t table, uint16_t op, const void *old_bod
     case WN_WIRE_OP_CHANGE:
         CHECK(e && same_key(t, old_body, new_body));
         CHECK(same_state(t, &e->body, old_body));
-        if (t != T_DEVICE) CHECK(!same_state(t, old_body, new_body));
+        if (t != T_DEVICE) CHECK(changed(t, old_body, new_body));
         /* Rows are keyed by LUID: another LUID is another object, reported gone and new, never changed. */
         CHECK(luid_of(t, old_body) == luid_of(t, new_body));
         shadow_set(t, e, new_body);
