@@ -388,6 +388,77 @@ static long host_valid_lft(const char *dev, const char *text)
     return value;
 }
 
+/* Another process ("ifaddr.exe ifaddr watch <address> <count>"), with its own registration (and, under Wine, its
+ * own helper), sees each lifetime change once too: it counts the parameter notifications of the address from
+ * when it says it is ready until the parent says it is done. */
+#define WATCH_READY "winenotify_ifaddr_watch_ready"
+#define WATCH_DONE "winenotify_ifaddr_watch_done"
+
+static void child_watch(const char *text, int expected)
+{
+    HANDLE ready = CreateEventA(NULL, TRUE, FALSE, WATCH_READY), done = CreateEventA(NULL, TRUE, FALSE, WATCH_DONE);
+    HANDLE reg = NULL;
+    SOCKADDR_INET want;
+    ULONGLONG deadline;
+    int n = 0;
+
+    memset(&want, 0, sizeof(want));
+    if (strchr(text, ':'))
+    {
+        want.si_family = AF_INET6;
+        inet_pton(AF_INET6, text, &want.Ipv6.sin6_addr);
+    }
+    else
+    {
+        want.si_family = AF_INET;
+        inet_pton(AF_INET, text, &want.Ipv4.sin_addr);
+    }
+    InitializeCriticalSection(&seen.cs);
+    seen.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    ok(!NotifyUnicastIpAddressChange(AF_UNSPEC, on_address, NULL, FALSE, &reg), "child: NotifyUnicastIpAddressChange\n");
+    SetEvent(ready);
+    ok(WaitForSingleObject(done, 120000) == WAIT_OBJECT_0, "child: the parent never finished\n");
+    /* Its notifications may come a little after the parent's. */
+    deadline = GetTickCount64() + WAIT_MS;
+    while ((n = count_notes(MibParameterNotification, &want, -1)) < expected && GetTickCount64() < deadline) {}
+    ok(n == expected, "another process: %d parameter notifications for %s, expected %d\n", n, text, expected);
+    ok(!CancelMibChangeNotify2(reg), "child: CancelMibChangeNotify2\n");
+    CloseHandle(ready);
+    CloseHandle(done);
+}
+
+static HANDLE start_watch(const char *text, int expected, HANDLE *done)
+{
+    HANDLE ready = CreateEventA(NULL, TRUE, FALSE, WATCH_READY), child;
+    char args[96];
+
+    ResetEvent(ready);
+    *done = CreateEventA(NULL, TRUE, FALSE, WATCH_DONE);
+    ResetEvent(*done);
+    snprintf(args, sizeof(args), "ifaddr watch %s %d", text, expected);
+    child = winetest_start_child(args, NULL);
+    if (child && WaitForSingleObject(ready, WAIT_MS) != WAIT_OBJECT_0)
+    {
+        ok(0, "the watching process did not start\n");
+        TerminateProcess(child, 1);
+        CloseHandle(child);
+        child = NULL;
+    }
+    CloseHandle(ready);
+    return child;
+}
+
+static void end_watch(HANDLE child, HANDLE done)
+{
+    SetEvent(done);
+    if (child)
+    {
+        ok(WaitForSingleObject(child, 3 * WAIT_MS) == WAIT_OBJECT_0, "the watching process did not exit\n");
+        CloseHandle(child);
+    }
+    CloseHandle(done);
+}
+
 static void test_addresses(NET_LUID luid, const char *dev)
 {
     static const struct { ADDRESS_FAMILY family; const char *text; UINT8 len; } addrs[] = {
@@ -395,6 +466,7 @@ static void test_addresses(NET_LUID luid, const char *dev)
     };
     MIB_UNICASTIPADDRESS_ROW row, read;
     MIB_UNICASTIPADDRESS_TABLE *table;
+    HANDLE watch, watch_done;
     BOOL listed[2] = { FALSE, FALSE };
     unsigned int i;
     ULONG j;
@@ -442,7 +514,8 @@ static void test_addresses(NET_LUID luid, const char *dev)
             ok(lft > 500 && lft <= 600, "the host's valid_lft %ld\n", lft);
         }
         /* A finite lifetime changed to another finite one, longer then shorter than it had counted down to: each
-         * is one parameter change, which the countdown is not. */
+         * is one parameter change, in this process and another, which the countdown is not. */
+        watch = start_watch(addrs[i].text, winetest_platform_is_wine ? 3 : 2, &watch_done);
         row.ValidLifetime = 1200;
         row.PreferredLifetime = 900;
         before = mark();
@@ -497,6 +570,7 @@ static void test_addresses(NET_LUID luid, const char *dev)
             free(out);
             ok(count_notes(MibParameterNotification, &row.Address, before) == 0, "the countdown was notified\n");
         }
+        end_watch(watch, watch_done);
         /* And infinite again. */
         row.ValidLifetime = row.PreferredLifetime = 0xffffffff;
         before = mark();
@@ -551,8 +625,15 @@ START_TEST(ifaddr)
     NET_LUID luid;
     WSADATA wsa;
     DWORD err;
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
 
     WSAStartup(MAKEWORD(2, 2), &wsa);
+    if (argc >= 5 && !strcmp(argv[2], "watch"))
+    {
+        child_watch(argv[3], atoi(argv[4]));
+        return;
+    }
     /* Wine's own iphlpapi has none of the Set functions. */
     if (winetest_platform_is_wine
         && !GetProcAddress(GetModuleHandleA("iphlpapi.dll"), "NotifyStableUnicastIpAddressTable"))
