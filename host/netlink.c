@@ -346,7 +346,7 @@ static void conf_link(struct nl *nl, struct nl_item *item)
 }
 
 /* Takes a link's neighbour parameters in (they go out with the link's next record). */
-static void neigh_apply(struct nl *nl, const struct nl_item *item)
+static void neigh_parms_apply(struct nl *nl, const struct nl_item *item)
 {
     struct link_conf *c = conf_find(nl, item->u.neigh_parms.ifindex, 1);
     int f = item->u.neigh_parms.family == 6;
@@ -356,9 +356,9 @@ static void neigh_apply(struct nl *nl, const struct nl_item *item)
     c->retrans_ms[f] = item->u.neigh_parms.retrans_ms;
 }
 
-static int neigh_collect(void *ctx, const struct nl_item *item)
+static int neigh_parms_collect(void *ctx, const struct nl_item *item)
 {
-    if (item->type == NL_ITEM_NEIGH_PARMS) neigh_apply(ctx, item);
+    if (item->type == NL_ITEM_NEIGH_PARMS) neigh_parms_apply(ctx, item);
     return 0;
 }
 
@@ -453,11 +453,11 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
 
 /* The neighbour tables' per-link parameters, which no event announces: asked with each link message, so that a
  * link's record carries them as they are when the link last changed.  A failure keeps the last ones. */
-static void neigh_refresh(struct nl *nl)
+static void neigh_parms_refresh(struct nl *nl)
 {
     int r;
 
-    do r = dump_into(nl, RTM_GETNEIGHTBL, AF_UNSPEC, &nl->aux, neigh_collect, nl);
+    do r = dump_into(nl, RTM_GETNEIGHTBL, AF_UNSPEC, &nl->aux, neigh_parms_collect, nl);
     while (r == DUMP_REDO);
 }
 
@@ -511,7 +511,7 @@ int nl_dump(struct nl *nl, struct output *out, uint32_t tables)
             }
             if (item->type == NL_ITEM_NEIGH_PARMS)
             {
-                neigh_apply(nl, item);
+                neigh_parms_apply(nl, item);
                 continue;
             }
             if (item->type == WN_WIRE_LINK) conf_link(nl, item);
@@ -556,7 +556,7 @@ static int on_event(void *ctx_, const struct nl_item *item_)
     if (item->type == NL_ITEM_NEIGH_PARMS) return 0;
     if (item->type == WN_WIRE_LINK)
     {
-        if (item->op != WN_WIRE_OP_DEL) neigh_refresh(ctx->nl);
+        if (item->op != WN_WIRE_OP_DEL) neigh_parms_refresh(ctx->nl);
         conf_link(ctx->nl, item);
     }
     if (item->type == WN_WIRE_NEIGH && !(ctx->nl->followed & WN_TABLE_NEIGH)) return 0;
@@ -683,7 +683,7 @@ int nl_refresh_links(struct nl *nl, struct output *out)
     size_t j;
     int r;
 
-    neigh_refresh(nl);
+    neigh_parms_refresh(nl);
     do
     {
         nl->list.count = 0;

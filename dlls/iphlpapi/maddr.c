@@ -40,17 +40,8 @@ static ULONG scope_of(const struct wn_wire_maddr *m)
 static void fill_row(maddr_row *row, const struct wn_state_maddr *m)
 {
     memset(row, 0, sizeof(*row));
-    if (m->wire.family == 4)
-    {
-        row->Address.Ipv4.sin_family = AF_INET;
-        memcpy(&row->Address.Ipv4.sin_addr, m->wire.addr, 4);
-    }
-    else
-    {
-        row->Address.Ipv6.sin6_family = AF_INET6;
-        memcpy(&row->Address.Ipv6.sin6_addr, m->wire.addr, 16);
-        row->Address.Ipv6.sin6_scope_id = scope_of(&m->wire);
-    }
+    wn_row_sockaddr(&row->Address, m->wire.family, m->wire.addr, m->wire.ifindex);
+    if (m->wire.family == 6) row->Address.Ipv6.sin6_scope_id = scope_of(&m->wire);
     row->InterfaceIndex = m->wire.ifindex;
     row->InterfaceLuid.Value = m->luid;
     row->ScopeId.Value = scope_of(&m->wire);

@@ -63,19 +63,7 @@ static NL_NEIGHBOR_STATE neighbour_state(unsigned int nud)
 static void fill_neighbour(MIB_IPNET_ROW2 *row, const struct wn_state_neigh *n)
 {
     memset(row, 0, sizeof(*row));
-    if (n->wire.family == 4)
-    {
-        row->Address.Ipv4.sin_family = AF_INET;
-        memcpy(&row->Address.Ipv4.sin_addr, n->wire.addr, 4);
-    }
-    else
-    {
-        row->Address.Ipv6.sin6_family = AF_INET6;
-        memcpy(&row->Address.Ipv6.sin6_addr, n->wire.addr, 16);
-        /* As in every other table: a link-local address carries its interface as its scope. */
-        if (n->wire.addr[0] == 0xfe && (n->wire.addr[1] & 0xc0) == 0x80)
-            row->Address.Ipv6.sin6_scope_id = n->wire.ifindex;
-    }
+    wn_row_sockaddr(&row->Address, n->wire.family, n->wire.addr, n->wire.ifindex);
     row->InterfaceIndex = n->wire.ifindex;
     row->InterfaceLuid.Value = n->luid;
     row->PhysicalAddressLength = n->wire.lladdr_len;

@@ -66,9 +66,7 @@ static BOOL is_link_local6(const uint8_t *addr)
     return addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80;
 }
 
-/* A SOCKADDR_INET as the system's tables give it: the scope id of a link-local IPv6 address is its interface
- * index (Windows and Wine alike), 0 otherwise. */
-static void fill_sockaddr(SOCKADDR_INET *sa, unsigned int wire_family, const uint8_t *addr, NET_IFINDEX index)
+void wn_row_sockaddr(SOCKADDR_INET *sa, unsigned int wire_family, const uint8_t *addr, NET_IFINDEX index)
 {
     memset(sa, 0, sizeof(*sa));
     if (wire_family == 4)
@@ -187,7 +185,7 @@ void wn_row_unicast(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_state_addr *a
     FILETIME now;
 
     memset(row, 0, sizeof(*row));
-    fill_sockaddr(&row->Address, addr->wire.family, addr->wire.addr, addr->wire.ifindex);
+    wn_row_sockaddr(&row->Address, addr->wire.family, addr->wire.addr, addr->wire.ifindex);
     row->InterfaceLuid.Value = addr->luid;
     row->InterfaceIndex = addr->wire.ifindex;
     fill_origins(row, &addr->wire);
@@ -216,10 +214,10 @@ void wn_row_route(MIB_IPFORWARD_ROW2 *row, const struct wn_state_route *route)
     memset(row, 0, sizeof(*row));
     row->InterfaceLuid.Value = route->luid;
     row->InterfaceIndex = route->wire.oif;
-    fill_sockaddr(&row->DestinationPrefix.Prefix, route->wire.family, route->wire.dst, route->wire.oif);
+    wn_row_sockaddr(&row->DestinationPrefix.Prefix, route->wire.family, route->wire.dst, route->wire.oif);
     row->DestinationPrefix.PrefixLength = route->wire.dst_len;
     /* An on-link route's next hop is the unspecified address of its family. */
-    fill_sockaddr(&row->NextHop, route->wire.family, route->wire.gateway, route->wire.oif);
+    wn_row_sockaddr(&row->NextHop, route->wire.family, route->wire.gateway, route->wire.oif);
     row->ValidLifetime = 0xffffffff;
     row->PreferredLifetime = 0xffffffff;
     row->Metric = route->wire.metric;

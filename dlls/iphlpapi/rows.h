@@ -62,6 +62,9 @@ BOOL wn_link_has_ipv6(const struct wn_wire_link *link, BOOL has_address);
  * 6). */
 BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
                        struct wn_state_link *out, BOOL *has_family);
+/* A view address as a SOCKADDR_INET, as the system's tables give it: the scope id of a link-local IPv6 address is
+ * its interface index (Windows and Wine alike), 0 otherwise. */
+void wn_row_sockaddr(SOCKADDR_INET *sa, unsigned int wire_family, const uint8_t *addr, NET_IFINDEX index);
 void wn_row_unicast(MIB_UNICASTIPADDRESS_ROW *row, const struct wn_state_addr *addr);
 void wn_row_route(MIB_IPFORWARD_ROW2 *row, const struct wn_state_route *route);
 
