@@ -17,6 +17,7 @@ void register_swd_tests(void);
 void register_helper_wire_tests(void);
 void register_handshake_tests(void);
 void register_devmap_tests(void);
+void register_devmodel_tests(void);
 void register_hint_view_tests(void);
 void register_connectivity_map_tests(void);
 
