@@ -27,6 +27,7 @@
 #include "devmap.h"
 #include "dispatch.h"
 #include "forward.h"
+#include "publish.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -400,6 +401,8 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     reg->track = track;
     reg->callback = (wn_reg_callback)pCallback;
     reg->context = pContext;
+    /* The publisher subscribes first, so a device's keys exist before this registration hears of it. */
+    wn_publish_start();
     status = wn_source_subscribe(WN_TABLE_DEVICE, on_change, reg,
                                  track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE ? find_handle_device : NULL,
                                  reg, &reg->sub);

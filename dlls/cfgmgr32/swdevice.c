@@ -23,6 +23,7 @@
 #include "debug.h"
 #include "devmap.h"
 #include "forward.h"
+#include "publish.h"
 #include "source.h"
 
 struct sw_interface
@@ -236,6 +237,8 @@ HRESULT WINAPI SwDeviceCreate(PCWSTR enumerator, PCWSTR parent, const SW_DEVICE_
               info->CapabilityFlags);
         return E_INVALIDARG;
     }
+    /* The device becomes a device of the prefix (publish.c) before its creation callback runs. */
+    wn_publish_start();
     if (!(dev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*dev)))) return E_OUTOFMEMORY;
     if (!id_to_wire(enumerator, dev->wire.enumerator, sizeof(dev->wire.enumerator) - 1, FALSE)
         || !id_to_wire(info->pszInstanceId, dev->wire.instance, sizeof(dev->wire.instance) - 1, FALSE)
