@@ -1064,9 +1064,12 @@ CONFIGRET WINAPI CM_Open_DevNode_Key_Ex(DEVINST devinst, REGSAM sam, ULONG profi
         return CR_NO_SUCH_REGISTRY_KEY;
     swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\Device Parameters", WN_ENUM_KEY,
              wn_wide(dev.map.instance_id, idw, ARRAYSIZE(idw)));
-    if (disposition == RegDisposition_OpenAlways)
-        err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, sam, NULL, key, NULL);
-    else err = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, sam, key);
+    /* Under a device key we published (a volatile one), the parameters key must be volatile too. */
+    if (disposition == RegDisposition_OpenAlways &&
+        (err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, sam, NULL, key, NULL)) ==
+            ERROR_CHILD_MUST_BE_VOLATILE)
+        err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, REG_OPTION_VOLATILE, sam, NULL, key, NULL);
+    else if (disposition != RegDisposition_OpenAlways) err = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, sam, key);
     if (err == ERROR_ACCESS_DENIED) return CR_ACCESS_DENIED;
     return err ? CR_NO_SUCH_REGISTRY_KEY : CR_SUCCESS;
 }
