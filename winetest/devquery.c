@@ -16,6 +16,7 @@
 #include "unix.h"
 #include "winenotify/cfgmgr32_notify.h"
 #include "winenotify/devguids.h"
+#include "winenotify/swdevice.h"
 
 #define WAIT_MS 10000
 
@@ -58,6 +59,12 @@ static CONFIGRET (WINAPI *pCM_Get_Device_Interface_ListW)(LPGUID, DEVINSTID_W, P
 static CONFIGRET (WINAPI *pCM_Get_Device_Interface_PropertyW)(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE,
                                                               PULONG, ULONG);
 static CONFIGRET (WINAPI *pCM_Open_DevNode_Key)(DEVINST, REGSAM, ULONG, REGDISPOSITION, PHKEY, ULONG);
+static HRESULT (WINAPI *pSwDeviceCreate)(PCWSTR, PCWSTR, const SW_DEVICE_CREATE_INFO *, ULONG,
+                                         const DEVPROPERTY *, SW_DEVICE_CREATE_CALLBACK, PVOID, PHSWDEVICE);
+static HRESULT (WINAPI *pSwDeviceInterfaceRegister)(HSWDEVICE, const GUID *, PCWSTR, ULONG, const DEVPROPERTY *,
+                                                    BOOL, PWSTR *);
+static VOID (WINAPI *pSwDeviceClose)(HSWDEVICE);
+static VOID (WINAPI *pSwMemFree)(PVOID);
 
 static const char *dbgstr_w(const WCHAR *text)
 {
@@ -95,6 +102,10 @@ static BOOL load_functions(void)
     LOAD(CM_Get_Device_Interface_ListW);
     LOAD(CM_Get_Device_Interface_PropertyW);
     LOAD(CM_Open_DevNode_Key);
+    LOAD(SwDeviceCreate);
+    LOAD(SwDeviceInterfaceRegister);
+    LOAD(SwDeviceClose);
+    LOAD(SwMemFree);
 #undef LOAD
     return pCM_Locate_DevNodeW && pCM_Get_Device_Interface_PropertyW && pCM_Get_DevNode_PropertyW &&
            pCM_Register_Notification;
@@ -559,6 +570,162 @@ static void test_odd_name(void)
     watch_stop(&w);
 }
 
+/* ---- software devices ------------------------------------------------------------------------------------------ */
+
+static HANDLE start_child(const char *mode);
+
+#define SWD_ID L"SWD\\WineNotifyDQ\\dq1"
+#define SWD_DESC L"winenotify query device"
+
+struct sw_created
+{
+    HANDLE done;
+    HRESULT result;
+    WCHAR instance_id[MAX_DEVICE_ID_LEN];
+};
+
+static VOID WINAPI sw_callback(HSWDEVICE device, HRESULT result, PVOID context, PCWSTR instance_id)
+{
+    struct sw_created *created = context;
+
+    (void)device;
+    created->result = result;
+    if (instance_id) lstrcpynW(created->instance_id, instance_id, MAX_DEVICE_ID_LEN);
+    SetEvent(created->done);
+}
+
+static DWORD CALLBACK instance_callback(HCMNOTIFICATION handle, PVOID context, CM_NOTIFY_ACTION action,
+                                        PCM_NOTIFY_EVENT_DATA data, DWORD size)
+{
+    (void)handle;
+    (void)data;
+    (void)size;
+    if (action == CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED) SetEvent(context);
+    return ERROR_SUCCESS;
+}
+
+/* The software device's node as SwDeviceCreate described it; returns the number of failed checks. */
+static int check_software_device(const WCHAR *id)
+{
+    WCHAR buf[256];
+    DEVPROPTYPE type;
+    DEVINST dn, parent, root;
+    ULONG size;
+    CONFIGRET ret;
+    int failed = 0;
+
+#define CHECK(cond, ...) do { ok(cond, __VA_ARGS__); failed += !(cond); } while (0)
+    ret = pCM_Locate_DevNodeW(&dn, (WCHAR *)id, 0);
+    CHECK(ret == CR_SUCCESS, "CM_Locate_DevNodeW(%s): %#lx\n", dbgstr_w(id), ret);
+    if (ret) return failed;
+    size = sizeof(buf);
+    ret = pCM_Get_DevNode_PropertyW(dn, &key_device_desc, &type, (BYTE *)buf, &size, 0);
+    CHECK(ret == CR_SUCCESS && !wcscmp(buf, SWD_DESC), "DeviceDesc %#lx %s\n", ret, dbgstr_w(buf));
+    size = sizeof(buf);
+    ret = pCM_Get_DevNode_PropertyW(dn, &key_hardware_ids, &type, (BYTE *)buf, &size, 0);
+    CHECK(ret == CR_SUCCESS && in_multi(buf, L"WineNotifyDQHw") && in_multi(buf, L"WineNotifyDQHw2"),
+          "HardwareIds %#lx %s\n", ret, dbgstr_w(buf));
+    pCM_Locate_DevNodeW(&root, NULL, 0);
+    ret = pCM_Get_Parent(&parent, dn, 0);
+    CHECK(ret == CR_SUCCESS && parent == root, "parent %#lx %#lx\n", ret, parent);
+#undef CHECK
+    return failed;
+}
+
+static void test_software_device(void)
+{
+    static const WCHAR hardware_ids[] = L"WineNotifyDQHw\0WineNotifyDQHw2\0";
+    SW_DEVICE_CREATE_INFO info = { .cbSize = sizeof(info) };
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    struct sw_created created = { 0 };
+    HCMNOTIFICATION hremoved = NULL;
+    HANDLE removed = CreateEventW(NULL, TRUE, FALSE, NULL), proc;
+    HSWDEVICE device = NULL;
+    WCHAR *link = NULL, *list, id[MAX_DEVICE_ID_LEN];
+    DEVPROPTYPE type;
+    DEVINST dn;
+    ULONG size;
+    DWORD code = 1;
+    CONFIGRET ret;
+    HRESULT hr;
+
+    if (!pSwDeviceCreate || !pSwDeviceInterfaceRegister || !pSwDeviceClose || !pSwMemFree)
+    {
+        win_skip("SwDeviceCreate is missing\n");
+        CloseHandle(removed);
+        return;
+    }
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE;
+    lstrcpyW(filter.u.DeviceInstance.InstanceId, SWD_ID);
+    ret = pCM_Register_Notification(&filter, removed, instance_callback, &hremoved);
+    ok(ret == CR_SUCCESS, "CM_Register_Notification: %#lx\n", ret);
+
+    created.done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    info.pszInstanceId = L"dq1";
+    info.pszzHardwareIds = hardware_ids;
+    info.pszDeviceDescription = SWD_DESC;
+    info.CapabilityFlags = SWDeviceCapabilitiesSilentInstall | SWDeviceCapabilitiesDriverRequired;
+    hr = pSwDeviceCreate(L"WineNotifyDQ", L"HTREE\\ROOT\\0", &info, 0, NULL, sw_callback, &created, &device);
+    if (hr == E_ACCESSDENIED || hr == HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED) || hr == E_NOTIMPL)
+    {
+        skip("SwDeviceCreate: %#lx (administrator rights, or no implementation)\n", hr);
+        goto done;
+    }
+    if (FAILED(hr) || WaitForSingleObject(created.done, WAIT_MS) || FAILED(created.result))
+    {
+        ok(0, "SwDeviceCreate failed: %#lx, %#lx\n", hr, created.result);
+        goto done;
+    }
+    ok(!wcscmp(created.instance_id, SWD_ID), "instance %s\n", dbgstr_w(created.instance_id));
+    check_software_device(SWD_ID);
+
+    hr = pSwDeviceInterfaceRegister(device, &WINENOTIFY_GUID_DEVINTERFACE_HID, NULL, 0, NULL, TRUE, &link);
+    ok(hr == S_OK, "SwDeviceInterfaceRegister: %#lx\n", hr);
+    if (hr == S_OK)
+    {
+        list = interface_list(&WINENOTIFY_GUID_DEVINTERFACE_HID, CM_GET_DEVICE_INTERFACE_LIST_PRESENT);
+        ok(list && in_multi(list, link), "the HID interfaces lack %s\n", dbgstr_w(link));
+        free(list);
+        size = sizeof(id);
+        ret = pCM_Get_Device_Interface_PropertyW(link, &key_instance_id, &type, (BYTE *)id, &size, 0);
+        ok(ret == CR_SUCCESS && !_wcsicmp(id, SWD_ID), "interface's device %#lx %s\n", ret, dbgstr_w(id));
+        ok(setupapi_lists(&WINENOTIFY_GUID_DEVINTERFACE_HID, link), "SetupDi does not list %s\n", dbgstr_w(link));
+    }
+
+    /* Another process sees the same device node. */
+    if ((proc = start_child("swd")))
+    {
+        ok(!WaitForSingleObject(proc, WAIT_MS), "the child did not finish\n");
+        GetExitCodeProcess(proc, &code);
+        ok(!code, "the other process failed %lu checks\n", code);
+        CloseHandle(proc);
+    }
+
+    pCM_Locate_DevNodeW(&dn, (WCHAR *)SWD_ID, 0);
+    pSwDeviceClose(device);
+    device = NULL;
+    ok(!WaitForSingleObject(removed, WAIT_MS), "no removal of the software device\n");
+    ret = pCM_Locate_DevNodeW(&dn, (WCHAR *)SWD_ID, 0);
+    ok(ret == CR_NO_SUCH_DEVNODE || broken(ret == CR_SUCCESS) /* Windows keeps a non-present node */,
+       "CM_Locate_DevNodeW after SwDeviceClose: %#lx\n", ret);
+    if (link)
+    {
+        size = sizeof(id);
+        ret = pCM_Get_Device_Interface_PropertyW(link, &key_instance_id, &type, (BYTE *)id, &size, 0);
+        ok(ret == CR_NO_SUCH_DEVICE_INTERFACE || broken(ret == CR_SUCCESS), "interface after removal: %#lx\n", ret);
+        list = interface_list(&WINENOTIFY_GUID_DEVINTERFACE_HID, CM_GET_DEVICE_INTERFACE_LIST_PRESENT);
+        ok(!list || !in_multi(list, link), "the HID interfaces still list %s\n", dbgstr_w(link));
+        free(list);
+        pSwMemFree(link);
+    }
+    if (winetest_platform_is_wine) ok(!registry_has(SWD_ID), "the Enum key is left\n");
+done:
+    if (device) pSwDeviceClose(device);
+    if (hremoved) pCM_Unregister_Notification(hremoved);
+    CloseHandle(created.done);
+    CloseHandle(removed);
+}
+
 /* ---- several processes ---------------------------------------------------------------------------------------- */
 
 static HANDLE start_child(const char *mode)
@@ -579,6 +746,7 @@ static void child(const char *mode)
     DEVINST root;
     struct watch w;
 
+    if (!strcmp(mode, "swd")) ExitProcess((UINT)check_software_device(SWD_ID));
     if (!strcmp(mode, "start"))
     {
         pCM_Locate_DevNodeW(&root, NULL, 0);
@@ -681,5 +849,6 @@ START_TEST(devquery)
     test_system_devices();
     test_tun();
     test_odd_name();
+    test_software_device();
     test_two_processes();
 }

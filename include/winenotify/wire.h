@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WN_WIRE_VERSION 4
+#define WN_WIRE_VERSION 5
 #define WN_WIRE_TOKEN_SIZE 16
 /* The helper's --debug argument is the decimal bit mask of enum wn_wire_log_class that the DLL's channel has on:
  * the helper sends LOG records of those classes only, so that a helper whose user asked for nothing says
@@ -274,7 +274,10 @@ struct wn_wire_set_route
  * allows in device IDs (printable ASCII 0x21-0x7e) but for '\\' and ','; "SWD\<enumerator>\<instance>" fits in
  * MAX_DEVICE_ID_LEN (200 characters with its NUL), and "<enumerator>\<instance>\{guid}\<refstring>" in 250
  * characters (it names a file).  IDs and reference strings compare without regard to ASCII case, as on Windows.
- * ACCESS_DENIED when the shared directory is unusable (not
+ * SW_CREATE also carries what SwDeviceCreate was given for the device node, so that every process's device model
+ * reports it (dlls/cfgmgr32/devmodel.c): description (UTF-8, no control characters), hardware_ids and
+ * compatible_ids ('|'-separated IDs of ID characters), parent (an instance ID of ID characters and '\\'); each may be
+ * empty, and is empty for the other requests.  ACCESS_DENIED when the shared directory is unusable (not
  * ours, or open to others).  The helper removes a connection's devices when it closes; other helpers remove the
  * devices of a helper that died. */
 #define WN_SW_MAX_DEVICE_ID 200
@@ -285,6 +288,10 @@ struct wn_wire_sw
     char     enumerator[64];
     char     instance[200];
     char     refstring[64];
+    char     description[128];
+    char     hardware_ids[256];
+    char     compatible_ids[256];
+    char     parent[200];
 };
 
 /* A kernel device (kobject uevent, or found under /sys at start); key: the DEVPATH property.  The fixed part
@@ -346,7 +353,7 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_device, 12);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 40);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
-WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 1188);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hint, 8);
 
