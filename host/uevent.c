@@ -153,17 +153,31 @@ static void add_hid_parent(const struct tree *t, struct uevent *ev, const char *
  * policy for the DLL side, which knows what "usable" means for the class it reports: so the helper only says
  * whether /dev/DEVNAME exists now (1 or 0), and a later event or dump says it again.
  * WN_SECTORS: a block device's size in 512-byte sectors; 0 is a loop device with nothing attached or a drive
- * without a medium, which change events toggle. */
+ * without a medium, which change events toggle.
+ * WN_USB_PRODUCT, WN_USB_MANUFACTURER: a USB device's own strings (its descriptors, as sysfs has them), and
+ * WN_MODEL, WN_VENDOR: a disk's, for the description Windows shows (dlls/cfgmgr32/devmodel.c).  They are the
+ * device's words, not the kernel's: the DLL sanitises them before they name anything. */
 static void annotate(const struct tree *t, struct uevent *ev)
 {
     const char *devpath = uevent_prop(ev, "DEVPATH"), *subsystem = uevent_prop(ev, "SUBSYSTEM");
     const char *devname = uevent_prop(ev, "DEVNAME");
-    char path[PATH_MAX], value[64];
+    char path[PATH_MAX], value[128];
     struct stat st;
 
     if (!strcmp(subsystem, "hidraw")) add_hid_parent(t, ev, devpath);
     if (!strcmp(subsystem, "block") && !read_attr(t, devpath, "/size", value, sizeof(value)))
         uevent_add_prop(ev, "WN_SECTORS", value);
+    if (!strcmp(subsystem, "block") && uevent_prop(ev, "DEVTYPE") && !strcmp(uevent_prop(ev, "DEVTYPE"), "disk"))
+    {
+        if (!read_attr(t, devpath, "/device/model", value, sizeof(value))) uevent_add_prop(ev, "WN_MODEL", value);
+        if (!read_attr(t, devpath, "/device/vendor", value, sizeof(value))) uevent_add_prop(ev, "WN_VENDOR", value);
+    }
+    if (!strcmp(subsystem, "usb") && uevent_prop(ev, "DEVTYPE") && !strcmp(uevent_prop(ev, "DEVTYPE"), "usb_device"))
+    {
+        if (!read_attr(t, devpath, "/product", value, sizeof(value))) uevent_add_prop(ev, "WN_USB_PRODUCT", value);
+        if (!read_attr(t, devpath, "/manufacturer", value, sizeof(value)))
+            uevent_add_prop(ev, "WN_USB_MANUFACTURER", value);
+    }
     if (devname && !join(path, sizeof(path), t->dev, "/", devname))
         uevent_add_prop(ev, "WN_DEVNODE_READY", stat(path, &st) ? "0" : "1");
 }
