@@ -570,6 +570,120 @@ static void test_odd_name(void)
     watch_stop(&w);
 }
 
+/* A 2 MiB image with one partition (MBR, type 0x83, from sector 2048 on). */
+static BOOL write_image(const WCHAR *path)
+{
+    static BYTE sector[512];
+    DWORD written, i;
+    BOOL good = TRUE;
+    HANDLE file;
+
+    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    memset(sector, 0, sizeof(sector));
+    sector[446 + 4] = 0x83;
+    *(DWORD *)&sector[446 + 8] = 2048;
+    *(DWORD *)&sector[446 + 12] = 2048;
+    sector[510] = 0x55;
+    sector[511] = 0xaa;
+    for (i = 0; i < 4096 && good; i++)
+    {
+        good = WriteFile(file, sector, sizeof(sector), &written, NULL) && written == sizeof(sector);
+        if (!i) memset(sector, 0, sizeof(sector));
+    }
+    CloseHandle(file);
+    return good;
+}
+
+/* The device a link belongs to, located. */
+static DEVINST link_devinst(const WCHAR *link, WCHAR *id, ULONG id_size)
+{
+    DEVPROPTYPE type;
+    DEVINST dn = 0;
+    CONFIGRET ret;
+
+    ret = pCM_Get_Device_Interface_PropertyW(link, &key_instance_id, &type, (BYTE *)id, &id_size, 0);
+    ok(ret == CR_SUCCESS, "%s: instance ID %#lx\n", dbgstr_w(link), ret);
+    if (ret) return 0;
+    ret = pCM_Locate_DevNodeW(&dn, id, 0);
+    ok(ret == CR_SUCCESS, "%s: CM_Locate_DevNodeW %#lx\n", dbgstr_w(id), ret);
+    return dn;
+}
+
+/* A loop disk with a partition: the disk and its volume, the volume the disk's child. */
+static void test_loop_disk(void)
+{
+    WCHAR path[MAX_PATH], disk_link[256], vol_link[256], disk_id[MAX_DEVICE_ID_LEN], vol_id[MAX_DEVICE_ID_LEN];
+    WCHAR buf[256];
+    DEVPROPTYPE type;
+    DEVINST disk, vol, dn;
+    struct watch wdisk, wvol;
+    ULONG size;
+    CONFIGRET ret;
+
+    if (!winetest_platform_is_wine)
+    {
+        skip("loop devices are made with host commands: Wine only\n");
+        return;
+    }
+    GetCurrentDirectoryW(ARRAY_SIZE(path), path);
+    lstrcatW(path, L"\\wndq.img");
+    if (!write_image(path))
+    {
+        skip("cannot write an image in the current directory\n");
+        return;
+    }
+    watch_start(&wdisk, &WINENOTIFY_GUID_DEVINTERFACE_DISK, L"#loop");
+    watch_start(&wvol, &WINENOTIFY_GUID_DEVINTERFACE_VOLUME, L"#loop");
+    /* As in cfgnotify.c: partx adds the partition where the loop driver's own scan finds none. */
+    winetest_run_unix(NULL, "losetup -f -P --show wndq.img > wndq.loop && partx -a $(cat wndq.loop) 2>/dev/null");
+    if (!watch_wait(&wdisk, FALSE, 1))
+    {
+        skip("no disk arrived: no loop device or no block uevents here\n");
+        winetest_run_unix(NULL, "test -s wndq.loop && losetup -d $(cat wndq.loop); rm -f wndq.loop wndq.img");
+        goto done;
+    }
+    ok(watch_wait(&wvol, FALSE, 1), "no volume arrived\n");
+    lstrcpynW(disk_link, wdisk.arrived, ARRAY_SIZE(disk_link));
+    lstrcpynW(vol_link, wvol.arrived, ARRAY_SIZE(vol_link));
+
+    disk = link_devinst(disk_link, disk_id, sizeof(disk_id));
+    vol = wvol.arrivals ? link_devinst(vol_link, vol_id, sizeof(vol_id)) : 0;
+    ok(!wcsncmp(disk_id, L"STORAGE\\DISK\\LOOP", 17), "disk %s\n", dbgstr_w(disk_id));
+    size = sizeof(buf);
+    ret = pCM_Get_DevNode_PropertyW(disk, &key_hardware_ids, &type, (BYTE *)buf, &size, 0);
+    ok(ret == CR_SUCCESS && in_multi(buf, L"GenDisk"), "disk hardware IDs %#lx %s\n", ret, dbgstr_w(buf));
+    ok(registry_has(disk_id), "no Enum key for the disk\n");
+    ok(setupapi_lists(&WINENOTIFY_GUID_DEVINTERFACE_DISK, disk_link), "SetupDi does not list the disk\n");
+    if (vol)
+    {
+        ret = pCM_Get_Parent(&dn, vol, 0);
+        ok(ret == CR_SUCCESS && dn == disk, "the volume's parent %#lx: %#lx, disk %#lx\n", ret, dn, disk);
+        ret = pCM_Get_Child(&dn, disk, 0);
+        ok(ret == CR_SUCCESS && dn == vol, "the disk's child %#lx: %#lx, volume %#lx\n", ret, dn, vol);
+        size = sizeof(buf);
+        ret = pCM_Get_DevNode_PropertyW(vol, &key_parent, &type, (BYTE *)buf, &size, 0);
+        ok(ret == CR_SUCCESS && !wcscmp(buf, disk_id), "Parent %#lx %s\n", ret, dbgstr_w(buf));
+        ok(registry_has(vol_id), "no Enum key for the volume\n");
+    }
+
+    winetest_run_unix(NULL, "losetup -d $(cat wndq.loop); rm -f wndq.loop wndq.img");
+    ok(watch_wait(&wdisk, TRUE, 1), "no disk removal\n");
+    ret = pCM_Locate_DevNodeW(&dn, disk_id, 0);
+    ok(ret == CR_NO_SUCH_DEVNODE, "the disk after removal: %#lx\n", ret);
+    ok(!registry_has(disk_id), "the disk's Enum key is left\n");
+    if (vol)
+    {
+        ok(watch_wait(&wvol, TRUE, 1), "no volume removal\n");
+        ret = pCM_Get_DevNode_Status(&size, &size, vol, 0);
+        ok(ret == CR_NO_SUCH_DEVINST, "the volume's handle after removal: %#lx\n", ret);
+        ok(!registry_has(vol_id), "the volume's Enum key is left\n");
+    }
+done:
+    watch_stop(&wdisk);
+    watch_stop(&wvol);
+}
+
 /* ---- software devices ------------------------------------------------------------------------------------------ */
 
 static HANDLE start_child(const char *mode);
@@ -849,6 +963,7 @@ START_TEST(devquery)
     test_system_devices();
     test_tun();
     test_odd_name();
+    test_loop_disk();
     test_software_device();
     test_two_processes();
 }
