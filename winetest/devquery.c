@@ -482,6 +482,10 @@ static void check_present(const WCHAR *link, const WCHAR *expect_id)
            buf[0], "SPDRP_DEVICEDESC: %lu\n", GetLastError());
         ok(SetupDiGetDeviceRegistryPropertyW(set, &info, SPDRP_HARDWAREID, NULL, (BYTE *)buf, sizeof(buf), &need) &&
            in_multi(buf, L"ROOT\\NET"), "SPDRP_HARDWAREID: %lu\n", GetLastError());
+        /* setupapi's device node handle works with cfgmgr32's functions. */
+        ret = pCM_Get_Device_IDW(info.DevInst, buf, ARRAY_SIZE(buf), 0);
+        ok(ret == CR_SUCCESS && !_wcsicmp(buf, expect_id), "CM_Get_Device_IDW(setupapi's %#lx): %#lx %s\n",
+           info.DevInst, ret, dbgstr_w(buf));
         SetupDiDestroyDeviceInfoList(set);
     }
     (void)again;

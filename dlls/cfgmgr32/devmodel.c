@@ -88,18 +88,15 @@ static void add_list(char *ids, const char *list)
 static void describe_net(const struct props *p, struct wn_devmodel_dev *dev)
 {
     const char *type = prop(p, "DEVTYPE");
-    char id[64];
+    char id[64], clean[32];
 
     set_class(dev, "Net", &class_net);
     set_text(dev->desc, "Linux network interface");
     set_text(dev->friendly, prop(p, "INTERFACE"));
-    if (type && wn_devmodel_text(type, id + 9, sizeof(id) - 9))
+    /* The kernel's kind of link (wlan, bridge, ...) first, as Windows lists the most specific ID first. */
+    if (type && wn_devmodel_text(type, clean, sizeof(clean)) && !strpbrk(clean, "\\, "))
     {
-        char *c;
-
-        memcpy(id, "ROOT\\NET_", 9);
-        for (c = id; *c; c++)
-            if (*c == '\\' && c > id + 4) *c = '_';
+        snprintf(id, sizeof(id), "ROOT\\NET_%s", clean);
         wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), id);
     }
     wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), "ROOT\\NET");
@@ -115,7 +112,7 @@ static void describe_block(const struct props *p, struct wn_devmodel_dev *dev)
         return;
     }
     set_class(dev, "DiskDrive", &class_diskdrive);
-    set_text(dev->desc, prop(p, "WN_MODEL") ? prop(p, "WN_MODEL") : "Disk drive");
+    set_text(dev->desc, prop(p, "WN_MODEL"));
     if (!dev->desc[0]) set_text(dev->desc, "Disk drive");
     set_text(dev->friendly, prop(p, "DEVNAME"));
     set_text(dev->manufacturer, prop(p, "WN_VENDOR"));
@@ -157,7 +154,7 @@ static void describe_usb(const struct props *p, struct wn_devmodel_dev *dev)
     char id[WN_DEVMAP_ID_MAX + 16], base[WN_DEVMAP_ID_MAX];
 
     set_class(dev, "USB", &class_usb);
-    set_text(dev->desc, "USB Composite Device");
+    /* The device's own name where it gives one (and it survives sanitising). */
     set_text(dev->desc, prop(p, "WN_USB_PRODUCT"));
     if (!dev->desc[0]) set_text(dev->desc, "USB Composite Device");
     set_text(dev->bus_desc, prop(p, "WN_USB_PRODUCT"));

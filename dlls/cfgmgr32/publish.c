@@ -46,7 +46,12 @@ static LONG set_text(HKEY key, const WCHAR *name, const char *text)
     WCHAR value[WN_DEVMODEL_TEXT_MAX + 64];
     int n;
 
-    if (!text[0]) return RegDeleteValueW(key, name) == ERROR_FILE_NOT_FOUND ? 0 : 0;
+    if (!text[0])
+    {
+        /* A value the device no longer has (a changed record) goes; one that was never there is no error. */
+        RegDeleteValueW(key, name);
+        return 0;
+    }
     if (!(n = MultiByteToWideChar(CP_UTF8, 0, text, -1, value, ARRAYSIZE(value)))) return ERROR_INVALID_DATA;
     return RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)value, n * sizeof(WCHAR));
 }

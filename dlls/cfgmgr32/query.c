@@ -24,8 +24,6 @@
 #include "forward.h"
 #include "publish.h"
 
-#define CR_INVALID_MACHINENAME_ 0x2f
-
 /* Not in MinGW-w64 10's cfgmgr32.h. */
 CMAPI CONFIGRET WINAPI CM_Get_Device_Interface_PropertyW(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE, PULONG,
                                                          ULONG);
