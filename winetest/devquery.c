@@ -58,6 +58,8 @@ static CONFIGRET (WINAPI *pCM_Get_Device_Interface_List_SizeW)(PULONG, LPGUID, D
 static CONFIGRET (WINAPI *pCM_Get_Device_Interface_ListW)(LPGUID, DEVINSTID_W, PZZWSTR, ULONG, ULONG);
 static CONFIGRET (WINAPI *pCM_Get_Device_Interface_PropertyW)(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE,
                                                               PULONG, ULONG);
+static CONFIGRET (WINAPI *pCM_Get_DevNode_Property_Keys)(DEVINST, DEVPROPKEY *, PULONG, ULONG);
+static CONFIGRET (WINAPI *pCM_Get_Device_Interface_Property_KeysW)(LPCWSTR, DEVPROPKEY *, PULONG, ULONG);
 static CONFIGRET (WINAPI *pCM_Open_DevNode_Key)(DEVINST, REGSAM, ULONG, REGDISPOSITION, PHKEY, ULONG);
 static HRESULT (WINAPI *pSwDeviceCreate)(PCWSTR, PCWSTR, const SW_DEVICE_CREATE_INFO *, ULONG,
                                          const DEVPROPERTY *, SW_DEVICE_CREATE_CALLBACK, PVOID, PHSWDEVICE);
@@ -102,6 +104,8 @@ static BOOL load_functions(void)
     LOAD(CM_Get_Device_Interface_ListW);
     LOAD(CM_Get_Device_Interface_PropertyW);
     LOAD(CM_Open_DevNode_Key);
+    LOAD(CM_Get_DevNode_Property_Keys);
+    LOAD(CM_Get_Device_Interface_Property_KeysW);
     LOAD(SwDeviceCreate);
     LOAD(SwDeviceInterfaceRegister);
     LOAD(SwDeviceClose);
@@ -463,6 +467,25 @@ static void check_present(const WCHAR *link, const WCHAR *expect_id)
         ret = pCM_Get_Device_ID_ListW(L"ROOT", list, size + 256, CM_GETIDLIST_FILTER_ENUMERATOR);
         ok(ret == CR_SUCCESS && in_multi(list, expect_id), "ID list %#lx lacks %s\n", ret, dbgstr_w(expect_id));
         free(list);
+    }
+
+    if (pCM_Get_DevNode_Property_Keys && pCM_Get_Device_Interface_Property_KeysW)
+    {
+        DEVPROPKEY keys[64];
+        ULONG count = 0, i, found = 0;
+
+        ret = pCM_Get_DevNode_Property_Keys(dn, NULL, &count, 0);
+        ok(ret == CR_BUFFER_SMALL && count > 2, "CM_Get_DevNode_Property_Keys size: %#lx %lu\n", ret, count);
+        count = ARRAY_SIZE(keys);
+        ret = pCM_Get_DevNode_Property_Keys(dn, keys, &count, 0);
+        ok(ret == CR_SUCCESS, "CM_Get_DevNode_Property_Keys: %#lx\n", ret);
+        for (i = 0; !ret && i < count; i++)
+            found += !memcmp(&keys[i], &key_device_desc, sizeof(DEVPROPKEY)) ||
+                     !memcmp(&keys[i], &key_hardware_ids, sizeof(DEVPROPKEY));
+        ok(found == 2, "DeviceDesc and HardwareIds among %lu keys: %lu\n", count, found);
+        count = ARRAY_SIZE(keys);
+        ret = pCM_Get_Device_Interface_Property_KeysW(link, keys, &count, 0);
+        ok(ret == CR_SUCCESS && count >= 1, "CM_Get_Device_Interface_Property_KeysW: %#lx %lu\n", ret, count);
     }
 
     ret = pCM_Open_DevNode_Key(dn, KEY_READ | KEY_WRITE, 0, RegDisposition_OpenAlways, &key, CM_REGISTRY_HARDWARE);

@@ -292,9 +292,10 @@ CONFIGRET wn_node_from_devinst(DEVINST devinst, struct wn_devmodel_dev *dev)
     }
     ReleaseSRWLockExclusive(&table_lock);
 
-    if (!known && devinst && devinst < WN_DEVINST_BASE)
+    if (!known && devinst < WN_DEVINST_BASE)
     {
-        /* A handle of Wine's setupapi (SP_DEVINFO_DATA.DevInst): its instance ID, from the system. */
+        /* A handle of Wine's setupapi (SP_DEVINFO_DATA.DevInst, an index from 0): its instance ID, from the
+         * system. */
         get_id_fn fn = (get_id_fn)wn_forward_lookup("CM_Get_Device_IDW");
         WCHAR idw[MAX_DEVICE_ID_LEN];
 
