@@ -1,5 +1,6 @@
-/* The CM_* queries on the device tree (SPEC.md §11): locating a device node, its ID, status, properties and
- * relatives, the lists of device IDs and of interfaces, and the interfaces' properties.
+/* The CM_* queries on device nodes (SPEC.md §11): locating one, its ID, status, properties, registry properties,
+ * relatives and hardware key; and what the query files share (query.h).  The lists are in query_lists.c, the
+ * interfaces' properties in query_iface.c.
  *
  * Under Wine with a working helper they answer from the merged tree (devnode.c): our host devices from the
  * device model, Wine's own from what Wine registered in the prefix.  Wine 8 and 10.0 have stubs or CR_FAILURE for
@@ -23,30 +24,14 @@
 #include "devnode.h"
 #include "forward.h"
 #include "publish.h"
-
-/* Not in MinGW-w64 10's cfgmgr32.h. */
-CMAPI CONFIGRET WINAPI CM_Get_Device_Interface_PropertyW(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE, PULONG,
-                                                         ULONG);
-CMAPI CONFIGRET WINAPI CM_Get_Device_Interface_Property_ExW(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE,
-                                                            PULONG, ULONG, HMACHINE);
-CMAPI CONFIGRET WINAPI CM_Get_Device_Interface_Property_KeysW(LPCWSTR, DEVPROPKEY *, PULONG, ULONG);
-CMAPI CONFIGRET WINAPI CM_Get_Device_Interface_Property_Keys_ExW(LPCWSTR, DEVPROPKEY *, PULONG, ULONG, HMACHINE);
-CMAPI CONFIGRET WINAPI CM_Get_DevNode_Property_Keys(DEVINST, DEVPROPKEY *, PULONG, ULONG);
-CMAPI CONFIGRET WINAPI CM_Get_DevNode_Property_Keys_Ex(DEVINST, DEVPROPKEY *, PULONG, ULONG, HMACHINE);
+#include "query.h"
 
 /* The status of a started device with a driver: DN_DRIVER_LOADED | DN_STARTED | DN_DISABLEABLE |
  * DN_NT_ENUMERATOR | DN_NT_DRIVER, as Windows reports a working device (the root is not disableable). */
 #define STATUS_PRESENT 0x0180200a
 #define STATUS_ROOT    0x0180000a
 
-/* System fallbacks, for Windows and for Wine without a helper. */
-#define SYSTEM(type, name, ...) do { \
-        __typeof__(type) fn_ = (type)wn_forward_lookup(name); \
-        if (!fn_) { FIXME("no helper and no system %s\n", name); return CR_CALL_NOT_IMPLEMENTED; } \
-        return fn_(__VA_ARGS__); \
-    } while (0)
-
-static BOOL ours(void)
+BOOL wn_query_ours(void)
 {
     if (!wn_node_source_ok()) return FALSE;
     /* A process that queries devices is one whose devices must be in the prefix (publish.c). */
@@ -57,7 +42,7 @@ static BOOL ours(void)
 /* ---- text ---------------------------------------------------------------------------------------------------- */
 
 /* UTF-8 to WCHARs in buf (cap WCHARs, terminator included); the WCHARs written without the terminator. */
-static ULONG widen(const char *text, WCHAR *buf, ULONG cap)
+ULONG wn_query_widen(const char *text, WCHAR *buf, ULONG cap)
 {
     int n = MultiByteToWideChar(CP_UTF8, 0, text, -1, buf, (int)cap);
     return n > 0 ? (ULONG)n - 1 : 0;
@@ -68,25 +53,25 @@ static ULONG widen_multi(const char *ids, WCHAR *buf, ULONG cap)
 {
     ULONG n = 0;
 
-    for (; *ids && n + 2 < cap; ids += strlen(ids) + 1) n += widen(ids, buf + n, cap - n - 1) + 1;
+    for (; *ids && n + 2 < cap; ids += strlen(ids) + 1) n += wn_query_widen(ids, buf + n, cap - n - 1) + 1;
     buf[n++] = 0;
     return n;
 }
 
-static BOOL id_from_w(const WCHAR *idw, char *id)
+BOOL wn_query_id_w(const WCHAR *idw, char *id)
 {
     if (!idw) { id[0] = 0; return TRUE; }
     if (wcslen(idw) >= MAX_DEVICE_ID_LEN) return FALSE;
     return WideCharToMultiByte(CP_UTF8, 0, idw, -1, id, WN_DEVMAP_ID_MAX, NULL, NULL) > 0;
 }
 
-static BOOL id_from_a(const char *ida, char *id)
+BOOL wn_query_id_a(const char *ida, char *id)
 {
     WCHAR idw[MAX_DEVICE_ID_LEN];
 
     if (!ida) { id[0] = 0; return TRUE; }
     if (!MultiByteToWideChar(CP_ACP, 0, ida, -1, idw, ARRAYSIZE(idw))) return FALSE;
-    return id_from_w(idw, id);
+    return wn_query_id_w(idw, id);
 }
 
 /* ---- properties ------------------------------------------------------------------------------------------------ */
@@ -99,9 +84,8 @@ enum field
 
 static const GUID fmt_device = { 0xa45c254e, 0xdf1c, 0x4efd, { 0x80, 0x20, 0x67, 0xd1, 0x46, 0xa8, 0x50, 0xe0 } };
 static const GUID fmt_bus = { 0x540b947e, 0x8b40, 0x45bc, { 0xa8, 0xa2, 0x6a, 0x0b, 0x89, 0x4c, 0xbd, 0xa2 } };
-static const GUID fmt_instance = { 0x78c34fc8, 0x104a, 0x4aca, { 0x9e, 0xa4, 0x52, 0x4d, 0x52, 0x99, 0x6e, 0x57 } };
+const GUID wn_query_fmt_instance = { 0x78c34fc8, 0x104a, 0x4aca, { 0x9e, 0xa4, 0x52, 0x4d, 0x52, 0x99, 0x6e, 0x57 } };
 static const GUID fmt_node = { 0x4340a6c5, 0x93fa, 0x4706, { 0x97, 0x2c, 0x7b, 0x64, 0x80, 0x08, 0xa5, 0xa7 } };
-static const GUID fmt_iface = { 0x026e516e, 0xb814, 0x414b, { 0x83, 0xcd, 0x85, 0x6d, 0x6f, 0xef, 0x48, 0x22 } };
 
 static const struct
 {
@@ -120,7 +104,7 @@ static const struct
     { &fmt_device, 14, F_FRIENDLY, DEVPROP_TYPE_STRING },
     { &fmt_device, 15, F_LOCATION, DEVPROP_TYPE_STRING },
     { &fmt_bus, 4, F_BUSDESC, DEVPROP_TYPE_STRING },
-    { &fmt_instance, 256, F_INSTANCEID, DEVPROP_TYPE_STRING },
+    { &wn_query_fmt_instance, 256, F_INSTANCEID, DEVPROP_TYPE_STRING },
     { &fmt_node, 2, F_STATUS, DEVPROP_TYPE_UINT32 },
     { &fmt_node, 3, F_PROBLEM, DEVPROP_TYPE_UINT32 },
     { &fmt_node, 8, F_PARENT, DEVPROP_TYPE_STRING },
@@ -222,11 +206,11 @@ static ULONG field_value(const struct wn_devmodel_dev *dev, enum field field, BO
         return 0;
     }
     if (!text || !text[0]) return 0;
-    return (widen(text, w, wcap) + 1) * sizeof(WCHAR);
+    return (wn_query_widen(text, w, wcap) + 1) * sizeof(WCHAR);
 }
 
 /* Copies size bytes of value into buf of *len bytes: CR_BUFFER_SMALL (with *len the size) if it does not fit. */
-static CONFIGRET put(const void *value, ULONG size, void *buf, PULONG len)
+CONFIGRET wn_query_put(const void *value, ULONG size, void *buf, PULONG len)
 {
     ULONG cap = *len;
 
@@ -257,14 +241,14 @@ CONFIGRET WINAPI CM_Locate_DevNode_ExW(PDEVINST devinst, DEVINSTID_W id, ULONG f
 {
     char id8[WN_DEVMAP_ID_MAX];
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(PDEVINST, DEVINSTID_W, ULONG, HMACHINE), "CM_Locate_DevNode_ExW", devinst, id,
                flags, machine);
     TRACE("(%p, %ls, %#lx)\n", devinst, id ? id : L"(null)", flags);
     if (!devinst) return CR_INVALID_POINTER;
     *devinst = 0;
     if (flags & ~CM_LOCATE_DEVNODE_BITS) return CR_INVALID_FLAG;
-    if (!id_from_w(id, id8)) return CR_INVALID_DEVICE_ID;
+    if (!wn_query_id_w(id, id8)) return CR_INVALID_DEVICE_ID;
     return locate(devinst, id8, flags);
 }
 
@@ -272,13 +256,13 @@ CONFIGRET WINAPI CM_Locate_DevNode_ExA(PDEVINST devinst, DEVINSTID_A id, ULONG f
 {
     char id8[WN_DEVMAP_ID_MAX];
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(PDEVINST, DEVINSTID_A, ULONG, HMACHINE), "CM_Locate_DevNode_ExA", devinst, id,
                flags, machine);
     if (!devinst) return CR_INVALID_POINTER;
     *devinst = 0;
     if (flags & ~CM_LOCATE_DEVNODE_BITS) return CR_INVALID_FLAG;
-    if (!id_from_a(id, id8)) return CR_INVALID_DEVICE_ID;
+    if (!wn_query_id_a(id, id8)) return CR_INVALID_DEVICE_ID;
     return locate(devinst, id8, flags);
 }
 
@@ -314,13 +298,13 @@ CONFIGRET WINAPI CM_Get_Device_ID_ExW(DEVINST devinst, PWSTR buf, ULONG len, ULO
     WCHAR id[MAX_DEVICE_ID_LEN];
     CONFIGRET ret;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, PWSTR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_ExW", devinst, buf,
                len, flags, machine);
     if (!buf) return CR_INVALID_POINTER;
     if (flags) return CR_INVALID_FLAG;
     if ((ret = wn_node_from_devinst(devinst, &dev))) return ret;
-    widen(dev.map.instance_id, id, ARRAYSIZE(id));
+    wn_query_widen(dev.map.instance_id, id, ARRAYSIZE(id));
     return copy_id_w(id, buf, len);
 }
 
@@ -330,7 +314,7 @@ CONFIGRET WINAPI CM_Get_Device_ID_ExA(DEVINST devinst, PSTR buf, ULONG len, ULON
     CONFIGRET ret;
     ULONG n;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, PSTR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_ExA", devinst, buf,
                len, flags, machine);
     if (!buf) return CR_INVALID_POINTER;
@@ -362,7 +346,7 @@ CONFIGRET WINAPI CM_Get_Device_ID_Size_Ex(PULONG len, DEVINST devinst, ULONG fla
     struct wn_devmodel_dev dev;
     CONFIGRET ret;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(PULONG, DEVINST, ULONG, HMACHINE), "CM_Get_Device_ID_Size_Ex", len, devinst,
                flags, machine);
     if (!len) return CR_INVALID_POINTER;
@@ -386,7 +370,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Status_Ex(PULONG status, PULONG problem, DEVINST
     struct wn_devmodel_dev dev;
     CONFIGRET ret;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(PULONG, PULONG, DEVINST, ULONG, HMACHINE), "CM_Get_DevNode_Status_Ex", status,
                problem, devinst, flags, machine);
     if (!status || !problem) return CR_INVALID_POINTER;
@@ -445,7 +429,7 @@ static CONFIGRET relative(PDEVINST out, DEVINST devinst, ULONG flags, enum relat
 #define RELATIVE_EXPORTS(name, which) \
     CONFIGRET WINAPI name##_Ex(PDEVINST out, DEVINST devinst, ULONG flags, HMACHINE machine) \
     { \
-        if (machine || !ours()) \
+        if (machine || !wn_query_ours()) \
             SYSTEM(CONFIGRET (WINAPI *)(PDEVINST, DEVINST, ULONG, HMACHINE), #name "_Ex", out, devinst, flags, \
                    machine); \
         return relative(out, devinst, flags, which); \
@@ -461,7 +445,7 @@ RELATIVE_EXPORTS(CM_Get_Sibling, SIBLING)
 
 /* ---- device node properties ------------------------------------------------------------------------------------ */
 
-static BOOL same_key(const DEVPROPKEY *key, const GUID *fmtid, DEVPROPID pid)
+BOOL wn_query_same_key(const DEVPROPKEY *key, const GUID *fmtid, DEVPROPID pid)
 {
     return key->pid == pid && !memcmp(&key->fmtid, fmtid, sizeof(GUID));
 }
@@ -475,7 +459,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Property_ExW(DEVINST devinst, const DEVPROPKEY *
     BYTE *value;
     size_t i;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE, PULONG, ULONG, HMACHINE),
                "CM_Get_DevNode_Property_ExW", devinst, key, type, buf, size, flags, machine);
     if (!key || !type || !size) return CR_INVALID_POINTER;
@@ -484,7 +468,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Property_ExW(DEVINST devinst, const DEVPROPKEY *
     if ((ret = wn_node_from_devinst(devinst, &dev))) return ret;
     if (!(value = malloc(8192))) return CR_OUT_OF_MEMORY;
     for (i = 0; i < ARRAYSIZE(node_props); i++)
-        if (same_key(key, node_props[i].fmtid, node_props[i].pid)) break;
+        if (wn_query_same_key(key, node_props[i].fmtid, node_props[i].pid)) break;
     if (i < ARRAYSIZE(node_props)) bytes = field_value(&dev, node_props[i].field, FALSE, value, 8192);
     if (!bytes)
     {
@@ -495,7 +479,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Property_ExW(DEVINST devinst, const DEVPROPKEY *
     else
     {
         *type = node_props[i].type;
-        ret = put(value, bytes, buf, size);
+        ret = wn_query_put(value, bytes, buf, size);
     }
     free(value);
     return ret;
@@ -517,7 +501,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Property_Keys_Ex(DEVINST devinst, DEVPROPKEY *ke
     CONFIGRET ret;
     size_t i;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, DEVPROPKEY *, PULONG, ULONG, HMACHINE),
                "CM_Get_DevNode_Property_Keys_Ex", devinst, keys, count, flags, machine);
     if (!count) return CR_INVALID_POINTER;
@@ -573,7 +557,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Registry_Property_ExW(DEVINST devinst, ULONG drp
     CONFIGRET ret;
     BYTE *value;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, ULONG, PULONG, PVOID, PULONG, ULONG, HMACHINE),
                "CM_Get_DevNode_Registry_Property_ExW", devinst, drp, reg_type, buf, len, flags, machine);
     if (!len) return CR_INVALID_POINTER;
@@ -583,7 +567,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Registry_Property_ExW(DEVINST devinst, ULONG drp
     if (!ret)
     {
         if (reg_type) *reg_type = type;
-        ret = put(value, bytes, buf, len);
+        ret = wn_query_put(value, bytes, buf, len);
     }
     else if (ret == CR_NO_SUCH_VALUE) *len = 0;
     free(value);
@@ -598,7 +582,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Registry_Property_ExA(DEVINST devinst, ULONG drp
     BYTE *value;
     char *ansi;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, ULONG, PULONG, PVOID, PULONG, ULONG, HMACHINE),
                "CM_Get_DevNode_Registry_Property_ExA", devinst, drp, reg_type, buf, len, flags, machine);
     if (!len) return CR_INVALID_POINTER;
@@ -612,7 +596,7 @@ CONFIGRET WINAPI CM_Get_DevNode_Registry_Property_ExA(DEVINST devinst, ULONG drp
         int n = WideCharToMultiByte(CP_ACP, 0, (WCHAR *)value, (int)(bytes / sizeof(WCHAR)), ansi, 4096, NULL,
                                     NULL);
         if (reg_type) *reg_type = type;
-        ret = put(ansi, (ULONG)n, buf, len);
+        ret = wn_query_put(ansi, (ULONG)n, buf, len);
     }
     else if (ret == CR_NO_SUCH_VALUE) *len = 0;
     free(value);
@@ -631,413 +615,6 @@ CONFIGRET WINAPI CM_Get_DevNode_Registry_PropertyA(DEVINST devinst, ULONG drp, P
     return CM_Get_DevNode_Registry_Property_ExA(devinst, drp, reg_type, buf, len, flags, NULL);
 }
 
-/* ---- device ID lists -------------------------------------------------------------------------------------------- */
-
-#define IDLIST_FLAGS (CM_GETIDLIST_FILTER_ENUMERATOR | CM_GETIDLIST_FILTER_PRESENT | CM_GETIDLIST_FILTER_CLASS | \
-                      CM_GETIDLIST_FILTER_BUSRELATIONS)
-
-/* The list (UTF-8 multi-string, allocated) of the IDs the filter selects. */
-static CONFIGRET id_list(const char *filter, ULONG flags, char **out, size_t *out_size)
-{
-    struct wn_devmap_guid class_guid;
-    struct wn_nodes nodes;
-    size_t i, used = 0, cap = 4096;
-    char *list;
-
-    *out = NULL;
-    if (flags & ~IDLIST_FLAGS) return CR_INVALID_FLAG;
-    if ((flags & CM_GETIDLIST_FILTER_CLASS) && wn_devmap_parse_guid(filter, &class_guid)) return CR_INVALID_DATA;
-    if ((flags & (CM_GETIDLIST_FILTER_ENUMERATOR | CM_GETIDLIST_FILTER_BUSRELATIONS)) && (!filter || !*filter))
-        return CR_INVALID_POINTER;
-    if (!wn_nodes_load(&nodes)) return CR_OUT_OF_MEMORY;
-    if ((flags & CM_GETIDLIST_FILTER_BUSRELATIONS))
-    {
-        for (i = 0; i < nodes.count; i++)
-            if (!_stricmp(nodes.devs[i].map.instance_id, filter)) break;
-        if (i == nodes.count)
-        {
-            wn_nodes_free(&nodes);
-            return CR_INVALID_DEVICE_ID;
-        }
-    }
-    if (!(list = malloc(cap)))
-    {
-        wn_nodes_free(&nodes);
-        return CR_OUT_OF_MEMORY;
-    }
-    for (i = 0; i < nodes.count; i++)
-    {
-        const struct wn_devmodel_dev *dev = &nodes.devs[i];
-        size_t len = strlen(dev->map.instance_id);
-
-        if ((flags & CM_GETIDLIST_FILTER_ENUMERATOR) &&
-            (_strnicmp(dev->map.instance_id, filter, strlen(filter)) || dev->map.instance_id[strlen(filter)] != '\\'))
-            continue;
-        if ((flags & CM_GETIDLIST_FILTER_CLASS) && memcmp(&dev->class_guid, &class_guid, sizeof(class_guid)))
-            continue;
-        if ((flags & CM_GETIDLIST_FILTER_BUSRELATIONS) && _stricmp(dev->parent, filter)) continue;
-        if (used + len + 2 > cap)
-        {
-            char *grown = realloc(list, cap * 2 + len);
-
-            if (!grown) break;
-            list = grown;
-            cap = cap * 2 + len;
-        }
-        memcpy(list + used, dev->map.instance_id, len + 1);
-        used += len + 1;
-    }
-    list[used++] = 0;
-    wn_nodes_free(&nodes);
-    *out = list;
-    *out_size = used;
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_Size_ExW(PULONG len, PCWSTR filter, ULONG flags, HMACHINE machine)
-{
-    char filter8[WN_DEVMAP_ID_MAX], *list;
-    CONFIGRET ret;
-    size_t size;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, PCWSTR, ULONG, HMACHINE), "CM_Get_Device_ID_List_Size_ExW", len, filter,
-               flags, machine);
-    if (!len) return CR_INVALID_POINTER;
-    *len = 0;
-    if (!id_from_w(filter, filter8)) return CR_INVALID_DATA;
-    if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    *len = (ULONG)size;
-    free(list);
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_Size_ExA(PULONG len, PCSTR filter, ULONG flags, HMACHINE machine)
-{
-    char filter8[WN_DEVMAP_ID_MAX], *list;
-    CONFIGRET ret;
-    size_t size;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, PCSTR, ULONG, HMACHINE), "CM_Get_Device_ID_List_Size_ExA", len, filter,
-               flags, machine);
-    if (!len) return CR_INVALID_POINTER;
-    *len = 0;
-    if (!id_from_a(filter, filter8)) return CR_INVALID_DATA;
-    if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    *len = (ULONG)size;
-    free(list);
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_ExW(PCWSTR filter, PWCHAR buf, ULONG len, ULONG flags, HMACHINE machine)
-{
-    char filter8[WN_DEVMAP_ID_MAX], *list;
-    CONFIGRET ret;
-    size_t size, i;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PCWSTR, PWCHAR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_List_ExW", filter,
-               buf, len, flags, machine);
-    if (!buf || !len) return CR_INVALID_POINTER;
-    if (!id_from_w(filter, filter8)) return CR_INVALID_DATA;
-    if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    if (size > len) ret = CR_BUFFER_SMALL;
-    else for (i = 0; i < size; i++) buf[i] = (WCHAR)(unsigned char)list[i];
-    if (ret) buf[0] = 0;
-    free(list);
-    return ret;
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_ExA(PCSTR filter, PCHAR buf, ULONG len, ULONG flags, HMACHINE machine)
-{
-    char filter8[WN_DEVMAP_ID_MAX], *list;
-    CONFIGRET ret;
-    size_t size;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PCSTR, PCHAR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_List_ExA", filter,
-               buf, len, flags, machine);
-    if (!buf || !len) return CR_INVALID_POINTER;
-    if (!id_from_a(filter, filter8)) return CR_INVALID_DATA;
-    if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    if (size > len)
-    {
-        buf[0] = 0;
-        ret = CR_BUFFER_SMALL;
-    }
-    else memcpy(buf, list, size);
-    free(list);
-    return ret;
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_SizeW(PULONG len, PCWSTR filter, ULONG flags)
-{
-    return CM_Get_Device_ID_List_Size_ExW(len, filter, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_SizeA(PULONG len, PCSTR filter, ULONG flags)
-{
-    return CM_Get_Device_ID_List_Size_ExA(len, filter, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_ListW(PCWSTR filter, PWCHAR buf, ULONG len, ULONG flags)
-{
-    return CM_Get_Device_ID_List_ExW(filter, buf, len, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_ListA(PCSTR filter, PCHAR buf, ULONG len, ULONG flags)
-{
-    return CM_Get_Device_ID_List_ExA(filter, buf, len, flags, NULL);
-}
-
-/* ---- interface lists -------------------------------------------------------------------------------------------- */
-
-/* The links of class guid (of device id8 if not ""), as a WCHAR multi-string (allocated). */
-static CONFIGRET iface_list(const GUID *guid, const char *id8, ULONG flags, WCHAR **out, ULONG *out_len)
-{
-    struct wn_ifaces ifaces;
-    ULONG used = 0, cap = 1;
-    WCHAR *list;
-    size_t i;
-
-    *out = NULL;
-    if (flags & ~CM_GET_DEVICE_INTERFACE_LIST_BITS) return CR_INVALID_FLAG;
-    if (id8[0])
-    {
-        struct wn_devmodel_dev dev;
-
-        /* Windows answers an unknown device with an empty list when listing all devices, and an error when
-         * listing present ones. */
-        if (!wn_node_find(id8, &dev) && !(flags & CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES))
-            return CR_INVALID_DEVNODE;
-    }
-    if (!wn_ifaces_load(guid, flags & CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES, &ifaces)) return CR_OUT_OF_MEMORY;
-    for (i = 0; i < ifaces.count; i++)
-        if (!id8[0] || !_stricmp(ifaces.items[i].instance_id, id8)) cap += (ULONG)strlen(ifaces.items[i].link) + 1;
-    if (!(list = malloc(cap * sizeof(WCHAR))))
-    {
-        wn_ifaces_free(&ifaces);
-        return CR_OUT_OF_MEMORY;
-    }
-    for (i = 0; i < ifaces.count; i++)
-        if (!id8[0] || !_stricmp(ifaces.items[i].instance_id, id8))
-            used += widen(ifaces.items[i].link, list + used, cap - used) + 1;
-    list[used++] = 0;
-    wn_ifaces_free(&ifaces);
-    *out = list;
-    *out_len = used;
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_List_Size_ExW(PULONG len, LPGUID guid, DEVINSTID_W id, ULONG flags,
-                                                       HMACHINE machine)
-{
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, LPGUID, DEVINSTID_W, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_List_Size_ExW", len, guid, id, flags, machine);
-    if (!len || !guid) return CR_INVALID_POINTER;
-    *len = 0;
-    if (!id_from_w(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    *len = n;
-    free(list);
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_List_Size_ExA(PULONG len, LPGUID guid, DEVINSTID_A id, ULONG flags,
-                                                       HMACHINE machine)
-{
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, LPGUID, DEVINSTID_A, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_List_Size_ExA", len, guid, id, flags, machine);
-    if (!len || !guid) return CR_INVALID_POINTER;
-    *len = 0;
-    if (!id_from_a(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    /* Links are ASCII (devmap.c and Wine's alike), so the ANSI list has as many characters. */
-    *len = n;
-    free(list);
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_List_ExW(LPGUID guid, DEVINSTID_W id, PZZWSTR buf, ULONG len, ULONG flags,
-                                                  HMACHINE machine)
-{
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(LPGUID, DEVINSTID_W, PZZWSTR, ULONG, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_List_ExW", guid, id, buf, len, flags, machine);
-    if (!guid || !buf || !len) return CR_INVALID_POINTER;
-    if (!id_from_w(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    if (n > len)
-    {
-        buf[0] = 0;
-        ret = CR_BUFFER_SMALL;
-    }
-    else memcpy(buf, list, n * sizeof(WCHAR));
-    free(list);
-    return ret;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_List_ExA(LPGUID guid, DEVINSTID_A id, PZZSTR buf, ULONG len, ULONG flags,
-                                                  HMACHINE machine)
-{
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(LPGUID, DEVINSTID_A, PZZSTR, ULONG, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_List_ExA", guid, id, buf, len, flags, machine);
-    if (!guid || !buf || !len) return CR_INVALID_POINTER;
-    if (!id_from_a(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    if (n > len)
-    {
-        buf[0] = 0;
-        ret = CR_BUFFER_SMALL;
-    }
-    else WideCharToMultiByte(CP_ACP, 0, list, (int)n, buf, (int)len, NULL, NULL);
-    free(list);
-    return ret;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_List_SizeW(PULONG len, LPGUID guid, DEVINSTID_W id, ULONG flags)
-{
-    return CM_Get_Device_Interface_List_Size_ExW(len, guid, id, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_List_SizeA(PULONG len, LPGUID guid, DEVINSTID_A id, ULONG flags)
-{
-    return CM_Get_Device_Interface_List_Size_ExA(len, guid, id, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_ListW(LPGUID guid, DEVINSTID_W id, PZZWSTR buf, ULONG len, ULONG flags)
-{
-    return CM_Get_Device_Interface_List_ExW(guid, id, buf, len, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_ListA(LPGUID guid, DEVINSTID_A id, PZZSTR buf, ULONG len, ULONG flags)
-{
-    return CM_Get_Device_Interface_List_ExA(guid, id, buf, len, flags, NULL);
-}
-
-/* ---- interface properties --------------------------------------------------------------------------------------- */
-
-enum iface_field { I_INSTANCEID, I_ENABLED, I_CLASSGUID };
-
-static const struct
-{
-    const GUID *fmtid;
-    DEVPROPID pid;
-    enum iface_field field;
-    DEVPROPTYPE type;
-} iface_props[] =
-{
-    { &fmt_instance, 256, I_INSTANCEID, DEVPROP_TYPE_STRING },
-    { &fmt_iface, 3, I_ENABLED, DEVPROP_TYPE_BOOLEAN },
-    { &fmt_iface, 4, I_CLASSGUID, DEVPROP_TYPE_GUID },
-};
-
-static CONFIGRET find_link(LPCWSTR link, struct wn_iface *iface)
-{
-    char link8[WN_DEVMAP_LINK_MAX];
-
-    if (!WideCharToMultiByte(CP_UTF8, 0, link, -1, link8, sizeof(link8), NULL, NULL) || !wn_iface_find(link8, iface))
-        return CR_NO_SUCH_DEVICE_INTERFACE;
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_Property_ExW(LPCWSTR link, const DEVPROPKEY *key, DEVPROPTYPE *type,
-                                                      PBYTE buf, PULONG size, ULONG flags, HMACHINE machine)
-{
-    struct wn_iface iface;
-    WCHAR id[MAX_DEVICE_ID_LEN];
-    DEVPROP_BOOLEAN enabled;
-    CONFIGRET ret;
-    size_t i;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE, PULONG, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_Property_ExW", link, key, type, buf, size, flags, machine);
-    if (!link || !key || !type || !size) return CR_INVALID_POINTER;
-    if (!buf && *size) return CR_INVALID_POINTER;
-    if (flags) return CR_INVALID_FLAG;
-    if ((ret = find_link(link, &iface))) return ret;
-    for (i = 0; i < ARRAYSIZE(iface_props); i++)
-        if (same_key(key, iface_props[i].fmtid, iface_props[i].pid)) break;
-    if (i == ARRAYSIZE(iface_props))
-    {
-        *type = DEVPROP_TYPE_EMPTY;
-        *size = 0;
-        return CR_NO_SUCH_VALUE;
-    }
-    *type = iface_props[i].type;
-    switch (iface_props[i].field)
-    {
-    case I_INSTANCEID:
-        return put(id, (widen(iface.instance_id, id, ARRAYSIZE(id)) + 1) * sizeof(WCHAR), buf, size);
-    case I_ENABLED:
-        enabled = iface.present ? DEVPROP_TRUE : DEVPROP_FALSE;
-        return put(&enabled, sizeof(enabled), buf, size);
-    default:
-        return put(&iface.guid, sizeof(GUID), buf, size);
-    }
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_PropertyW(LPCWSTR link, const DEVPROPKEY *key, DEVPROPTYPE *type, PBYTE buf,
-                                                   PULONG size, ULONG flags)
-{
-    return CM_Get_Device_Interface_Property_ExW(link, key, type, buf, size, flags, NULL);
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_Property_Keys_ExW(LPCWSTR link, DEVPROPKEY *keys, PULONG count, ULONG flags,
-                                                           HMACHINE machine)
-{
-    struct wn_iface iface;
-    CONFIGRET ret;
-    ULONG cap, i;
-
-    if (machine || !ours())
-        SYSTEM(CONFIGRET (WINAPI *)(LPCWSTR, DEVPROPKEY *, PULONG, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_Property_Keys_ExW", link, keys, count, flags, machine);
-    if (!link || !count) return CR_INVALID_POINTER;
-    if (!keys && *count) return CR_INVALID_POINTER;
-    if (flags) return CR_INVALID_FLAG;
-    if ((ret = find_link(link, &iface))) return ret;
-    cap = *count;
-    *count = ARRAYSIZE(iface_props);
-    if (!keys || cap < ARRAYSIZE(iface_props)) return CR_BUFFER_SMALL;
-    for (i = 0; i < ARRAYSIZE(iface_props); i++)
-    {
-        keys[i].fmtid = *iface_props[i].fmtid;
-        keys[i].pid = iface_props[i].pid;
-    }
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_Interface_Property_KeysW(LPCWSTR link, DEVPROPKEY *keys, PULONG count, ULONG flags)
-{
-    return CM_Get_Device_Interface_Property_Keys_ExW(link, keys, count, flags, NULL);
-}
-
 /* ---- CM_Open_DevNode_Key ---------------------------------------------------------------------------------------- */
 
 /* The hardware key is Enum\<instance>\Device Parameters, where a driver keeps its settings (a serial port's
@@ -1050,7 +627,7 @@ CONFIGRET WINAPI CM_Open_DevNode_Key_Ex(DEVINST devinst, REGSAM sam, ULONG profi
     CONFIGRET ret;
     LONG err;
 
-    if (machine || !ours())
+    if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(DEVINST, REGSAM, ULONG, REGDISPOSITION, PHKEY, ULONG, HMACHINE),
                "CM_Open_DevNode_Key_Ex", devinst, sam, profile, disposition, key, flags, machine);
     if (!key) return CR_INVALID_POINTER;
