@@ -195,7 +195,7 @@ static void publish_device(const struct wn_devmodel_dev *dev)
         return;
     }
     wn_devmap_format_guid(&dev->class_guid, guid);
-    CharUpperA(guid);
+    _strupr(guid);
     set_text(key, L"DeviceDesc", dev->desc);
     set_multi(key, L"HardwareID", dev->hardware_ids);
     set_multi(key, L"CompatibleIDs", dev->compatible_ids);

@@ -193,7 +193,7 @@ static ULONG field_value(const struct wn_devmodel_dev *dev, enum field field, BO
         }
         /* Windows stores it upper-case, as SetupDi writes it. */
         wn_devmap_format_guid(&dev->class_guid, guid);
-        CharUpperA(guid);
+        _strupr(guid);
         text = guid;
         break;
     case F_STATUS:
