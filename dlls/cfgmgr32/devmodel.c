@@ -308,6 +308,20 @@ int wn_devmodel_wine_models(const struct wn_devmodel_dev *dev)
     return 0;
 }
 
+int wn_devmodel_map(const char *props, size_t props_len, struct wn_devmap *out)
+{
+    struct wn_devmodel_dev dev;
+
+    if (!wn_devmap_map(props, props_len, out)) return 0;
+    /* An interface record (a software device's) belongs to a device of ours: only instances are Wine's. */
+    if (out->instance_id[0] && wn_devmodel_describe(props, props_len, &dev) && wn_devmodel_wine_models(&dev))
+    {
+        memset(out, 0, sizeof(*out));
+        return 0;
+    }
+    return 1;
+}
+
 int wn_devmodel_next(const struct wn_state *state, const void **cursor, struct wn_devmodel_dev *out)
 {
     const struct wn_state_device *rec = *cursor ? wn_state_next(state, WN_TABLE_DEVICE, *cursor)

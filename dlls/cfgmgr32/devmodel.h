@@ -67,6 +67,10 @@ void wn_devmodel_find_parent(const struct wn_state *state, struct wn_devmodel_de
  * with Wine's devices (issue 17, item 1); for now no host device is one. */
 int wn_devmodel_wine_models(const struct wn_devmodel_dev *dev);
 
+/* wn_devmap_map() for the notifications: the same identity, and nothing for a device Wine models itself (its
+ * events are Wine's).  Returns 1 when the record is ours to report. */
+int wn_devmodel_map(const char *props, size_t props_len, struct wn_devmap *out);
+
 /* Iteration over the view's device instances that are ours to show (described, present, not Wine's), with
  * their parents found.  Returns 1 with *out filled, 0 at the end.  *cursor starts NULL. */
 int wn_devmodel_next(const struct wn_state *state, const void **cursor, struct wn_devmodel_dev *out);

@@ -25,6 +25,7 @@
 
 #include "debug.h"
 #include "devmap.h"
+#include "devmodel.h"
 #include "dispatch.h"
 #include "forward.h"
 #include "publish.h"
@@ -151,7 +152,7 @@ static BOOL instance_wanted(const struct cm_track *track, const char *instance_i
 static void map_body(const struct wn_state_device *dev, struct wn_devmap *map)
 {
     if (!dev) memset(map, 0, sizeof(*map));
-    else wn_devmap_map(dev->props, dev->wire.props_len, map);
+    else wn_devmodel_map(dev->props, dev->wire.props_len, map);
 }
 
 static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_body, const void *new_body)
@@ -214,7 +215,7 @@ static void find_handle_device(void *ctx, const struct wn_state *state)
         const char *name = wn_wire_prop(dev->props, dev->wire.props_len, "DEVNAME");
 
         if (!name || strcmp(name, track->devname)) continue;
-        if (!wn_devmap_map(dev->props, dev->wire.props_len, &map)) continue;
+        if (!wn_devmodel_map(dev->props, dev->wire.props_len, &map)) continue;
         track->devpath = _strdup(dev->devpath);
         return;
     }
