@@ -111,6 +111,59 @@ static void test_parents(void)
     wn_state_free(state);
 }
 
+/* A software device: what SwDeviceCreate gave (through the helper's record), its parent when that is a device of
+ * the view, and its interface found by link under the device. */
+static void test_software(void)
+{
+    static const char parent[] = "DEVPATH=/winenotify/swd/P/p\0SUBSYSTEM=winenotify_swd\0WN_INSTANCE_ID=SWD\\P\\p";
+    static const char child[] = "DEVPATH=/winenotify/swd/C/c\0SUBSYSTEM=winenotify_swd\0WN_INSTANCE_ID=SWD\\C\\c\0"
+        "WN_DESCRIPTION=Test \x01" "device\0WN_HARDWARE_IDS=HwA|HwB\0WN_COMPATIBLE_IDS=CompA\0WN_PARENT=swd\\p\\P";
+    static const char iface[] = "DEVPATH=/winenotify/swd/C/c/{4d1e55b2-f16f-11cf-88cb-001111000030}\0"
+        "SUBSYSTEM=winenotify_swd_interface\0WN_INSTANCE_ID=SWD\\C\\c\0"
+        "WN_CLASS_GUID={4d1e55b2-f16f-11cf-88cb-001111000030}";
+    const char *blocks[] = { parent, child, iface };
+    const size_t sizes[] = { sizeof(parent), sizeof(child), sizeof(iface) };
+    struct wn_state *state = wn_state_create();
+    struct wn_wire_record r;
+    unsigned int i, index = 9;
+
+    CU_ASSERT_EQUAL(DESCRIBE(iface), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(state);
+    memset(&r, 0, sizeof(r));
+    r.type = WN_WIRE_SNAPSHOT_BEGIN;
+    r.u.snapshot.tables = WN_TABLE_DEVICE;
+    wn_state_apply(state, &r);
+    for (i = 0; i < 3; i++)
+    {
+        memset(&r, 0, sizeof(r));
+        r.type = WN_WIRE_DEVICE;
+        r.op = WN_WIRE_OP_ADD;
+        r.u.device.props_len = (uint16_t)sizes[i];
+        r.props = blocks[i];
+        CU_ASSERT_EQUAL(wn_state_apply(state, &r), WN_STATE_OK);
+    }
+    memset(&r, 0, sizeof(r));
+    r.type = WN_WIRE_SNAPSHOT_END;
+    r.u.snapshot.tables = WN_TABLE_DEVICE;
+    wn_state_apply(state, &r);
+
+    CU_ASSERT_EQUAL_FATAL(wn_devmodel_find(state, "SWD\\C\\c", &dev), 1);
+    CU_ASSERT_STRING_EQUAL(dev.desc, "Test device");
+    CU_ASSERT_STRING_EQUAL(dev.hardware_ids, "HwA");
+    CU_ASSERT_STRING_EQUAL(dev.hardware_ids + 4, "HwB");
+    CU_ASSERT_STRING_EQUAL(dev.compatible_ids, "CompA");
+    CU_ASSERT_STRING_EQUAL(dev.class_name, "SoftwareDevice");
+    CU_ASSERT_STRING_EQUAL(dev.parent, "SWD\\P\\p");
+    CU_ASSERT_EQUAL_FATAL(wn_devmodel_find(state, "SWD\\P\\p", &dev), 1);
+    CU_ASSERT_STRING_EQUAL(dev.parent, WN_DEVMODEL_ROOT);
+    CU_ASSERT_STRING_EQUAL(dev.hardware_ids, "SWD\\P");
+    CU_ASSERT_EQUAL_FATAL(wn_devmodel_find_link(state, "\\\\?\\SWD#C#c#{4d1e55b2-f16f-11cf-88cb-001111000030}",
+                                                &dev, &index), 1);
+    CU_ASSERT_STRING_EQUAL(dev.map.instance_id, "SWD\\C\\c");
+    CU_ASSERT_EQUAL(index, 0);
+    wn_state_free(state);
+}
+
 /* Names the kernel takes from whoever makes the device. */
 static void test_hostile(void)
 {
@@ -171,6 +224,7 @@ void register_devmodel_tests(void)
         { "net devices", test_net },
         { "usb devices", test_usb },
         { "parents in the view", test_parents },
+        { "software devices", test_software },
         { "hostile names", test_hostile },
         { "text values", test_text },
         CU_TEST_INFO_NULL,
