@@ -145,6 +145,7 @@ struct helper
     struct output *out;
     struct swd *swd;         /* NULL when the shared directory is unusable */
     struct connectivity *hint;
+    struct links *links;     /* NULL when no prefix is known or usable: no dosdevices entries */
     size_t in_len;
     uint8_t in[8192];
 };
@@ -162,9 +163,11 @@ static int snapshot(struct helper *h, uint32_t tables, uint32_t reason)
 {
     if (output_snapshot_begin(h->out, tables, reason)) return -1;
     if ((tables & NL_TABLES) && nl_dump(h->nl, h->out, tables & NL_TABLES)) return -1;
-    if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out)) return -1;
+    if (tables & WN_TABLE_DEVICE) links_snapshot_begin(h->links);
+    if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out, h->links)) return -1;
     if ((tables & WN_TABLE_DEVICE) && h->swd && swd_enumerate(h->swd, report_swd, h->out)) return -1;
     if ((tables & WN_TABLE_HINT) && connectivity_enumerate(h->hint, h->out)) return -1;
+    if (tables & WN_TABLE_DEVICE) links_snapshot_end(h->links);
     return output_snapshot_end(h->out, tables, reason);
 }
 
@@ -284,7 +287,7 @@ static int run(struct helper *h)
         if (fds[4].revents && connectivity_read(h->hint, h->out)) return 1;
         if (fds[2].revents)
         {
-            if ((r = uevent_read(h->uevent_fd, h->out)) < 0) return 1;
+            if ((r = uevent_read(h->uevent_fd, h->out, h->links)) < 0) return 1;
             if (r == 1)
             {
                 trace("uevents lost: resynchronising devices\n");
@@ -316,12 +319,21 @@ static void remove_token_file(void)
     if (token_file) unlink(token_file);
 }
 
+/* Likewise our dosdevices entries, whichever return ends main (a kill leaves them to the next helper's sweep). */
+static struct links *published;
+
+static void release_links(void)
+{
+    links_close(published);
+    published = NULL;
+}
+
 int main(int argc, char **argv)
 {
     struct helper h;
     struct wn_wire_hello hello;
     struct handshake_args args;
-    char swd_dir[PATH_MAX] = "";
+    char swd_dir[PATH_MAX] = "", dos_dir[PATH_MAX] = "", links_dir[PATH_MAX] = "";
     unsigned int i;
     int status;
 
@@ -380,6 +392,14 @@ int main(int argc, char **argv)
     /* Without it, software devices are refused (ACCESS_DENIED) and other processes' go unseen. */
     if (swd_default_dir(swd_dir, sizeof(swd_dir)) || !(h.swd = swd_open(swd_dir)))
         trace("cannot use the software-device directory %s: %s\n", swd_dir, strerror(errno));
+
+    /* Before the first snapshot, whose devices get their entries before the DLL hears of them. */
+    if (links_default_dirs(dos_dir, sizeof(dos_dir), links_dir, sizeof(links_dir)) ||
+        !(h.links = links_open(dos_dir, links_dir, "/dev", trace_text)))
+        trace("no dosdevices entries for device links (prefix %s, state %s): %s\n", dos_dir, links_dir,
+              strerror(errno));
+    published = h.links;
+    atexit(release_links);
 
     /* Before the first snapshot, so that the first view already has what the host's services say. */
     if (!(h.hint = connectivity_open(trace_text))) return 1;

@@ -195,16 +195,28 @@ static int handle(const struct tree *t, struct uevent *ev, uevent_report_fn fn, 
     return report(fn, ctx, ev);
 }
 
+struct sink
+{
+    struct output *out;
+    struct links *links;
+};
+
+/* The device's dosdevices entries first: the record that announces it must find them made, and the one that
+ * announces its removal must find them gone (links.h). */
 static int report_output(void *ctx, uint16_t op, const struct wn_wire_device *dev, const char *props,
                          size_t props_len)
 {
-    return output_record(ctx, WN_WIRE_DEVICE, op, dev, props, props_len);
+    struct sink *sink = ctx;
+
+    links_device(sink->links, op, dev->seqnum, props, props_len);
+    return output_record(sink->out, WN_WIRE_DEVICE, op, dev, props, props_len);
 }
 
 /* ---- live events -------------------------------------------------------------------------------------------- */
 
-int uevent_read(int fd, struct output *out)
+int uevent_read(int fd, struct output *out, struct links *links)
 {
+    struct sink sink = { out, links };
     static const struct tree host = { "/sys", "/dev" };
     static char buf[UEVENT_DATAGRAM_MAX];
     struct uevent ev;
@@ -235,7 +247,7 @@ int uevent_read(int fd, struct output *out)
          * libudev's messages (group 2, but anyone privileged may send to any group) start with "libudev". */
         if (msg.msg_namelen < sizeof(from) || from.nl_pid != 0 || (msg.msg_flags & MSG_TRUNC)) continue;
         if ((size_t)len >= 8 && !memcmp(buf, "libudev", 8)) continue;
-        if (!uevent_parse(buf, (size_t)len, &ev) && handle(&host, &ev, report_output, out) < 0) return -1;
+        if (!uevent_parse(buf, (size_t)len, &ev) && handle(&host, &ev, report_output, &sink) < 0) return -1;
     }
 }
 
@@ -342,7 +354,9 @@ int uevent_enumerate_tree(const char *sys, const char *dev, uevent_report_fn fn,
     return ret;
 }
 
-int uevent_enumerate(struct output *out)
+int uevent_enumerate(struct output *out, struct links *links)
 {
-    return uevent_enumerate_tree("/sys", "/dev", report_output, out);
+    struct sink sink = { out, links };
+
+    return uevent_enumerate_tree("/sys", "/dev", report_output, &sink);
 }
