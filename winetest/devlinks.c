@@ -224,20 +224,39 @@ static int dosdevices_count(const WCHAR *link)
     return n;
 }
 
-/* Helpers running in this namespace (the bracket keeps pgrep's own shell out). */
-static int helper_count(void)
+/* The helpers running in this namespace (the bracket keeps pgrep's own shell out): their number, and the pid of
+ * the only one (0 when there are none, -1 when more than one). */
+static int helpers(int *pid)
 {
-    char *text;
-    int n = -1;
+    char *text, *p;
+    int n = 0;
 
-    if (!run_unix_wait("pgrep -f 'winenotify-hos[t]' | wc -l > wnlk.helpers", "wnlk.done")) return -1;
+    *pid = 0;
+    if (!run_unix_wait("pgrep -f 'winenotify-hos[t]' > wnlk.helpers", "wnlk.done")) return -1;
     if ((text = winetest_read_file("wnlk.helpers", NULL)))
     {
-        n = atoi(text);
+        for (p = text; *p; p++)
+            if (*p == '\n') n++;
+        *pid = n == 1 ? atoi(text) : n ? -1 : 0;
         free(text);
     }
     DeleteFileA("wnlk.helpers");
     return n;
+}
+
+static int helper_count(void)
+{
+    int pid;
+
+    return helpers(&pid);
+}
+
+static int helper_pid(void)
+{
+    int pid;
+
+    helpers(&pid);
+    return pid;
 }
 
 static BOOL attach(const char *image)
@@ -471,6 +490,22 @@ static void test_loop_links(void)
     ok(file != INVALID_HANDLE_VALUE, "%s no longer opens after the other process exited: %lu\n", dbgstr_w(disk),
        GetLastError());
     if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+
+    /* Our helper killed with -9: the DLL starts another, which takes the entry over before it sweeps the dead
+     * one's; the name opens throughout. */
+    {
+        ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+        int before = helper_pid(), now = before;
+        DWORD err;
+
+        winetest_run_unix(NULL, "pkill -KILL -f 'winenotify-hos[t]'");
+        while (GetTickCount64() < deadline && ((now = helper_pid()) == before || now <= 0))
+            if ((err = wait_open_result(disk, 0))) break;
+        ok(now > 0 && now != before, "our helper %d was not replaced (%d)\n", before, now);
+        err = wait_open_result(disk, 0);
+        ok(!err, "%s does not open after our helper was replaced: %lu\n", dbgstr_w(disk), err);
+        ok(dosdevices_count(disk) == 1, "no entry for %s after our helper was replaced\n", dbgstr_w(disk));
+    }
 
     detach(image);
     leave = wait_record(&r, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, &WINENOTIFY_GUID_DEVINTERFACE_DISK, disk, 0);
