@@ -27,6 +27,7 @@
 #include "devmap.h"
 #include "dispatch.h"
 #include "forward.h"
+#include "wine_devices.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -81,20 +82,36 @@ static int widen(const char *text, WCHAR *buf, int cap)
     return n > 0 ? n - 1 : -1;
 }
 
-static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const struct wn_devmap_iface *iface)
+static void post_link(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link)
 {
-    WCHAR link[WN_DEVMAP_LINK_MAX];
+    size_t len = wcsnlen(link, WN_DEVMAP_LINK_MAX);
     struct cm_note *note;
-    int len;
 
-    if ((len = widen(iface->link, link, (int)ARRAY_SIZE(link))) < 0) return;
+    if (len == WN_DEVMAP_LINK_MAX) return;
     if (!(note = new_note(action, CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE,
                           offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink[len + 1]))))
         return;
-    memcpy(&note->data.u.DeviceInterface.ClassGuid, &iface->guid, sizeof(GUID));
+    note->data.u.DeviceInterface.ClassGuid = *guid;
     memcpy(note->data.u.DeviceInterface.SymbolicLink, link, (len + 1) * sizeof(WCHAR));
-    TRACE("%p: action %d %s\n", reg, action, iface->link);
+    TRACE("%p: action %d %ls\n", reg, action, link);
     wn_reg_post(reg, &note->head);
+}
+
+static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const struct wn_devmap_iface *iface)
+{
+    WCHAR link[WN_DEVMAP_LINK_MAX];
+
+    if (widen(iface->link, link, (int)ARRAY_SIZE(link)) < 0) return;
+    post_link(reg, action, (const GUID *)&iface->guid, link);
+}
+
+/* Wine's own events (wine_devices.c), for the classes the registration wants. */
+static void post_wine(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link)
+{
+    struct cm_track *track = reg->track;
+
+    if (!track->all && !IsEqualGUID(&track->class_guid, guid)) return;
+    post_link(reg, action, guid, link);
 }
 
 static void post_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const char *instance_id)
@@ -153,6 +170,12 @@ static void map_body(const struct wn_state_device *dev, struct wn_devmap *map)
     else wn_devmap_map(dev->props, dev->wire.props_len, map);
 }
 
+/* A device Wine models itself is Wine's to announce to interface registrations (wine_devices.c): not ours. */
+static void drop_wine_modelled(const struct wn_state_device *dev, struct wn_devmap *map)
+{
+    if (dev && wn_wine_devices_models(dev->props, dev->wire.props_len)) map->n_ifaces = 0;
+}
+
 static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_body, const void *new_body)
 {
     const struct wn_state_device *old_dev = old_body, *new_dev = new_body;
@@ -169,6 +192,8 @@ static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_bo
     switch (track->type)
     {
     case CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE:
+        drop_wine_modelled(old_dev, &before);
+        drop_wine_modelled(new_dev, &after);
         /* Removals first: a device whose link changes goes, then comes. */
         for (i = 0; i < before.n_ifaces; i++)
             if (class_wanted(track, &before.ifaces[i]) && !find_iface(&after, &before.ifaces[i]))
@@ -240,6 +265,7 @@ static void free_track(struct cm_track *track)
 
 static void cm_destroy(struct wn_reg *reg)
 {
+    wn_wine_devices_detach(reg);
     free_track(reg->track);
 }
 
@@ -416,6 +442,8 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
         return CR_CALL_NOT_IMPLEMENTED;
     }
 
+    /* Before it is started: Wine's events wait in its queue like ours until the handle is given out. */
+    wn_wine_devices_attach(reg, pFilter, post_wine);
     *pNotifyContext = (HCMNOTIFICATION)wn_reg_publish(reg);
     wn_reg_start(reg);
     TRACE("registered %p\n", *pNotifyContext);

@@ -1,0 +1,21 @@
+/* Wine's own device events in our registrations, and which host devices Wine models (see wine_devices.c). */
+#ifndef WN_CFGMGR32_WINE_DEVICES_H
+#define WN_CFGMGR32_WINE_DEVICES_H
+
+#include "dispatch.h"
+
+/* Posts an interface event of Wine's to reg (called under the bridge's lock, from sechost's thread). */
+typedef void (*wn_wine_post_fn)(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link);
+
+/* For an interface filter under Wine: Wine's own events of the filter's classes are posted to reg until
+ * wn_wine_devices_detach.  FALSE when there is no such source (not Wine, no sechost, another filter type). */
+BOOL wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_post_fn post);
+
+/* Ends it: no post reaches reg after this returns (a late event of Wine's is dropped).  Any thread, no lock. */
+void wn_wine_devices_detach(struct wn_reg *reg);
+
+/* Whether Wine models the host device of this record itself (and announces it, with its own identity, through the
+ * attached source): then the helper's record of it is not announced. */
+int wn_wine_devices_models(const char *props, size_t props_len);
+
+#endif
