@@ -24,7 +24,7 @@ struct device
 {
     char *devpath;
     unsigned int n_names;
-    char names[WN_DEVMAP_IFACES][LINKS_NAME_MAX + 1];
+    char names[WN_DEVMAP_IFACES + 1][LINKS_NAME_MAX + 1];   /* the links' entries and a port's comN */
     int seen;                /* reported during the current snapshot */
 };
 
@@ -223,21 +223,21 @@ static void remove_entry(struct links *l, const char *entry)
 
 /* ---- publishing ------------------------------------------------------------------------------------------------ */
 
-static void publish(struct links *l, const char *entry, const char *target, uint64_t seqnum)
+/* Called locked. */
+static void publish_locked(struct links *l, const char *entry, const char *target, uint64_t seqnum)
 {
     char have[PATH_MAX], tmp[64], text[32];
     ssize_t n;
     int fd;
 
-    lock(l);
     n = readlinkat(l->dos_fd, entry, have, sizeof(have) - 1);
     if (n >= 0) have[n] = 0;
-    if (n < 0 && errno != ENOENT && errno != EINVAL) goto done;
+    if (n < 0 && errno != ENOENT && errno != EINVAL) return;
     if (n < 0 && errno == EINVAL)
     {
         /* Something that is no symbolic link (a user's file or folder): not ours to replace. */
         say(l, "dosdevices has %s and it is not ours: not published", entry);
-        goto done;
+        return;
     }
     if (n < 0 || strcmp(have, target))
     {
@@ -248,7 +248,7 @@ static void publish(struct links *l, const char *entry, const char *target, uint
         {
             say(l, "cannot make the dosdevices entry %s: %s", entry, strerror(errno));
             unlinkat(l->dos_fd, tmp, 0);
-            goto done;
+            return;
         }
         say(l, "dosdevices entry %s -> %s", entry, target);
     }
@@ -258,8 +258,6 @@ static void publish(struct links *l, const char *entry, const char *target, uint
         if (write(fd, text, (size_t)n) != n) say(l, "cannot record %s: %s", entry, strerror(errno));
         close(fd);
     }
-done:
-    unlock(l);
 }
 
 /* The device is gone or no longer usable: its entry goes for everyone, unless another live holder published it
@@ -357,45 +355,107 @@ static int has_name(const char (*names)[LINKS_NAME_MAX + 1], unsigned int n, con
     return 0;
 }
 
-/* The entries a record's device should have now, and the node they point at. */
+static const struct wn_devmap_guid guid_comport =
+    { 0x86e0d1e0, 0x8089, 0x11d0, { 0x9c, 0xe4, 0x08, 0x00, 0x3e, 0x30, 0x1f, 0x73 } };
+
+/* The entries a record's device should have now, the node they point at, and whether it is a serial port. */
 static unsigned int wanted(const struct links *l, uint16_t op, const char *props, size_t props_len,
-                           char (*names)[LINKS_NAME_MAX + 1], char *target, size_t cap)
+                           char (*names)[LINKS_NAME_MAX + 1], char *target, size_t cap, int *port)
 {
     struct wn_devmap map;
     struct stat st;
     unsigned int i, n = 0;
 
+    *port = 0;
     if (op == WN_WIRE_OP_DEL || !wn_devmap_map(props, props_len, &map)) return 0;
     if (links_node_path(l->dev_root, wn_wire_prop(props, props_len, "DEVNAME"), target, cap)) return 0;
     /* Only a device node, and only one this user may open at all: for any other, the link opens nothing. */
     if (stat(target, &st) || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))) return 0;
     if (access(target, R_OK) && access(target, W_OK)) return 0;
     for (i = 0; i < map.n_ifaces; i++)
+    {
+        if (!memcmp(&map.ifaces[i].guid, &guid_comport, sizeof(guid_comport))) *port = 1;
         if (!links_entry_name(map.ifaces[i].link, names[n], LINKS_NAME_MAX + 1)) n++;
+    }
     return n;
 }
 
-void links_device(struct links *l, uint16_t op, uint64_t seqnum, const char *props, size_t props_len)
+/* Whether dosdevices' entry points at target: the same path, or the same device node. */
+static int entry_is(const struct links *l, const char *entry, const char *target, const struct stat *node)
 {
-    char names[WN_DEVMAP_IFACES][LINKS_NAME_MAX + 1], target[PATH_MAX];
+    char have[PATH_MAX];
+    ssize_t n = readlinkat(l->dos_fd, entry, have, sizeof(have) - 1);
+    struct stat st;
+
+    if (n < 0) return 0;
+    have[n] = 0;
+    if (!strcmp(have, target)) return 1;
+    return !fstatat(l->dos_fd, entry, &st, 0) && S_ISCHR(st.st_mode) && st.st_rdev == node->st_rdev;
+}
+
+/* A serial port's COM number, called locked: the one an entry comN already gives its node (Wine's, made at its
+ * start for each /dev/ttyS*, ttyUSB*, ttyACM* that answers, or a user's, or another helper's), else the lowest N
+ * without a comN entry, whose entry we then make (*make: 1).  0 when all 256 are taken. */
+static unsigned int port_number(const struct links *l, const char *target, int *make)
+{
+    char entry[16];
+    struct stat node, st;
+    unsigned int n, free_n = 0;
+
+    *make = 0;
+    if (stat(target, &node)) return 0;
+    for (n = 1; n <= 256; n++)
+    {
+        snprintf(entry, sizeof(entry), "com%u", n);
+        if (entry_is(l, entry, target, &node)) return n;
+        if (!free_n && fstatat(l->dos_fd, entry, &st, AT_SYMLINK_NOFOLLOW) && errno == ENOENT) free_n = n;
+    }
+    *make = free_n != 0;
+    return free_n;
+}
+
+size_t links_device(struct links *l, uint16_t op, uint64_t seqnum, const char *props, size_t props_len, char *extra,
+                    size_t extra_cap)
+{
+    char names[WN_DEVMAP_IFACES + 1][LINKS_NAME_MAX + 1], target[PATH_MAX];
     const char *devpath;
     struct device *dev;
-    unsigned int n, i;
+    unsigned int n, i, com = 0;
+    size_t extra_len = 0;
+    int port, make = 0;
 
-    if (!l || !(devpath = wn_wire_prop(props, props_len, "DEVPATH"))) return;
-    n = wanted(l, op, props, props_len, names, target, sizeof(target));
+    if (!l || !(devpath = wn_wire_prop(props, props_len, "DEVPATH"))) return 0;
+    n = wanted(l, op, props, props_len, names, target, sizeof(target), &port);
     dev = find_device(l, devpath);
     if (dev)
     {
         dev->seen = 1;
+        /* A port keeps the comN it has while it stays. */
+        for (i = 0; i < dev->n_names && port; i++)
+            if (!strncmp(dev->names[i], "com", 3) && !strchr(dev->names[i], '#'))
+            {
+                snprintf(names[n++], sizeof(names[0]), "%s", dev->names[i]);
+                com = (unsigned int)atoi(dev->names[i] + 3);
+            }
         for (i = 0; i < dev->n_names; i++)
             if (!has_name(names, n, dev->names[i])) unpublish(l, dev->names[i], seqnum);
     }
-    for (i = 0; i < n; i++) publish(l, names[i], target, seqnum);
+    lock(l);
+    /* Chosen and made under one lock: two helpers never give two ports one number. */
+    if (port && !com && (com = port_number(l, target, &make)) && make)
+        snprintf(names[n++], sizeof(names[0]), "com%u", com);
+    for (i = 0; i < n; i++) publish_locked(l, names[i], target, seqnum);
+    unlock(l);
+    if (com)
+    {
+        int len = snprintf(extra, extra_cap, "WN_PORT_NAME=COM%u", com);
+
+        if (len > 0 && (size_t)len < extra_cap) extra_len = (size_t)len + 1;
+    }
     if (!n)
     {
         if (dev) drop_device(l, dev);
-        return;
+        return extra_len;
     }
     if (!dev)
     {
@@ -404,17 +464,18 @@ void links_device(struct links *l, uint16_t op, uint64_t seqnum, const char *pro
             size_t cap = l->cap_devices ? l->cap_devices * 2 : 8;
             struct device *grown = realloc(l->devices, cap * sizeof(*grown));
 
-            if (!grown) return;
+            if (!grown) return extra_len;
             l->devices = grown;
             l->cap_devices = cap;
         }
         dev = &l->devices[l->n_devices];
-        if (!(dev->devpath = strdup(devpath))) return;
+        if (!(dev->devpath = strdup(devpath))) return extra_len;
         l->n_devices++;
         dev->seen = 1;
     }
     dev->n_names = n;
     memcpy(dev->names, names, sizeof(names[0]) * n);
+    return extra_len;
 }
 
 void links_snapshot_begin(struct links *l)

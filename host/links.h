@@ -45,8 +45,15 @@ struct links *links_open(const char *dosdevices, const char *state_dir, const ch
 void links_close(struct links *links);
 
 /* A device record about to be reported (op WN_WIRE_OP_ADD, CHANGE or DEL, seqnum 0 when enumerated): makes the
- * entries of the links it now has, removes those it no longer has.  Call before the record is sent. */
-void links_device(struct links *links, uint16_t op, uint64_t seqnum, const char *props, size_t props_len);
+ * entries of the links it now has, removes those it no longer has.  Call before the record is sent.
+ *
+ * A serial port also gets the COM name Wine would give it: the comN whose dosdevices entry already points at its
+ * node (Wine maps each working /dev/ttyS*, ttyUSB*, ttyACM* at its start: com1 -> /dev/ttyS0), else the lowest
+ * free N, whose entry "comN" is made and removed with the port's, so that \\.\COMn opens it while it is there.
+ * The name is added to the record as WN_PORT_NAME=COMn: written into extra (KEY=VALUE and its NUL, at most
+ * extra_cap bytes), whose length is returned (0 when there is nothing to add). */
+size_t links_device(struct links *links, uint16_t op, uint64_t seqnum, const char *props, size_t props_len,
+                    char *extra, size_t extra_cap);
 
 /* Around a device snapshot: devices not reported between the two lose their entries at the end, and dead holders
  * are swept.  Call links_snapshot_end before the snapshot's end is sent. */

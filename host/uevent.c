@@ -206,9 +206,20 @@ struct sink
 static int report_output(void *ctx, uint16_t op, const struct wn_wire_device *dev, const char *props,
                          size_t props_len)
 {
+    static char joined[UEVENT_PROPS_MAX];
     struct sink *sink = ctx;
+    struct wn_wire_device with = *dev;
+    char extra[64];
+    size_t n = links_device(sink->links, op, dev->seqnum, props, props_len, extra, sizeof(extra));
 
-    links_device(sink->links, op, dev->seqnum, props, props_len);
+    /* A serial port's COM name (WN_PORT_NAME) joins the record's properties. */
+    if (n && props_len + n <= sizeof(joined))
+    {
+        memcpy(joined, props, props_len);
+        memcpy(joined + props_len, extra, n);
+        with.props_len = (uint16_t)(props_len + n);
+        return output_record(sink->out, WN_WIRE_DEVICE, op, &with, joined, props_len + n);
+    }
     return output_record(sink->out, WN_WIRE_DEVICE, op, dev, props, props_len);
 }
 

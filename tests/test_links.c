@@ -71,9 +71,10 @@ static size_t block(char *buf, size_t cap, const char *devname, const char *type
 static void device(struct links *l, uint16_t op, uint64_t seqnum, const char *devname, const char *type,
                    const char *sectors)
 {
-    char props[1024];
+    char props[1024], extra[64];
 
-    links_device(l, op, seqnum, props, block(props, sizeof(props), devname, type, sectors));
+    CU_ASSERT_EQUAL(links_device(l, op, seqnum, props, block(props, sizeof(props), devname, type, sectors), extra,
+                                 sizeof(extra)), 0);
 }
 
 /* The entry's target, or "" when there is none. */
@@ -207,13 +208,13 @@ static void test_refused(void)
     device(a, WN_WIRE_OP_ADD, 2, "missing", "disk", "100");
     n = snprintf(props, sizeof(props), "DEVPATH=/devices/x%cSUBSYSTEM=tty%cDEVNAME=../../etc/passwd%c"
                  "WN_DEVNODE_READY=1", 0, 0, 0);
-    links_device(a, WN_WIRE_OP_ADD, 3, props, (size_t)n + 1);
+    links_device(a, WN_WIRE_OP_ADD, 3, props, (size_t)n + 1, NULL, 0);
     n = snprintf(props, sizeof(props), "DEVPATH=/devices/y%cSUBSYSTEM=tty%cDEVNAME=ttyS..%c"
                  "WN_DEVNODE_READY=1", 0, 0, 0);
-    links_device(a, WN_WIRE_OP_ADD, 4, props, (size_t)n + 1);
+    links_device(a, WN_WIRE_OP_ADD, 4, props, (size_t)n + 1, NULL, 0);
     /* A network interface has no node: nothing to open. */
     n = snprintf(props, sizeof(props), "DEVPATH=/devices/virtual/net/wn0%cSUBSYSTEM=net%cINTERFACE=wn0", 0, 0);
-    links_device(a, WN_WIRE_OP_ADD, 5, props, (size_t)n + 1);
+    links_device(a, WN_WIRE_OP_ADD, 5, props, (size_t)n + 1, NULL, 0);
     CU_ASSERT_EQUAL(dos_count(), 0);
     /* A user's own entry of that name is not ours to replace or remove. */
     {
@@ -319,6 +320,86 @@ static void test_dirs(void)
     teardown();
 }
 
+/* A serial port record (tty, as the helper reports a port it found). */
+static size_t port(struct links *l, uint16_t op, uint64_t seqnum, const char *devname, char *name)
+{
+    char props[512], extra[64];
+    size_t n;
+    int len = snprintf(props, sizeof(props), "DEVPATH=/devices/platform/serial/tty/%s%cSUBSYSTEM=tty%cDEVNAME=%s%c"
+                       "WN_DEVNODE_READY=1", devname, 0, 0, devname, 0);
+
+    n = links_device(l, op, seqnum, props, (size_t)len + 1, extra, sizeof(extra));
+    name[0] = 0;
+    if (n)
+    {
+        CU_ASSERT_EQUAL(extra[n - 1], 0);
+        CU_ASSERT_EQUAL(strncmp(extra, "WN_PORT_NAME=", 13), 0);
+        strcpy(name, extra + 13);
+    }
+    return n;
+}
+
+/* A fake node: a link to a real character device (a distinct one per port: a COM name follows the device). */
+static void node_link(const char *name, const char *real)
+{
+    char path[PATH_MAX + 32];
+
+    snprintf(path, sizeof(path), "%s/%s", dev, name);
+    CU_ASSERT_EQUAL_FATAL(symlink(real, path), 0);
+}
+
+/* COM names: Wine's own is kept (dosdevices com1 -> the node, made by Wine at its start, never ours to remove);
+ * a new port gets the lowest free number, its entry made and removed with it; two helpers agree. */
+static void test_ports(void)
+{
+    char name[32], path[PATH_MAX * 2];
+    struct links *a, *b;
+
+    setup();
+    node_link("ttyS0", "/dev/zero");
+    node_link("ttyUSB0", "/dev/full");
+    node_link("ttyUSB1", "/dev/random");
+    node_link("ttyACM0", "/dev/urandom");
+    snprintf(path, sizeof(path), "%s/com1", dos);
+    CU_ASSERT_EQUAL_FATAL(symlink(node("ttyS0"), path), 0);
+    a = helper();
+    b = helper();
+
+    CU_ASSERT(port(a, WN_WIRE_OP_ADD, 0, "ttyS0", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM1");
+    CU_ASSERT(port(a, WN_WIRE_OP_ADD, 5, "ttyUSB0", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM2");
+    CU_ASSERT_STRING_EQUAL(entry("com2"), node("ttyUSB0"));
+    CU_ASSERT_STRING_EQUAL(entry("root#ports#ttyusb0#{86e0d1e0-8089-11d0-9ce4-08003e301f73}"), node("ttyUSB0"));
+    /* The other helper of the prefix finds the same names. */
+    CU_ASSERT(port(b, WN_WIRE_OP_ADD, 5, "ttyUSB0", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM2");
+    CU_ASSERT(port(b, WN_WIRE_OP_ADD, 0, "ttyS0", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM1");
+    CU_ASSERT(port(a, WN_WIRE_OP_ADD, 6, "ttyUSB1", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM3");
+    /* A change keeps the name. */
+    CU_ASSERT(port(a, WN_WIRE_OP_CHANGE, 7, "ttyUSB0", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM2");
+
+    /* Gone: its comN goes (for both helpers), Wine's com1 stays; the next port takes the freed number. */
+    CU_ASSERT_EQUAL(port(a, WN_WIRE_OP_DEL, 8, "ttyUSB0", name), 0);
+    CU_ASSERT_STRING_EQUAL(entry("com2"), "");
+    CU_ASSERT_EQUAL(port(b, WN_WIRE_OP_DEL, 8, "ttyUSB0", name), 0);
+    CU_ASSERT(port(a, WN_WIRE_OP_ADD, 9, "ttyACM0", name) > 0);
+    CU_ASSERT_STRING_EQUAL(name, "COM2");
+    CU_ASSERT_STRING_EQUAL(entry("com2"), node("ttyACM0"));
+    CU_ASSERT_EQUAL(port(a, WN_WIRE_OP_DEL, 10, "ttyS0", name), 0);
+    CU_ASSERT_STRING_EQUAL(entry("com1"), node("ttyS0"));
+
+    links_close(a);
+    links_close(b);
+    /* Nothing of ours stays; Wine's com1 does. */
+    CU_ASSERT_EQUAL(dos_count(), 1);
+    CU_ASSERT_STRING_EQUAL(entry("com1"), node("ttyS0"));
+    teardown();
+}
+
 void register_links_tests(void)
 {
     static const CU_TestInfo tests[] =
@@ -330,6 +411,7 @@ void register_links_tests(void)
         { "two helpers of one prefix", test_two_helpers },
         { "a helper killed with -9", test_killed_helper },
         { "prefix and state directories", test_dirs },
+        { "serial ports: COM names", test_ports },
         CU_TEST_INFO_NULL,
     };
 
