@@ -574,6 +574,62 @@ static void test_wine_devices(void)
     ok(count == 0, "%ld HID events for devices that already existed\n", count);
 }
 
+/* A serial port that is there from the start (this kernel's ttyS0; none can be made or removed here, so the
+ * arrival of one is tested on fixtures in tests/test_links.c): its link opens it, it has one COM name in
+ * HARDWARE\DEVICEMAP\SERIALCOMM (Wine's own when Wine mapped it at its start, "\Device\Serial0" = "COM1", else
+ * ours), and \\.\COMn opens it. */
+static void test_serial_port(void)
+{
+    static const WCHAR link[] = L"\\\\?\\ROOT#PORTS#ttyS0#{86e0d1e0-8089-11d0-9ce4-08003e301f73}";
+    WCHAR name[256], data[32], com[40] = L"";
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = NULL;
+    DWORD i, name_len, size, type;
+    LONG count = 0;
+    int named = 0;
+    HANDLE file;
+    HKEY key;
+
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.u.DeviceInterface.ClassGuid = WINENOTIFY_GUID_DEVINTERFACE_COMPORT;
+    ok(pCM_Register_Notification(&filter, &count, count_callback, &handle) == CR_SUCCESS, "no registration\n");
+
+    file = open_link(link, 0);
+    if (file == INVALID_HANDLE_VALUE && GetLastError() == ERROR_FILE_NOT_FOUND)
+    {
+        /* The helper lists only a tty that is a port (its driver has a UART behind it). */
+        skip("no serial port ttyS0 here\n");
+        goto done;
+    }
+    ok(file != INVALID_HANDLE_VALUE, "%s does not open: %lu\n", dbgstr_w(link), GetLastError());
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+
+    ok(!RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"HARDWARE\\DEVICEMAP\\SERIALCOMM", 0, KEY_READ, &key), "no SERIALCOMM\n");
+    for (i = 0;; i++)
+    {
+        name_len = ARRAY_SIZE(name);
+        size = sizeof(data) - sizeof(WCHAR);
+        if (RegEnumValueW(key, i, name, &name_len, NULL, &type, (BYTE *)data, &size)) break;
+        data[size / sizeof(WCHAR)] = 0;
+        trace("SERIALCOMM %s = %s\n", dbgstr_w(name), dbgstr_w(data));
+        if (!wcscmp(name, L"\\Device\\winenotify_ttyS0") || !wcscmp(name, L"\\Device\\Serial0"))
+        {
+            named++;
+            wsprintfW(com, L"\\\\.\\%s", data);
+        }
+    }
+    RegCloseKey(key);
+    ok(named == 1, "ttyS0 has %d names in SERIALCOMM\n", named);
+    if (com[0])
+    {
+        file = CreateFileW(com, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        ok(file != INVALID_HANDLE_VALUE, "%s does not open: %lu\n", dbgstr_w(com), GetLastError());
+        if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+    }
+done:
+    if (handle) pCM_Unregister_Notification(handle);
+}
+
 START_TEST(devlinks)
 {
     HMODULE cfgmgr32 = LoadLibraryW(L"cfgmgr32.dll");
@@ -601,4 +657,5 @@ START_TEST(devlinks)
     test_killed_program();
     test_loop_links();
     test_wine_devices();
+    test_serial_port();
 }

@@ -426,6 +426,8 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     reg->track = track;
     reg->callback = (wn_reg_callback)pCallback;
     reg->context = pContext;
+    /* First: the ports' registry values are written before any registration hears of a port. */
+    wn_wine_devices_start_ports();
     status = wn_source_subscribe(WN_TABLE_DEVICE, on_change, reg,
                                  track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE ? find_handle_device : NULL,
                                  reg, &reg->sub);

@@ -41,7 +41,12 @@
 #include "winenotify/wire.h"
 
 #include "debug.h"
+#include "devmap.h"
+#include "source.h"
+#include "state.h"
 #include "wine_devices.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef ATOM (WINAPI *register_class_fn)(const WNDCLASSW *);
 typedef HWND (WINAPI *create_window_fn)(DWORD, LPCWSTR, LPCWSTR, DWORD, int, int, int, int, HWND, HMENU, HINSTANCE,
@@ -234,4 +239,171 @@ int wn_wine_devices_models(const char *props, size_t props_len)
         return type && !strcmp(type, "usb_device");
     }
     return 0;
+}
+
+/* ---- serial ports: the names Wine's serial driver would publish ------------------------------------------------
+ *
+ * The helper gives each port its COM name (WN_PORT_NAME, host/links.h) and makes dosdevices' comN, so that
+ * \\.\COMn opens the port.  Here, the registry's side, as Windows' serial drivers leave it: a value in
+ * HKLM\HARDWARE\DEVICEMAP\SERIALCOMM (a volatile key, as on Windows and as Wine's mount manager makes it) while the
+ * port is there, written before the port's arrival is announced and removed before its removal is (this
+ * subscription comes before any registration's).  A port Wine mapped itself at its start already has Wine's value
+ * ("\Device\Serial0" = "COM1"): ours is not added.  Every process of the prefix writes and removes the same value;
+ * one left by a process killed while its port went is removed by the next process's first view. */
+
+#define SERIALCOMM L"HARDWARE\\DEVICEMAP\\SERIALCOMM"
+#define OUR_PREFIX L"\\Device\\winenotify_"
+
+static INIT_ONCE ports_once = INIT_ONCE_STATIC_INIT;
+static struct wn_subscription *ports_sub;
+
+/* "COMn" from a usable port's record, or NULL. */
+static const char *port_name(const char *props, size_t props_len, const char **devname)
+{
+    const char *name = wn_wire_prop(props, props_len, "WN_PORT_NAME");
+    struct wn_devmap map;
+    size_t i, n;
+
+    if (!name || strncmp(name, "COM", 3) || !(n = strlen(name + 3)) || n > 3) return NULL;
+    for (i = 3; name[i]; i++)
+        if (name[i] < '0' || name[i] > '9') return NULL;
+    if (!wn_devmap_map(props, props_len, &map) || !(*devname = wn_wire_prop(props, props_len, "DEVNAME"))) return NULL;
+    return name;
+}
+
+/* Our value's name for a port: OUR_PREFIX + its kernel name (checked by devmap: no '\', no space or control). */
+static BOOL value_name(const char *devname, WCHAR *buf, size_t cap)
+{
+    size_t n = wcslen(OUR_PREFIX);
+    int len;
+
+    wcscpy(buf, OUR_PREFIX);
+    len = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, devname, -1, buf + n, (int)(cap - n));
+    return len > 1 && !wcschr(buf + n, '\\');
+}
+
+/* Whether a value other than ours already names the port (Wine's own). */
+static BOOL named_by_wine(HKEY key, const WCHAR *com)
+{
+    WCHAR name[256], data[32];
+    DWORD i, name_len, size, type;
+
+    for (i = 0;; i++)
+    {
+        name_len = ARRAY_SIZE(name);
+        size = sizeof(data) - sizeof(WCHAR);
+        if (RegEnumValueW(key, i, name, &name_len, NULL, &type, (BYTE *)data, &size)) return FALSE;
+        if (type != REG_SZ || !wcsncmp(name, OUR_PREFIX, wcslen(OUR_PREFIX))) continue;
+        data[size / sizeof(WCHAR)] = 0;
+        if (!_wcsicmp(data, com)) return TRUE;
+    }
+}
+
+static void port_arrived(const char *props, size_t props_len)
+{
+    const char *devname, *com = port_name(props, props_len, &devname);
+    WCHAR value[128], data[8];
+    HKEY key;
+
+    if (!com || !value_name(devname, value, ARRAY_SIZE(value))) return;
+    MultiByteToWideChar(CP_UTF8, 0, com, -1, data, ARRAY_SIZE(data));
+    if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, SERIALCOMM, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, &key,
+                        NULL))
+        return;
+    if (!named_by_wine(key, data))
+    {
+        RegSetValueExW(key, value, 0, REG_SZ, (const BYTE *)data, (DWORD)((wcslen(data) + 1) * sizeof(WCHAR)));
+        TRACE("SERIALCOMM %ls = %ls\n", value, data);
+    }
+    RegCloseKey(key);
+}
+
+static void port_gone(const char *props, size_t props_len)
+{
+    const char *devname = wn_wire_prop(props, props_len, "DEVNAME");
+    WCHAR value[128];
+    HKEY key;
+
+    if (!devname || !wn_wire_prop(props, props_len, "WN_PORT_NAME") || !value_name(devname, value, ARRAY_SIZE(value)))
+        return;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, SERIALCOMM, 0, KEY_ALL_ACCESS, &key)) return;
+    if (!RegDeleteValueW(key, value)) TRACE("SERIALCOMM %ls removed\n", value);
+    RegCloseKey(key);
+}
+
+static void ports_change(void *ctx, uint32_t table, uint16_t op, const void *old_body, const void *new_body)
+{
+    const struct wn_state_device *old_dev = old_body, *new_dev = new_body;
+
+    (void)ctx; (void)op;
+    if (table != WN_TABLE_DEVICE) return;
+    if (old_dev) port_gone(old_dev->props, old_dev->wire.props_len);
+    if (new_dev) port_arrived(new_dev->props, new_dev->wire.props_len);
+}
+
+/* The view the subscription starts from: its ports' values, and none of ours for a port that is not there. */
+static void ports_view(void *ctx, const struct wn_state *state)
+{
+    const struct wn_state_device *dev;
+    WCHAR name[256], want[128];
+    DWORD i, name_len;
+    HKEY key;
+
+    (void)ctx;
+    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, SERIALCOMM, 0, KEY_ALL_ACCESS, &key))
+    {
+        for (i = 0;;)
+        {
+            BOOL present = FALSE;
+
+            name_len = ARRAY_SIZE(name);
+            if (RegEnumValueW(key, i, name, &name_len, NULL, NULL, NULL, NULL)) break;
+            if (wcsncmp(name, OUR_PREFIX, wcslen(OUR_PREFIX)))
+            {
+                i++;
+                continue;
+            }
+            for (dev = wn_state_first(state, WN_TABLE_DEVICE); dev && !present;
+                 dev = wn_state_next(state, WN_TABLE_DEVICE, dev))
+            {
+                const char *devname;
+
+                present = port_name(dev->props, dev->wire.props_len, &devname) &&
+                          value_name(devname, want, ARRAY_SIZE(want)) && !wcscmp(want, name);
+            }
+            if (present) i++;
+            else
+            {
+                TRACE("SERIALCOMM %ls: its port is gone\n", name);
+                if (RegDeleteValueW(key, name)) i++;
+            }
+        }
+        RegCloseKey(key);
+    }
+    for (dev = wn_state_first(state, WN_TABLE_DEVICE); dev; dev = wn_state_next(state, WN_TABLE_DEVICE, dev))
+        port_arrived(dev->props, dev->wire.props_len);
+}
+
+static BOOL CALLBACK start_ports(INIT_ONCE *once, void *param, void **context)
+{
+    (void)once; (void)param; (void)context;
+    if (wn_source_subscribe(WN_TABLE_DEVICE, ports_change, NULL, ports_view, NULL, &ports_sub) != WN_SOURCE_OK)
+        ports_sub = NULL;
+    return TRUE;
+}
+
+void wn_wine_devices_start_ports(void)
+{
+    if (wn_running_on_wine()) InitOnceExecuteOnce(&ports_once, start_ports, NULL, NULL);
+}
+
+LSTATUS wn_wine_devices_write_port_name(HKEY device_parameters, const char *props, size_t props_len)
+{
+    const char *devname, *com = port_name(props, props_len, &devname);
+    WCHAR data[8];
+
+    if (!com) return ERROR_NOT_FOUND;
+    MultiByteToWideChar(CP_UTF8, 0, com, -1, data, ARRAY_SIZE(data));
+    return RegSetValueExW(device_parameters, L"PortName", 0, REG_SZ, (const BYTE *)data,
+                          (DWORD)((wcslen(data) + 1) * sizeof(WCHAR)));
 }

@@ -18,4 +18,14 @@ void wn_wine_devices_detach(struct wn_reg *reg);
  * attached source): then the helper's record of it is not announced. */
 int wn_wine_devices_models(const char *props, size_t props_len);
 
+/* Under Wine: keeps HKLM\HARDWARE\DEVICEMAP\SERIALCOMM in step with the serial ports of the view (a value per
+ * port Wine did not map itself), before any registration hears of them.  Call before the first registration's
+ * subscription. */
+void wn_wine_devices_start_ports(void);
+
+/* For the publication of a port's device node (Enum\<instance>\Device Parameters): writes PortName = "COMn", the
+ * name the helper gave the port (its record's WN_PORT_NAME), into that key.  ERROR_NOT_FOUND when the record is no
+ * usable port with a name; else RegSetValueExW's result. */
+LSTATUS wn_wine_devices_write_port_name(HKEY device_parameters, const char *props, size_t props_len);
+
 #endif
