@@ -14,25 +14,28 @@
  * - Wine's mount manager registers no device interfaces (no IoRegisterDeviceInterface in mountmgr.sys, Wine
  *   11): its disks and volumes raise no PnP event, only WM_DEVICECHANGE broadcasts.  So host disks stay ours.
  *
- * sechost's registration function changed its arguments three times (a details structure with a filter union
- * up to Wine 9, one with the device type and an all-classes flag in 2024, (handle, filter, callback) in 11), so we
- * take Wine's events where their ABI is public and stable: user32's RegisterDeviceNotificationW, the way libusb and
- * Chromium do, which every Wine implements over that sechost function.  One thread for the process, started by the
- * first interface registration, holds a message-only window registered for every interface class and sleeps in
- * GetMessage; sechost's thread sends it WM_DEVICECHANGE.  Each event is posted, under our lock, to every attached
- * registration (notify.c keeps the classes it wants) and delivered by our workers with our rundown: no callback
- * after CM_Unregister_Notification returns, and detaching under the same lock means that no note reaches a
- * registration once it is detached.
+ * sechost's registration function changed its arguments three times (a details structure with a filter union up
+ * to Wine 9, one with the device type and an all-classes flag in 2024, (handle, filter, callback) in 11), and
+ * user32's RegisterDeviceNotificationW, whose ABI is stable, needs a window, whose creation makes Wine rewrite the
+ * prefix's display device keys (measured: tools/check-install then finds the prefix changed).  So Wine's own events
+ * come from where the system has them for a CM_Register_Notification caller: the system's own
+ * CM_Register_Notification, called with the program's filter, whenever it makes a registration (Wine 10.4 and
+ * later, over sechost).  Where it makes none (Wine 8 has none; a stub), the system delivers nothing of its own
+ * devices to a CM caller, and neither do we: never worse than the system, and nothing invented.
+ *
+ * Each of our interface registrations gets one of the system's, whose context is a number of ours, never a pointer:
+ * the system's Unregister does not wait for a callback in flight, so a late callback looks the number up under our
+ * lock and finds nothing once the registration is detached.  Wine's events are posted to our registration's queue
+ * and delivered by our workers, with our rundown: no callback after CM_Unregister_Notification returns.
  *
  * One device, one arrival: a host device that Wine models too (a hidraw node winebus exposes, a USB device wineusb
  * drives) is announced with Wine's identity only, through this path, when Wine's device exists; the helper's
- * record of it is not announced to interface registrations (wn_wine_devices_models).  Without this source, ours
- * are announced.  This machine has no hidraw, uhid, uinput or USB, and Wine's mount manager raises no PnP event:
- * no device of Wine's can be made to come or go here (see winetest/devlinks.c). */
+ * record of it is not announced to interface registrations (wn_wine_devices_models) once the system has given a
+ * registration.  Without one, ours are announced.  This machine has no hidraw, uhid, uinput or USB, and Wine's
+ * mount manager raises no PnP event: no device of Wine's can be made to come or go here (winetest/devlinks.c). */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
-#include <dbt.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,128 +45,70 @@
 
 #include "debug.h"
 #include "devmap.h"
+#include "forward.h"
 #include "source.h"
 #include "state.h"
 #include "wine_devices.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-typedef ATOM (WINAPI *register_class_fn)(const WNDCLASSW *);
-typedef HWND (WINAPI *create_window_fn)(DWORD, LPCWSTR, LPCWSTR, DWORD, int, int, int, int, HWND, HMENU, HINSTANCE,
-                                        LPVOID);
-typedef LRESULT (WINAPI *def_window_proc_fn)(HWND, UINT, WPARAM, LPARAM);
-typedef HDEVNOTIFY (WINAPI *register_notification_fn)(HANDLE, LPVOID, DWORD);
-typedef BOOL (WINAPI *get_message_fn)(LPMSG, HWND, UINT, UINT);
-typedef LRESULT (WINAPI *dispatch_message_fn)(const MSG *);
+typedef CONFIGRET (WINAPI *register_fn)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK, PHCMNOTIFICATION);
+typedef CONFIGRET (WINAPI *unregister_fn)(HCMNOTIFICATION);
 
 struct bridge
 {
+    ULONG_PTR id;                  /* the context the system hands back to the callback */
     struct wn_reg *reg;
     wn_wine_post_fn post;
+    HCMNOTIFICATION sys;
     struct bridge *next;
 };
 
 static SRWLOCK bridges_lock = SRWLOCK_INIT;
 static struct bridge *bridges;
+static ULONG_PTR next_id = 0x5700;   /* never 0, never reused */
+static LONG system_gives;            /* the system made a registration: it reports its own devices */
+static INIT_ONCE drivers_once = INIT_ONCE_STATIC_INIT;
+static BOOL wine_usb, wine_hid;
 
-static INIT_ONCE source_once = INIT_ONCE_STATIC_INIT;
-static BOOL source_ok, wine_usb, wine_hid;
-static def_window_proc_fn def_window_proc;
-
-/* The window's thread: an event of Wine's, sent by sechost's thread.  Posted under the lock: detaching takes it
+/* The system's thread (sechost's, under Wine 11): an event of Wine's.  Posted under the lock: detaching takes it
  * too, so no note reaches a registration after its detach. */
-static LRESULT WINAPI window_proc(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam)
+static DWORD CALLBACK on_system_event(HCMNOTIFICATION handle, PVOID context, CM_NOTIFY_ACTION action,
+                                      PCM_NOTIFY_EVENT_DATA data, DWORD size)
 {
-    DEV_BROADCAST_DEVICEINTERFACE_W *iface = (DEV_BROADCAST_DEVICEINTERFACE_W *)lparam;
-    CM_NOTIFY_ACTION action;
     struct bridge *b;
+    size_t max;
 
-    if (msg != WM_DEVICECHANGE) return def_window_proc(hwnd, msg, wparam, lparam);
-    if (wparam == DBT_DEVICEARRIVAL) action = CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL;
-    else if (wparam == DBT_DEVICEREMOVECOMPLETE) action = CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL;
-    else return TRUE;
-    if (!iface || iface->dbcc_devicetype != DBT_DEVTYP_DEVICEINTERFACE ||
-        iface->dbcc_size < offsetof(DEV_BROADCAST_DEVICEINTERFACE_W, dbcc_name[1]))
-        return TRUE;
-    TRACE("Wine's %s of %ls\n", action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" : "removal",
-          iface->dbcc_name);
+    (void)handle;
+    if (action != CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL && action != CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL)
+        return ERROR_SUCCESS;
+    if (!data || size <= offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink) ||
+        data->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
+        return ERROR_SUCCESS;
+    max = (size - offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink)) / sizeof(WCHAR);
+    if (wcsnlen(data->u.DeviceInterface.SymbolicLink, max) == max) return ERROR_SUCCESS;
     AcquireSRWLockExclusive(&bridges_lock);
-    for (b = bridges; b; b = b->next) b->post(b->reg, action, &iface->dbcc_classguid, iface->dbcc_name);
+    for (b = bridges; b; b = b->next)
+        if (b->id == (ULONG_PTR)context) break;
+    if (b)
+    {
+        TRACE("%p: Wine's %s of %ls\n", b->reg, action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" :
+              "removal", data->u.DeviceInterface.SymbolicLink);
+        b->post(b->reg, action, &data->u.DeviceInterface.ClassGuid, data->u.DeviceInterface.SymbolicLink);
+    }
+    else TRACE("a late event of Wine's for detached registration %Ix: dropped\n", (ULONG_PTR)context);
     ReleaseSRWLockExclusive(&bridges_lock);
-    return TRUE;
+    return ERROR_SUCCESS;
 }
 
-struct start
+/* Which of Wine's bus drivers exist: winebus (HID) in every Wine; wineusb only when Wine was built with libusb
+ * (Debian's 8.0 was, the Wine 11.0 here was not). */
+static BOOL CALLBACK find_drivers(INIT_ONCE *once, void *param, void **context)
 {
-    HANDLE ready;
-    BOOL ok;
-};
-
-/* One thread for the process, made by the first interface registration: a message-only window registered for
- * every interface class, and its message loop, which sleeps in GetMessage between events. */
-static DWORD WINAPI source_thread(void *arg)
-{
-    struct start *start = arg;
-    HMODULE user32 = LoadLibraryW(L"user32.dll");
-    register_class_fn register_class = NULL;
-    create_window_fn create_window = NULL;
-    register_notification_fn register_notification = NULL;
-    get_message_fn get_message = NULL;
-    dispatch_message_fn dispatch_message = NULL;
-    DEV_BROADCAST_DEVICEINTERFACE_W filter;
-    WNDCLASSW wc;
-    HWND hwnd = NULL;
-    MSG msg;
-
-    if (user32)
-    {
-        register_class = (register_class_fn)(void *)GetProcAddress(user32, "RegisterClassW");
-        create_window = (create_window_fn)(void *)GetProcAddress(user32, "CreateWindowExW");
-        def_window_proc = (def_window_proc_fn)(void *)GetProcAddress(user32, "DefWindowProcW");
-        register_notification = (register_notification_fn)(void *)GetProcAddress(user32,
-                                                                                  "RegisterDeviceNotificationW");
-        get_message = (get_message_fn)(void *)GetProcAddress(user32, "GetMessageW");
-        dispatch_message = (dispatch_message_fn)(void *)GetProcAddress(user32, "DispatchMessageW");
-    }
-    if (register_class && create_window && def_window_proc && register_notification && get_message &&
-        dispatch_message)
-    {
-        memset(&wc, 0, sizeof(wc));
-        wc.lpfnWndProc = window_proc;
-        wc.hInstance = GetModuleHandleW(NULL);
-        wc.lpszClassName = L"winenotify_wine_devices";
-        register_class(&wc);
-        hwnd = create_window(0, wc.lpszClassName, NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, wc.hInstance, NULL);
-    }
-    if (hwnd)
-    {
-        memset(&filter, 0, sizeof(filter));
-        filter.dbcc_size = sizeof(filter);
-        filter.dbcc_devicetype = DBT_DEVTYP_DEVICEINTERFACE;
-        start->ok = register_notification(hwnd, &filter, DEVICE_NOTIFY_WINDOW_HANDLE |
-                                                         DEVICE_NOTIFY_ALL_INTERFACE_CLASSES) != NULL;
-    }
-    if (!start->ok) WARN("no device notifications from user32 (%lu): Wine's own devices are not reported\n",
-                         GetLastError());
-    SetEvent(start->ready);
-    if (!start->ok) return 0;
-    /* start is the starter's, gone once it has seen ready. */
-    while (get_message(&msg, NULL, 0, 0) > 0) dispatch_message(&msg);
-    return 0;
-}
-
-static BOOL CALLBACK start_source(INIT_ONCE *once, void *param, void **context)
-{
-    struct start start = { CreateEventW(NULL, TRUE, FALSE, NULL), FALSE };
     WCHAR path[MAX_PATH];
-    HANDLE thread;
-    UINT len;
+    UINT len = GetSystemDirectoryW(path, MAX_PATH - 32);
 
     (void)once; (void)param; (void)context;
-    if (!start.ready) return TRUE;
-    /* Which of Wine's bus drivers exist: winebus (HID) in every Wine; wineusb only when Wine was built with
-     * libusb (the Wine 11.0 here was not). */
-    len = GetSystemDirectoryW(path, MAX_PATH - 32);
     if (len && len < MAX_PATH - 32)
     {
         wcscpy(path + len, L"\\drivers\\winebus.sys");
@@ -171,43 +116,46 @@ static BOOL CALLBACK start_source(INIT_ONCE *once, void *param, void **context)
         wcscpy(path + len, L"\\drivers\\wineusb.sys");
         wine_usb = GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
     }
-    if ((thread = CreateThread(NULL, 0, source_thread, &start, 0, NULL)))
-    {
-        WaitForSingleObject(start.ready, INFINITE);
-        CloseHandle(thread);
-        source_ok = start.ok;
-    }
-    CloseHandle(start.ready);
-    TRACE("Wine's own device events: %d (winebus %d, wineusb %d)\n", source_ok, wine_hid, wine_usb);
+    TRACE("winebus %d, wineusb %d\n", wine_hid, wine_usb);
     return TRUE;
-}
-
-static BOOL have_source(void)
-{
-    if (!wn_running_on_wine()) return FALSE;
-    InitOnceExecuteOnce(&source_once, start_source, NULL, NULL);
-    return source_ok;
 }
 
 BOOL wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_post_fn post)
 {
+    register_fn fn;
+    CM_NOTIFY_FILTER copy;
     struct bridge *b;
+    CONFIGRET ret;
 
-    if (filter->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE || !have_source()) return FALSE;
+    if (filter->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE || !wn_running_on_wine()) return FALSE;
+    if (!(fn = (register_fn)wn_forward_lookup("CM_Register_Notification"))) return FALSE;
+    InitOnceExecuteOnce(&drivers_once, find_drivers, NULL, NULL);
     if (!(b = calloc(1, sizeof(*b)))) return FALSE;
     b->reg = reg;
     b->post = post;
     AcquireSRWLockExclusive(&bridges_lock);
+    b->id = next_id++;
     b->next = bridges;
     bridges = b;
     ReleaseSRWLockExclusive(&bridges_lock);
-    TRACE("%p: Wine's own events too\n", reg);
+    copy = *filter;
+    /* Outside our lock: the system's registration takes sechost's, which its thread holds while it copies. */
+    if ((ret = fn(&copy, (void *)b->id, on_system_event, &b->sys)) != CR_SUCCESS)
+    {
+        TRACE("the system's CM_Register_Notification gives no registration (%#lx): no events of Wine's own\n", ret);
+        b->sys = NULL;
+        wn_wine_devices_detach(reg);
+        return FALSE;
+    }
+    InterlockedExchange(&system_gives, 1);
+    TRACE("%p: Wine's own events too (%Ix)\n", reg, b->id);
     return TRUE;
 }
 
 void wn_wine_devices_detach(struct wn_reg *reg)
 {
     struct bridge **p, *b = NULL;
+    unregister_fn fn;
 
     AcquireSRWLockExclusive(&bridges_lock);
     for (p = &bridges; *p; p = &(*p)->next)
@@ -218,18 +166,16 @@ void wn_wine_devices_detach(struct wn_reg *reg)
             break;
         }
     ReleaseSRWLockExclusive(&bridges_lock);
+    if (!b) return;
+    if (b->sys && (fn = (unregister_fn)wn_forward_lookup("CM_Unregister_Notification"))) fn(b->sys);
     free(b);
 }
 
 int wn_wine_devices_models(const char *props, size_t props_len)
 {
     const char *subsystem = wn_wire_prop(props, props_len, "SUBSYSTEM");
-    BOOL pending = TRUE;
 
-    /* Only once the source runs (an interface registration started it): the reader thread must not start it. */
-    if (!subsystem || !InitOnceBeginInitialize(&source_once, INIT_ONCE_CHECK_ONLY, &pending, NULL) || pending ||
-        !source_ok)
-        return 0;
+    if (!subsystem || !system_gives) return 0;
     /* winebus opens every hidraw node it may (its udev backend; evdev or SDL for some game controllers, which
      * then have winebus' link all the same): the HID interface with Wine's link is Wine's to announce. */
     if (!strcmp(subsystem, "hidraw")) return wine_hid;
