@@ -38,12 +38,17 @@ struct links
     char own_name[32];
     char dev_root[PATH_MAX];
     void (*trace)(const char *text);
+    int locked;
+    /* Messages made under the lock, said after it: saying may block on the DLL's connection, and no other helper
+     * of the prefix may wait for that. */
+    char held[2048];
+    size_t held_len;
     struct device *devices;
     size_t n_devices, cap_devices;
 };
 
-static void say(const struct links *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct links *l, const char *fmt, ...)
+static void say(struct links *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct links *l, const char *fmt, ...)
 {
     char text[1024];
     va_list args;
@@ -52,7 +57,12 @@ static void say(const struct links *l, const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
-    l->trace(text);
+    if (!l->locked) l->trace(text);
+    else if (l->held_len + strlen(text) + 1 <= sizeof(l->held))
+    {
+        memcpy(l->held + l->held_len, text, strlen(text) + 1);
+        l->held_len += strlen(text) + 1;
+    }
 }
 
 /* ---- names ----------------------------------------------------------------------------------------------------- */
@@ -141,11 +151,17 @@ static int private_dir(int at, const char *name)
 static void lock(struct links *l)
 {
     while (flock(l->lock_fd, LOCK_EX) && errno == EINTR) {}
+    l->locked = 1;
 }
 
 static void unlock(struct links *l)
 {
+    size_t at;
+
     flock(l->lock_fd, LOCK_UN);
+    l->locked = 0;
+    for (at = 0; at < l->held_len; at += strlen(l->held + at) + 1) l->trace(l->held + at);
+    l->held_len = 0;
 }
 
 /* Whether the holder directory `name` belongs to a live helper: its lock is held (by us, too, for our own). */

@@ -319,13 +319,20 @@ static void remove_token_file(void)
     if (token_file) unlink(token_file);
 }
 
-/* Likewise our dosdevices entries, whichever return ends main (a kill leaves them to the next helper's sweep). */
+/* Likewise our dosdevices entries, whichever return ends main (a kill leaves them to the next helper's sweep).
+ * From atexit the output may be freed already: then nothing is logged. */
 static struct links *published;
 
 static void release_links(void)
 {
     links_close(published);
     published = NULL;
+}
+
+static void release_links_at_exit(void)
+{
+    log_out = NULL;
+    release_links();
 }
 
 int main(int argc, char **argv)
@@ -399,7 +406,7 @@ int main(int argc, char **argv)
         trace("no dosdevices entries for device links (prefix %s, state %s): %s\n", dos_dir, links_dir,
               strerror(errno));
     published = h.links;
-    atexit(release_links);
+    atexit(release_links_at_exit);
 
     /* Before the first snapshot, so that the first view already has what the host's services say. */
     if (!(h.hint = connectivity_open(trace_text))) return 1;
@@ -407,6 +414,7 @@ int main(int argc, char **argv)
     if (snapshot(&h, WN_TABLE_ALL, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
     trace("initial snapshot sent\n");
     status = run(&h);
+    release_links();
     connectivity_close(h.hint);
     swd_close(h.swd);
     nl_close(h.nl);
