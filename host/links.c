@@ -295,6 +295,7 @@ static void unpublish(struct links *l, const char *entry, uint64_t seqnum)
  * Called locked. */
 static void release_holder(struct links *l, const char *holder)
 {
+    char tmp[96];
     struct dirent *de;
     DIR *dir;
     int fd;
@@ -314,6 +315,9 @@ static void release_holder(struct links *l, const char *holder)
     unlinkat(fd, LOCK_NAME, 0);
     closedir(dir);
     unlinkat(l->state_fd, holder, AT_REMOVEDIR);
+    /* A half-made entry of a holder killed between making it and renaming it into place. */
+    snprintf(tmp, sizeof(tmp), ".winenotify-%s", holder);
+    unlinkat(l->dos_fd, tmp, 0);
 }
 
 /* Holders whose helper died without releasing (killed). */
