@@ -259,6 +259,37 @@ static int serve_requests(struct helper *h)
     return 0;
 }
 
+/* Asked to end (SIGTERM, SIGHUP, SIGINT: a session closing, Ctrl-C in the terminal of the program we serve): we end
+ * as when the connection closes, so that our dosdevices entries go with us. */
+static volatile sig_atomic_t stop_signal;
+static sigset_t during_poll;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* From the start: blocked but while we sleep in ppoll, which then returns EINTR, so that a signal can slip in
+ * neither before the sleep nor before run() (one that comes while we start waits for the first ppoll). */
+static void catch_stop_signals(void)
+{
+    static const int stops[] = { SIGTERM, SIGHUP, SIGINT };
+    struct sigaction sa;
+    sigset_t blocked;
+    unsigned int i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&blocked);
+    for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+    {
+        sigaddset(&blocked, stops[i]);
+        sigaction(stops[i], &sa, NULL);
+    }
+    sigprocmask(SIG_BLOCK, &blocked, &during_poll);
+    for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) sigdelset(&during_poll, stops[i]);
+}
+
 static int run(struct helper *h)
 {
     struct pollfd fds[5];
@@ -276,10 +307,12 @@ static int run(struct helper *h)
         unsigned int resyncs = nl_resyncs(h->nl);
         int r;
 
-        if (poll(fds, nfds, -1) < 0)
+        if (ppoll(fds, nfds, NULL, &during_poll) < 0)
         {
-            if (errno == EINTR) continue;
-            return 1;
+            if (errno != EINTR) return 1;
+            if (!stop_signal) continue;
+            trace("signal %d: ending\n", (int)stop_signal);
+            return 0;
         }
         if (fds[1].revents && nl_read_events(h->nl, h->out)) return 1;
         if (nl_resyncs(h->nl) != resyncs) trace("netlink events lost: resynchronised\n");
@@ -345,6 +378,7 @@ int main(int argc, char **argv)
     int status;
 
     drop_inherited();
+    catch_stop_signals();
     if (handshake_parse_args(argc, argv, &args))
     {
         if (getenv("WINENOTIFY_HOST_DEBUG"))
