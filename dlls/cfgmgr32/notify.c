@@ -345,7 +345,7 @@ static CONFIGRET system_register(PCM_NOTIFY_FILTER filter, PVOID context, PCM_NO
 
     if (!fn)
     {
-        FIXME("no helper and the system cfgmgr32 lacks CM_Register_Notification\n");
+        FIXME("the system cfgmgr32 lacks CM_Register_Notification\n");
         if (handle) *handle = NULL;
         return CR_CALL_NOT_IMPLEMENTED;
     }
@@ -417,7 +417,14 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     if (!pFilter || !pCallback) return CR_INVALID_DATA;
     if ((ret = check_filter(pFilter))) return ret;
 
-    if (!(track = make_track(pFilter, &ret))) return ret;
+    if (!(track = make_track(pFilter, &ret)))
+    {
+        /* A handle on no device node of ours (a device of Wine's own, opened by its link): the system's handle
+         * filter, where it has one (Wine 10.4 and later), follows it; never worse than the system. */
+        if (ret == CR_CALL_NOT_IMPLEMENTED && pFilter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE)
+            return system_register(pFilter, pContext, pCallback, pNotifyContext);
+        return ret;
+    }
     if (!(reg = wn_reg_create(&cm_ops)))
     {
         free_track(track);
@@ -439,9 +446,9 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     }
     if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE && !track->devpath)
     {
-        FIXME("/dev/%s is no device we report: its handle cannot be followed\n", track->devname);
+        FIXME("/dev/%s is no device we report: its handle is the system's to follow, if it can\n", track->devname);
         wn_reg_discard(reg);
-        return CR_CALL_NOT_IMPLEMENTED;
+        return system_register(pFilter, pContext, pCallback, pNotifyContext);
     }
 
     /* Before it is started: Wine's events wait in its queue like ours until the handle is given out. */
