@@ -400,6 +400,57 @@ static void test_ports(void)
     teardown();
 }
 
+/* The child of test_unopenable, as nobody: 0 when only the node nobody may open got an entry. */
+static int unopenable_child(void)
+{
+    char path[PATH_MAX + 32], props[512];
+    struct links *l;
+    int n, bad = 0;
+
+    if (setgid(65534) || setuid(65534)) return 77;
+    snprintf(root, sizeof(root), "/tmp/wn-links-XXXXXX");
+    if (!mkdtemp(root)) return 2;
+    snprintf(dos, sizeof(dos), "%s/dosdevices", root);
+    snprintf(state, sizeof(state), "%s/state", root);
+    snprintf(dev, sizeof(dev), "%s/dev", root);
+    if (mkdir(dos, 0755) || mkdir(dev, 0755)) return 3;
+    snprintf(path, sizeof(path), "%s/loop7", dev);
+    if (symlink("/dev/null", path)) return 4;
+    snprintf(path, sizeof(path), "%s/loop8", dev);
+    if (symlink("/dev/vda", path)) return 5;
+    if (!(l = links_open(dos, state, dev, NULL))) return 6;
+    links_device(l, WN_WIRE_OP_ADD, 1, props, block(props, sizeof(props), "loop8", "disk", "100"), NULL, 0);
+    bad |= dos_count() != 0;
+    links_device(l, WN_WIRE_OP_ADD, 2, props, block(props, sizeof(props), "loop7", "disk", "100"), NULL, 0);
+    bad |= dos_count() != 1;
+    links_close(l);
+    bad |= dos_count() != 0;
+    snprintf(path, sizeof(path), "rm -rf '%s'", root);
+    n = system(path);
+    return bad ? 1 : n ? 8 : 0;
+}
+
+/* Nothing for a node the user may not open (root's own disk, for nobody): its link opens nothing, as on Windows
+ * for a device a user may not open. */
+static void test_unopenable(void)
+{
+    struct stat st;
+    pid_t pid;
+    int status;
+
+    if (geteuid() || stat("/dev/vda", &st) || (st.st_mode & 077))
+    {
+        printf("skipped: needs root and a /dev/vda only root may open ");
+        return;
+    }
+    fflush(NULL);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (!pid) _exit(unopenable_child());
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 77));
+}
+
 void register_links_tests(void)
 {
     static const CU_TestInfo tests[] =
@@ -412,6 +463,7 @@ void register_links_tests(void)
         { "a helper killed with -9", test_killed_helper },
         { "prefix and state directories", test_dirs },
         { "serial ports: COM names", test_ports },
+        { "no entry for a node the user may not open", test_unopenable },
         CU_TEST_INFO_NULL,
     };
 
