@@ -472,6 +472,10 @@ static void test_loop_links(void)
     ok(file != INVALID_HANDLE_VALUE, "%s does not open with access 0: %lu\n", dbgstr_w(disk), GetLastError());
     if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
     check_first_sector(disk, mbr, sizeof(mbr), "disk");
+    /* Writable too, as the node allows (nothing is written). */
+    file = open_link(disk, GENERIC_READ | GENERIC_WRITE);
+    ok(file != INVALID_HANDLE_VALUE, "%s does not open for writing: %lu\n", dbgstr_w(disk), GetLastError());
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
     if (volume[0]) check_first_sector(volume, (const BYTE *)PART_MARK, sizeof(PART_MARK), "volume");
     ok(dosdevices_count(disk) == 1, "no entry for %s in dosdevices with two processes\n", dbgstr_w(disk));
 
