@@ -32,7 +32,8 @@ struct links
 {
     int dos_fd;              /* the prefix's dosdevices directory */
     int state_fd;            /* this prefix's holder state: the lock file and one directory per holder */
-    int lock_fd;             /* <state>/lock, for every change */
+    int base_fd;             /* the state directory, which holds one such directory per prefix */
+    char key[64];            /* that directory's name */
     int own_fd;              /* our holder directory */
     int own_lock_fd;         /* its .lock, held exclusively while we live */
     char own_name[32];
@@ -150,7 +151,7 @@ static int private_dir(int at, const char *name)
 
 static void lock(struct links *l)
 {
-    while (flock(l->lock_fd, LOCK_EX) && errno == EINTR) {}
+    while (flock(l->dos_fd, LOCK_EX) && errno == EINTR) {}
     l->locked = 1;
 }
 
@@ -158,7 +159,7 @@ static void unlock(struct links *l)
 {
     size_t at;
 
-    flock(l->lock_fd, LOCK_UN);
+    flock(l->dos_fd, LOCK_UN);
     l->locked = 0;
     for (at = 0; at < l->held_len; at += strlen(l->held + at) + 1) l->trace(l->held + at);
     l->held_len = 0;
@@ -535,7 +536,7 @@ static void close_fds(struct links *l)
 
     if (l->own_lock_fd >= 0) close(l->own_lock_fd);
     if (l->own_fd >= 0) close(l->own_fd);
-    if (l->lock_fd >= 0) close(l->lock_fd);
+    if (l->base_fd >= 0) close(l->base_fd);
     if (l->state_fd >= 0) close(l->state_fd);
     if (l->dos_fd >= 0) close(l->dos_fd);
     for (i = 0; i < l->n_devices; i++) free(l->devices[i].devpath);
@@ -548,6 +549,8 @@ void links_close(struct links *l)
     if (!l) return;
     lock(l);
     release_holder(l, l->own_name);
+    /* The prefix's state directory goes with its last holder (made again, under the same lock, by the next). */
+    unlinkat(l->base_fd, l->key, AT_REMOVEDIR);
     unlock(l);
     close_fds(l);
 }
@@ -556,13 +559,12 @@ struct links *links_open(const char *dosdevices, const char *state_dir, const ch
                          void (*trace)(const char *text))
 {
     struct links *l = calloc(1, sizeof(*l));
-    char key[64];
     struct stat st;
     uint64_t id = 0;
-    int base = -1, saved;
+    int saved;
 
     if (!l) return NULL;
-    l->dos_fd = l->state_fd = l->lock_fd = l->own_fd = l->own_lock_fd = -1;
+    l->dos_fd = l->state_fd = l->base_fd = l->own_fd = l->own_lock_fd = -1;
     l->trace = trace;
     if (strlen(dev_root) >= sizeof(l->dev_root)) goto fail;
     strcpy(l->dev_root, dev_root);
@@ -573,24 +575,34 @@ struct links *links_open(const char *dosdevices, const char *state_dir, const ch
         errno = EPERM;
         goto fail;
     }
-    /* One state per prefix, named by its dosdevices directory's identity. */
-    snprintf(key, sizeof(key), "%llx-%llx", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-    if ((base = private_dir(AT_FDCWD, state_dir)) < 0 || (l->state_fd = private_dir(base, key)) < 0) goto fail;
-    if ((l->lock_fd = openat(l->state_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) goto fail;
+    if ((l->base_fd = private_dir(AT_FDCWD, state_dir)) < 0) goto fail;
+    /* One state directory per prefix, named by its dosdevices directory's identity, made and removed under the
+     * prefix's lock (an flock on that dosdevices directory: no lock file to leave behind). */
+    snprintf(l->key, sizeof(l->key), "%llx-%llx", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
     if (getrandom(&id, sizeof(id), 0) != sizeof(id)) id ^= (uint64_t)getpid() << 20 ^ (uint64_t)st.st_ino;
     snprintf(l->own_name, sizeof(l->own_name), "h-%d-%llx", (int)getpid(), (unsigned long long)id);
-    if ((l->own_fd = private_dir(l->state_fd, l->own_name)) < 0) goto fail;
-    if ((l->own_lock_fd = openat(l->own_fd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
+    lock(l);
+    if ((l->state_fd = private_dir(l->base_fd, l->key)) < 0 || (l->own_fd = private_dir(l->state_fd, l->own_name)) < 0 ||
+        (l->own_lock_fd = openat(l->own_fd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
         flock(l->own_lock_fd, LOCK_EX))
+    {
+        saved = errno;
+        if (l->own_fd >= 0)
+        {
+            unlinkat(l->own_fd, LOCK_NAME, 0);
+            unlinkat(l->state_fd, l->own_name, AT_REMOVEDIR);
+        }
+        if (l->state_fd >= 0) unlinkat(l->base_fd, l->key, AT_REMOVEDIR);
+        unlock(l);
+        errno = saved;
         goto fail;
-    close(base);
-    say(l, "publishing links into %s (state %s/%s/%s)", dosdevices, state_dir, key, l->own_name);
+    }
+    unlock(l);
+    say(l, "publishing links into %s (state %s/%s/%s)", dosdevices, state_dir, l->key, l->own_name);
     return l;
 
 fail:
     saved = errno;
-    if (base >= 0) close(base);
-    if (l->own_fd >= 0) unlinkat(l->state_fd, l->own_name, AT_REMOVEDIR);
     close_fds(l);
     errno = saved;
     return NULL;

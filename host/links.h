@@ -13,7 +13,8 @@
  * Several helpers (one per process of the prefix that uses our DLLs) may publish the same entry.  Each holds a
  * reference, a file in its own holder directory under a per-user state directory, and keeps an exclusive lock on
  * that directory's ".lock" for its whole life, so that a holder is alive exactly while its lock is held (a
- * helper killed with -9 loses it with its descriptors).  Every change is made under one lock file per prefix.
+ * helper killed with -9 loses it with its descriptors).  Every change is made under one lock per prefix, an flock
+ * on its dosdevices directory; the prefix's state directory goes with its last holder.
  * - A device that goes: its entry goes at once (it is false for every holder), unless another live holder has
  *   published it again since (a newer uevent sequence number than the removal's: the device came back).
  * - A helper that exits: its references go, and each entry no other live holder references.

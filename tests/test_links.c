@@ -98,20 +98,25 @@ static const char *node(const char *name)
     return path;
 }
 
-/* Files in dosdevices other than "." and "..". */
-static int dos_count(void)
+/* Entries of a directory other than "." and "..", or -1. */
+static int count_in(const char *dir)
 {
     char cmd[PATH_MAX + 64];
     FILE *p;
     int n = -1;
 
-    snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dos);
+    snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
     if ((p = popen(cmd, "r")))
     {
         if (fscanf(p, "%d", &n) != 1) n = -1;
         pclose(p);
     }
     return n;
+}
+
+static int dos_count(void)
+{
+    return count_in(dos);
 }
 
 static void test_names(void)
@@ -256,6 +261,8 @@ static void test_two_helpers(void)
     CU_ASSERT_STRING_EQUAL(entry(DISK_ENTRY), node("loop7"));
     links_close(a);
     CU_ASSERT_EQUAL(dos_count(), 0);
+    /* No state left either: the prefix's directory went with its last holder. */
+    CU_ASSERT_EQUAL(count_in(state), 0);
     teardown();
 }
 
@@ -294,6 +301,7 @@ static void test_killed_helper(void)
     links_snapshot_end(a);
     CU_ASSERT_EQUAL(dos_count(), 0);
     links_close(a);
+    CU_ASSERT_EQUAL(count_in(state), 0);
     teardown();
 }
 
