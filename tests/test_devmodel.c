@@ -8,6 +8,18 @@
 
 static struct wn_devmodel_dev dev;
 
+/* The DLL's rule (wine_devices.c) needs Wine; here a test says which subsystem Wine models. */
+static const char *wine_subsystem;
+
+int wn_wine_devices_models(const char *props, size_t props_len)
+{
+    const char *p = props, *end = props + props_len;
+
+    for (; wine_subsystem && p < end; p += strlen(p) + 1)
+        if (!strncmp(p, "SUBSYSTEM=", 10) && !strcmp(p + 10, wine_subsystem)) return 1;
+    return 0;
+}
+
 static int describe(const char *props, size_t len)
 {
     return wn_devmodel_describe(props, len, &dev);
@@ -217,6 +229,28 @@ static void test_text(void)
     CU_ASSERT_STRING_EQUAL(out, "x???");
 }
 
+/* A device Wine models is not ours: no identity for the notifications, and the model skips it. */
+static void test_wine_models(void)
+{
+    static const char hid[] = "DEVPATH=/devices/virtual/misc/uhid/0003:054C:0CE6.0001/hidraw/hidraw0\0"
+        "SUBSYSTEM=hidraw\0DEVNAME=hidraw0\0WN_DEVNODE_READY=1\0HID_ID=0003:0000054C:00000CE6";
+    struct wn_devmap map;
+
+    wine_subsystem = NULL;
+    CU_ASSERT_EQUAL_FATAL(DESCRIBE(hid), 1);
+    CU_ASSERT_FALSE(wn_devmodel_wine_models(&dev));
+    CU_ASSERT_EQUAL(wn_devmodel_map(hid, sizeof(hid), &map), 1);
+    CU_ASSERT_STRING_EQUAL(map.instance_id, dev.map.instance_id);
+
+    wine_subsystem = "hidraw";
+    CU_ASSERT_EQUAL_FATAL(DESCRIBE(hid), 1);
+    CU_ASSERT_TRUE(wn_devmodel_wine_models(&dev));
+    CU_ASSERT_EQUAL(wn_devmodel_map(hid, sizeof(hid), &map), 0);
+    CU_ASSERT_STRING_EQUAL(map.instance_id, "");
+    CU_ASSERT_EQUAL(map.n_ifaces, 0);
+    wine_subsystem = NULL;
+}
+
 void register_devmodel_tests(void)
 {
     static const CU_TestInfo tests[] =
@@ -227,6 +261,7 @@ void register_devmodel_tests(void)
         { "software devices", test_software },
         { "hostile names", test_hostile },
         { "text values", test_text },
+        { "devices Wine models", test_wine_models },
         CU_TEST_INFO_NULL,
     };
 

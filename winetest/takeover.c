@@ -352,7 +352,8 @@ done:
  * (Wine 11: sechost and plugplay) delivers for a filter of all interface classes, ours delivers too, with the same
  * link.  The changes here are the host's (a veth pair comes and goes); no device of Wine's own model can be made
  * to come or go here (no HID or USB device; winebus, which has the two virtual ones, does not stop when asked),
- * so Wine's registration may hear nothing, and what ours must add for Wine's devices is issue 17's. */
+ * so Wine's registration may hear nothing.  Ours carries Wine's own events too where the system gives a
+ * registration (dlls/cfgmgr32/wine_devices.c), and each arrival and removal once. */
 struct heard_events
 {
     CRITICAL_SECTION lock;
@@ -409,6 +410,12 @@ static void test_cm_superset(void)
     if (hours) ok(ours_cm.unreg(hours) == CR_SUCCESS, "unregistering ours failed\n");
     if (hsys) sys_cm.unreg(hsys);
     ok(ours.count >= 4, "ours heard %u events of the veth pair\n", ours.count);
+    /* One device, one arrival: ours merges Wine's own events with the host's (issue 17), never twice the same. */
+    for (i = 0; i < ours.count; i++)
+        for (j = i + 1; j < ours.count; j++)
+            ok(ours.at[i].action != ours.at[j].action || _wcsicmp(ours.at[i].link, ours.at[j].link),
+               "ours told the %s of %ls twice\n",
+               ours.at[i].action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" : "removal", ours.at[i].link);
     trace("the system's registration heard %u events, ours %u\n", sys.count, ours.count);
     for (i = 0; i < sys.count; i++)
     {

@@ -243,6 +243,8 @@ int wn_devmodel_describe(const char *props, size_t props_len, struct wn_devmodel
         return 0;
     }
     out->devpath = prop(&p, "DEVPATH");
+    out->props = props;
+    out->props_len = props_len;
     subsystem = prop(&p, "SUBSYSTEM");
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (!strcmp(subsystem, kinds[i].subsystem)) kinds[i].describe(&p, out);
@@ -304,8 +306,7 @@ void wn_devmodel_find_parent(const struct wn_state *state, struct wn_devmodel_de
 
 int wn_devmodel_wine_models(const struct wn_devmodel_dev *dev)
 {
-    (void)dev;
-    return 0;
+    return dev->props && wn_wine_devices_models(dev->props, dev->props_len);
 }
 
 int wn_devmodel_map(const char *props, size_t props_len, struct wn_devmap *out)

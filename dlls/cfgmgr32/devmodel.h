@@ -42,6 +42,8 @@ struct wn_devmodel_dev
 {
     struct wn_devmap map;                           /* instance ID, interfaces */
     const char *devpath;                            /* the record's DEVPATH (valid with the view) */
+    const char *props;                              /* the record's properties (valid with the view) */
+    size_t props_len;
     char parent[WN_DEVMAP_ID_MAX];                  /* instance ID; "" until wn_devmodel_find_parent() */
     char desc[WN_DEVMODEL_TEXT_MAX];                /* DeviceDesc */
     char friendly[WN_DEVMODEL_TEXT_MAX];            /* FriendlyName, "" if none */
@@ -62,10 +64,15 @@ int wn_devmodel_describe(const char *props, size_t props_len, struct wn_devmodel
 /* Fills dev->parent from the view (see the header comment). */
 void wn_devmodel_find_parent(const struct wn_state *state, struct wn_devmodel_dev *dev);
 
-/* Nonzero for a device that Wine itself models (its own PnP tree has it: a winebus HID device, a mountmgr
- * disk...): such a device is never published by us and its notifications are Wine's.  Filled in by the merge
- * with Wine's devices (issue 17, item 1); for now no host device is one. */
+/* Nonzero for a device that Wine itself models (its own PnP tree has it: a winebus HID device, a wineusb USB
+ * device): such a device is never published by us, our queries leave it to Wine's registry, and its
+ * notifications are Wine's.  Asks wn_wine_devices_models(). */
 int wn_devmodel_wine_models(const struct wn_devmodel_dev *dev);
+
+/* The one rule for "Wine models this host device", from a record's properties: dlls/cfgmgr32/wine_devices.c in
+ * the DLL (it knows which of Wine's bus drivers exist and whether the system delivers their events); the native
+ * unit tests provide their own. */
+int wn_wine_devices_models(const char *props, size_t props_len);
 
 /* wn_devmap_map() for the notifications: the same identity, and nothing for a device Wine models itself (its
  * events are Wine's).  Returns 1 when the record is ours to report. */

@@ -29,6 +29,7 @@
 #include "dispatch.h"
 #include "forward.h"
 #include "publish.h"
+#include "wine_devices.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -83,20 +84,36 @@ static int widen(const char *text, WCHAR *buf, int cap)
     return n > 0 ? n - 1 : -1;
 }
 
-static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const struct wn_devmap_iface *iface)
+static void post_link(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link)
 {
-    WCHAR link[WN_DEVMAP_LINK_MAX];
+    size_t len = wcsnlen(link, WN_DEVMAP_LINK_MAX);
     struct cm_note *note;
-    int len;
 
-    if ((len = widen(iface->link, link, (int)ARRAY_SIZE(link))) < 0) return;
+    if (len == WN_DEVMAP_LINK_MAX) return;
     if (!(note = new_note(action, CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE,
                           offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink[len + 1]))))
         return;
-    memcpy(&note->data.u.DeviceInterface.ClassGuid, &iface->guid, sizeof(GUID));
+    note->data.u.DeviceInterface.ClassGuid = *guid;
     memcpy(note->data.u.DeviceInterface.SymbolicLink, link, (len + 1) * sizeof(WCHAR));
-    TRACE("%p: action %d %s\n", reg, action, iface->link);
+    TRACE("%p: action %d %ls\n", reg, action, link);
     wn_reg_post(reg, &note->head);
+}
+
+static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const struct wn_devmap_iface *iface)
+{
+    WCHAR link[WN_DEVMAP_LINK_MAX];
+
+    if (widen(iface->link, link, (int)ARRAY_SIZE(link)) < 0) return;
+    post_link(reg, action, (const GUID *)&iface->guid, link);
+}
+
+/* Wine's own events (wine_devices.c), for the classes the registration wants. */
+static void post_wine(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link)
+{
+    struct cm_track *track = reg->track;
+
+    if (!track->all && !IsEqualGUID(&track->class_guid, guid)) return;
+    post_link(reg, action, guid, link);
 }
 
 static void post_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const char *instance_id)
@@ -242,6 +259,7 @@ static void free_track(struct cm_track *track)
 
 static void cm_destroy(struct wn_reg *reg)
 {
+    wn_wine_devices_detach(reg);
     free_track(reg->track);
 }
 
@@ -321,7 +339,7 @@ static CONFIGRET system_register(PCM_NOTIFY_FILTER filter, PVOID context, PCM_NO
 
     if (!fn)
     {
-        FIXME("no helper and the system cfgmgr32 lacks CM_Register_Notification\n");
+        FIXME("the system cfgmgr32 lacks CM_Register_Notification\n");
         if (handle) *handle = NULL;
         return CR_CALL_NOT_IMPLEMENTED;
     }
@@ -393,7 +411,14 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     if (!pFilter || !pCallback) return CR_INVALID_DATA;
     if ((ret = check_filter(pFilter))) return ret;
 
-    if (!(track = make_track(pFilter, &ret))) return ret;
+    if (!(track = make_track(pFilter, &ret)))
+    {
+        /* A handle on no device node of ours (a device of Wine's own, opened by its link): the system's handle
+         * filter, where it has one (Wine 10.4 and later), follows it; never worse than the system. */
+        if (ret == CR_CALL_NOT_IMPLEMENTED && pFilter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE)
+            return system_register(pFilter, pContext, pCallback, pNotifyContext);
+        return ret;
+    }
     if (!(reg = wn_reg_create(&cm_ops)))
     {
         free_track(track);
@@ -402,8 +427,10 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     reg->track = track;
     reg->callback = (wn_reg_callback)pCallback;
     reg->context = pContext;
-    /* The publisher subscribes first, so a device's keys exist before this registration hears of it. */
+    /* First the publisher, then the ports' registry values: a device's keys and a port's SERIALCOMM value exist
+     * before this registration hears of them. */
     wn_publish_start();
+    wn_wine_devices_start_ports();
     status = wn_source_subscribe(WN_TABLE_DEVICE, on_change, reg,
                                  track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE ? find_handle_device : NULL,
                                  reg, &reg->sub);
@@ -415,11 +442,13 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     }
     if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE && !track->devpath)
     {
-        FIXME("/dev/%s is no device we report: its handle cannot be followed\n", track->devname);
+        FIXME("/dev/%s is no device we report: its handle is the system's to follow, if it can\n", track->devname);
         wn_reg_discard(reg);
-        return CR_CALL_NOT_IMPLEMENTED;
+        return system_register(pFilter, pContext, pCallback, pNotifyContext);
     }
 
+    /* Before it is started: Wine's events wait in its queue like ours until the handle is given out. */
+    wn_wine_devices_attach(reg, pFilter, post_wine);
     *pNotifyContext = (HCMNOTIFICATION)wn_reg_publish(reg);
     wn_reg_start(reg);
     TRACE("registered %p\n", *pNotifyContext);

@@ -34,6 +34,7 @@
 #include "debug.h"
 #include "devnode.h"
 #include "publish.h"
+#include "wine_devices.h"
 #include "source.h"
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
@@ -185,7 +186,7 @@ static void publish_device(const struct wn_devmodel_dev *dev)
 {
     WCHAR path[400], idw[WN_DEVMAP_ID_MAX];
     char guid[40];
-    HKEY key;
+    HKEY key, params;
     LONG err;
 
     swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", WN_ENUM_KEY, wn_wide(dev->map.instance_id, idw, ARRAYSIZE(idw)));
@@ -206,6 +207,14 @@ static void publish_device(const struct wn_devmodel_dev *dev)
     set_text(key, L"LocationInformation", dev->location);
     set_dword(key, L"ConfigFlags", 0);
     set_dword(key, WN_PUBLISHED_VALUE, 1);
+    /* The hardware key, where SetupDiOpenDevRegKey(DIREG_DEV) looks: a serial port's PortName is the COM name the
+     * helper gave it (wine_devices.c); other devices of ours keep nothing there. */
+    if (!RegCreateKeyExW(key, L"Device Parameters", 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, &params, NULL))
+    {
+        if ((err = wn_wine_devices_write_port_name(params, dev->props, dev->props_len)) && err != ERROR_NOT_FOUND)
+            WARN("no PortName for %s: %ld\n", dev->map.instance_id, err);
+        RegCloseKey(params);
+    }
     RegCloseKey(key);
     TRACE("published %s\n", dev->map.instance_id);
 }
