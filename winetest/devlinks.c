@@ -624,6 +624,12 @@ static void test_serial_port(void)
     }
     RegCloseKey(key);
     ok(named == 1, "ttyS0 has %d names in SERIALCOMM\n", named);
+
+    /* The same name in the device's hardware key, where SetupDiOpenDevRegKey(DIREG_DEV) finds a port's PortName. */
+    size = sizeof(data) - sizeof(WCHAR);
+    ok(!RegGetValueW(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Enum\\ROOT\\PORTS\\TTYS0\\Device Parameters",
+                     L"PortName", RRF_RT_REG_SZ, NULL, data, &size), "ttyS0 has no PortName\n");
+    ok(com[0] && !wcscmp(data, com + 4), "PortName %s, SERIALCOMM %s\n", dbgstr_w(data), dbgstr_w(com));
     if (com[0])
     {
         file = CreateFileW(com, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);

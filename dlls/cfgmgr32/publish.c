@@ -27,6 +27,7 @@
  * ordinary keys, as Wine makes them, so that Wine may add keys of its own under them.
  *
  * Devices Wine models itself (wn_devmodel_wine_models()) are Wine's to register and are never touched. */
+#include <winsock2.h>
 #include <windows.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,8 +35,8 @@
 #include "debug.h"
 #include "devnode.h"
 #include "publish.h"
-#include "wine_devices.h"
 #include "source.h"
+#include "wine_devices.h"
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static struct wn_subscription *publisher;
