@@ -12,8 +12,8 @@
  * wine_get_unix_file_name), and the device is the one whose DEVNAME is that /dev node.  REMOVECOMPLETE comes
  * when the device goes away or stops being usable (a loop device detached, a medium removed).  QUERYREMOVE,
  * QUERYREMOVEFAILED and REMOVEPENDING are never sent: Linux asks nobody before a device goes, so there is no
- * real basis for them.  A handle that is not on a device node we know gets CR_CALL_NOT_IMPLEMENTED and a
- * FIXME. */
+ * real basis for them.  A handle that is not on a device node we know is the system's to follow (Wine 10.4+),
+ * through a registration of ours; where the system cannot, CR_CALL_NOT_IMPLEMENTED and a FIXME. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
@@ -107,13 +107,25 @@ static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const st
     post_link(reg, action, (const GUID *)&iface->guid, link);
 }
 
-/* Wine's own events (wine_devices.c), for the classes the registration wants. */
-static void post_wine(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link)
+/* Wine's own events (wine_devices.c): an interface's, for the classes the registration wants; a handle's (a
+ * driver's custom event), as the system gave it. */
+static void post_wine(struct wn_reg *reg, CM_NOTIFY_ACTION action, const CM_NOTIFY_EVENT_DATA *data, DWORD size)
 {
     struct cm_track *track = reg->track;
+    const GUID *guid = &data->u.DeviceInterface.ClassGuid;
+    struct cm_note *note;
 
-    if (!track->all && !IsEqualGUID(&track->class_guid, guid)) return;
-    post_link(reg, action, guid, link);
+    if (track->type != data->FilterType) return;
+    if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
+    {
+        if (track->all || IsEqualGUID(&track->class_guid, guid))
+            post_link(reg, action, guid, data->u.DeviceInterface.SymbolicLink);
+        return;
+    }
+    if (!(note = new_note(action, data->FilterType, size))) return;
+    memcpy(&note->data, data, size);
+    TRACE("%p: action %d on the handle, %lu bytes\n", reg, action, size);
+    wn_reg_post(reg, &note->head);
 }
 
 static void post_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const char *instance_id)
@@ -395,6 +407,39 @@ static struct cm_track *make_track(const CM_NOTIFY_FILTER *filter, CONFIGRET *re
     return track;
 }
 
+/* A handle on no device node of ours (a device of Wine's own opened by its link, a file): the system's handle
+ * filter follows it where it has one (Wine 10.4 and later follow any handle, as Windows does): never worse than
+ * the system.  Its events come through a registration of ours all the same (wine_devices.c's bridge), because
+ * Wine's CM_Unregister_Notification does not wait for a callback in flight, and ours does. */
+static CONFIGRET register_system_handle(PCM_NOTIFY_FILTER filter, PVOID context, PCM_NOTIFY_CALLBACK callback,
+                                        PHCMNOTIFICATION handle)
+{
+    struct cm_track *track = calloc(1, sizeof(*track));
+    struct wn_reg *reg;
+    CONFIGRET ret;
+
+    if (!track) return CR_OUT_OF_MEMORY;
+    track->type = CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE;
+    if (!(reg = wn_reg_create(&cm_ops)))
+    {
+        free_track(track);
+        return CR_OUT_OF_MEMORY;
+    }
+    reg->track = track;
+    reg->callback = (wn_reg_callback)callback;
+    reg->context = context;
+    if ((ret = wn_wine_devices_attach(reg, filter, post_wine)) != CR_SUCCESS)
+    {
+        wn_reg_discard(reg);
+        if (ret == CR_CALL_NOT_IMPLEMENTED) FIXME("the system follows no handle: CR_CALL_NOT_IMPLEMENTED\n");
+        return ret;
+    }
+    *handle = (HCMNOTIFICATION)wn_reg_publish(reg);
+    wn_reg_start(reg);
+    TRACE("registered %p, the system's handle filter through ours\n", *handle);
+    return CR_SUCCESS;
+}
+
 CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pContext, PCM_NOTIFY_CALLBACK pCallback,
                                           PHCMNOTIFICATION pNotifyContext)
 {
@@ -413,10 +458,8 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
 
     if (!(track = make_track(pFilter, &ret)))
     {
-        /* A handle on no device node of ours (a device of Wine's own, opened by its link): the system's handle
-         * filter, where it has one (Wine 10.4 and later), follows it; never worse than the system. */
         if (ret == CR_CALL_NOT_IMPLEMENTED && pFilter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE)
-            return system_register(pFilter, pContext, pCallback, pNotifyContext);
+            return register_system_handle(pFilter, pContext, pCallback, pNotifyContext);
         return ret;
     }
     if (!(reg = wn_reg_create(&cm_ops)))
@@ -444,11 +487,12 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     {
         FIXME("/dev/%s is no device we report: its handle is the system's to follow, if it can\n", track->devname);
         wn_reg_discard(reg);
-        return system_register(pFilter, pContext, pCallback, pNotifyContext);
+        return register_system_handle(pFilter, pContext, pCallback, pNotifyContext);
     }
 
-    /* Before it is started: Wine's events wait in its queue like ours until the handle is given out. */
-    wn_wine_devices_attach(reg, pFilter, post_wine);
+    /* Before it is started: Wine's events wait in its queue like ours until the handle is given out.  A handle
+     * on a node of ours is ours alone to follow. */
+    if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) wn_wine_devices_attach(reg, pFilter, post_wine);
     *pNotifyContext = (HCMNOTIFICATION)wn_reg_publish(reg);
     wn_reg_start(reg);
     TRACE("registered %p\n", *pNotifyContext);

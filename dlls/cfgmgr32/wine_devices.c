@@ -23,7 +23,10 @@
  * later, over sechost).  Where it makes none (Wine 8 has none; a stub), the system delivers nothing of its own
  * devices to a CM caller, and neither do we: never worse than the system, and nothing invented.
  *
- * Each of our interface registrations gets one of the system's, whose context is a number of ours, never a pointer:
+ * Each of our interface registrations gets one of the system's, and so does a handle filter on no device node of
+ * ours (a device of Wine's opened by its link, a file: Wine 10.4+ follows any handle, and its drivers' custom
+ * events, IoReportTargetDeviceChange, are the handle events Wine raises).  The system's context is a number of
+ * ours, never a pointer:
  * the system's Unregister does not wait for a callback in flight, so a late callback looks the number up under our
  * lock and finds nothing once the registration is detached.  Wine's events are posted to our registration's queue
  * and delivered by our workers, with our rundown: no callback after CM_Unregister_Notification returns.
@@ -71,30 +74,52 @@ static LONG system_gives;            /* the system made a registration: it repor
 static INIT_ONCE drivers_once = INIT_ONCE_STATIC_INIT;
 static BOOL wine_usb, wine_hid;
 
+/* Whether the system's event data is whole: an interface event's link ends within size, a handle event's data
+ * fits in it. */
+static BOOL event_whole(CM_NOTIFY_ACTION action, const CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    size_t max;
+
+    if (!data || size < offsetof(CM_NOTIFY_EVENT_DATA, u)) return FALSE;
+    switch (data->FilterType)
+    {
+    case CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE:
+        if (action != CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL && action != CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL)
+            return FALSE;
+        if (size <= offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink)) return FALSE;
+        max = (size - offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink)) / sizeof(WCHAR);
+        return wcsnlen(data->u.DeviceInterface.SymbolicLink, max) < max;
+    case CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE:
+        /* Wine raises custom events (IoReportTargetDeviceChange) for handles; Windows also the removal ones. */
+        if (action < CM_NOTIFY_ACTION_DEVICEQUERYREMOVE || action > CM_NOTIFY_ACTION_DEVICECUSTOMEVENT) return FALSE;
+        if (size < offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceHandle.Data)) return FALSE;
+        return data->u.DeviceHandle.DataSize <= size - offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceHandle.Data);
+    default:
+        return FALSE;
+    }
+}
+
 /* The system's thread (sechost's, under Wine 11): an event of Wine's.  Posted under the lock: detaching takes it
- * too, so no note reaches a registration after its detach. */
+ * too, so no note reaches a registration after its detach.  The answer only matters for a QUERYREMOVE, which
+ * Wine never sends (and which, queued, could not be vetoed in time anyway). */
 static DWORD CALLBACK on_system_event(HCMNOTIFICATION handle, PVOID context, CM_NOTIFY_ACTION action,
                                       PCM_NOTIFY_EVENT_DATA data, DWORD size)
 {
     struct bridge *b;
-    size_t max;
 
     (void)handle;
-    if (action != CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL && action != CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL)
+    if (!event_whole(action, data, size))
+    {
+        WARN("an event of Wine's we cannot pass on (action %d, %lu bytes)\n", action, size);
         return ERROR_SUCCESS;
-    if (!data || size <= offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink) ||
-        data->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
-        return ERROR_SUCCESS;
-    max = (size - offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink)) / sizeof(WCHAR);
-    if (wcsnlen(data->u.DeviceInterface.SymbolicLink, max) == max) return ERROR_SUCCESS;
+    }
     AcquireSRWLockExclusive(&bridges_lock);
     for (b = bridges; b; b = b->next)
         if (b->id == (ULONG_PTR)context) break;
     if (b)
     {
-        TRACE("%p: Wine's %s of %ls\n", b->reg, action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" :
-              "removal", data->u.DeviceInterface.SymbolicLink);
-        b->post(b->reg, action, &data->u.DeviceInterface.ClassGuid, data->u.DeviceInterface.SymbolicLink);
+        TRACE("%p: Wine's event %d\n", b->reg, action);
+        b->post(b->reg, action, data, size);
     }
     else TRACE("a late event of Wine's for detached registration %Ix: dropped\n", (ULONG_PTR)context);
     ReleaseSRWLockExclusive(&bridges_lock);
@@ -120,17 +145,18 @@ static BOOL CALLBACK find_drivers(INIT_ONCE *once, void *param, void **context)
     return TRUE;
 }
 
-BOOL wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_post_fn post)
+CONFIGRET wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_post_fn post)
 {
     register_fn fn;
     CM_NOTIFY_FILTER copy;
     struct bridge *b;
     CONFIGRET ret;
 
-    if (filter->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE || !wn_running_on_wine()) return FALSE;
-    if (!(fn = (register_fn)wn_forward_lookup("CM_Register_Notification"))) return FALSE;
+    if (filter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE || !wn_running_on_wine())
+        return CR_CALL_NOT_IMPLEMENTED;
+    if (!(fn = (register_fn)wn_forward_lookup("CM_Register_Notification"))) return CR_CALL_NOT_IMPLEMENTED;
     InitOnceExecuteOnce(&drivers_once, find_drivers, NULL, NULL);
-    if (!(b = calloc(1, sizeof(*b)))) return FALSE;
+    if (!(b = calloc(1, sizeof(*b)))) return CR_OUT_OF_MEMORY;
     b->reg = reg;
     b->post = post;
     AcquireSRWLockExclusive(&bridges_lock);
@@ -145,11 +171,12 @@ BOOL wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, 
         TRACE("the system's CM_Register_Notification gives no registration (%#lx): no events of Wine's own\n", ret);
         b->sys = NULL;
         wn_wine_devices_detach(reg);
-        return FALSE;
+        return ret;
     }
-    InterlockedExchange(&system_gives, 1);
+    /* Only an interface registration says the system reports its own devices to interface filters. */
+    if (filter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) InterlockedExchange(&system_gives, 1);
     TRACE("%p: Wine's own events too (%Ix)\n", reg, b->id);
-    return TRUE;
+    return CR_SUCCESS;
 }
 
 void wn_wine_devices_detach(struct wn_reg *reg)

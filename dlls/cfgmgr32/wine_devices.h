@@ -5,12 +5,16 @@
 #include "devmodel.h"
 #include "dispatch.h"
 
-/* Posts an interface event of Wine's to reg (called under the bridge's lock, from sechost's thread). */
-typedef void (*wn_wine_post_fn)(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link);
+/* Posts an event of Wine's to reg (called under the bridge's lock, from sechost's thread): data is the system's
+ * event data, size bytes, checked to be whole (an interface event's link is terminated within size). */
+typedef void (*wn_wine_post_fn)(struct wn_reg *reg, CM_NOTIFY_ACTION action, const CM_NOTIFY_EVENT_DATA *data,
+                                DWORD size);
 
-/* For an interface filter under Wine: Wine's own events of the filter's classes are posted to reg until
- * wn_wine_devices_detach.  FALSE when there is no such source (not Wine, no sechost, another filter type). */
-BOOL wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_post_fn post);
+/* For an interface or handle filter under Wine: the system's CM_Register_Notification is given the filter, and
+ * its events are posted to reg until wn_wine_devices_detach.  CR_SUCCESS when it gave a registration; else
+ * CR_CALL_NOT_IMPLEMENTED when there is no such source (not Wine, no CM_Register_Notification in the system's
+ * cfgmgr32, an instance filter), or the system's own answer. */
+CONFIGRET wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_post_fn post);
 
 /* Ends it: no post reaches reg after this returns (a late event of Wine's is dropped).  Any thread, no lock. */
 void wn_wine_devices_detach(struct wn_reg *reg);
