@@ -1,0 +1,425 @@
+/* A device of Wine's own model arrives and leaves (issue 17, "never worse than the system"): a root-enumerated
+ * device of Wine's PnP tree, installed the way Wine installs its own (setupapi's DIF_REGISTERDEVICE, then newdev's
+ * UpdateDriverForPlugAndPlayDevicesW with an INF; Wine's ntoskrnl loads the driver, winetest/pnpdriver.c, in
+ * winedevice.exe and its AddDevice registers an interface, enabled at start) and removed with DIF_REMOVE.  Its
+ * interface's events are Wine's own (plugplay), like winebus' HID devices' would be on a machine with hidraw.
+ *
+ * Where the system's CM_Register_Notification gives a registration (Wine 10.4 and later), ours, registered for the
+ * interface's class, reports the arrival exactly once with Wine's link, and the removal once, as the system's
+ * registration beside it does; a handle filter on the open device hears the driver's custom event through ours.
+ * Where it gives none (Wine 8 has no CM_Register_Notification; Debian's 10.0 has a stub), a CM caller hears nothing
+ * of Wine's devices from the system, and ours reports nothing of it either: never worse than the system and nothing
+ * invented.  What the older Wines offer instead (user32's RegisterDeviceNotification needs a window, sechost's
+ * I_ScRegisterDeviceNotification changed its arguments between versions) is not used: see
+ * dlls/cfgmgr32/wine_devices.c.
+ *
+ * Wine only: on Windows an unsigned driver is not loaded.  The driver is 64-bit under a 64-bit Wine (WoW64 loads
+ * drivers in the 64-bit winedevice.exe), so the i386 program takes winetest/x86_64's there. */
+#include <winsock2.h>
+#include <windows.h>
+#include <setupapi.h>
+#include <newdev.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "test.h"
+#include "sysdir.h"
+#include "winenotify/cfgmgr32_notify.h"
+
+#include "pnpdriver.h"
+
+#define WAIT_MS 15000
+#define SETTLE_MS 1000
+#define MAX_RECORDS 32
+#define DRIVER_FILE "wnpnpdrv.sys"
+
+typedef CONFIGRET (WINAPI *register_fn)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK, PHCMNOTIFICATION);
+typedef CONFIGRET (WINAPI *unregister_fn)(HCMNOTIFICATION);
+
+static register_fn pCM_Register_Notification, sys_register;
+static unregister_fn pCM_Unregister_Notification, sys_unregister;
+
+static const char *dbgstr_w(const WCHAR *text)
+{
+    static char buffers[4][600];
+    static LONG next;
+    char *buf = buffers[InterlockedIncrement(&next) % 4];
+
+    if (!text) return "(null)";
+    WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, sizeof(buffers[0]), NULL, NULL);
+    return buf;
+}
+
+struct record
+{
+    CM_NOTIFY_ACTION action;
+    CM_NOTIFY_FILTER_TYPE type;
+    WCHAR link[MAX_DEVICE_ID_LEN + 64];
+    GUID event;
+    char data[32];
+};
+
+struct recorder
+{
+    CRITICAL_SECTION cs;
+    HANDLE signal;
+    struct record records[MAX_RECORDS];
+    LONG count;
+};
+
+static DWORD CALLBACK record_callback(HCMNOTIFICATION handle, void *context, CM_NOTIFY_ACTION action,
+                                      CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    struct recorder *r = context;
+    struct record rec;
+
+    (void)handle;
+    memset(&rec, 0, sizeof(rec));
+    rec.action = action;
+    rec.type = data->FilterType;
+    if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
+    {
+        if (!IsEqualGUID(&data->u.DeviceInterface.ClassGuid, &wn_pnpdriver_class)) return ERROR_SUCCESS;
+        lstrcpynW(rec.link, data->u.DeviceInterface.SymbolicLink, ARRAY_SIZE(rec.link));
+    }
+    else if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE && size >= sizeof(*data))
+    {
+        rec.event = data->u.DeviceHandle.EventGuid;
+        memcpy(rec.data, data->u.DeviceHandle.Data, min(data->u.DeviceHandle.DataSize, sizeof(rec.data) - 1));
+    }
+    trace("action %d, %s\n", action, dbgstr_w(rec.link));
+    EnterCriticalSection(&r->cs);
+    if (r->count < MAX_RECORDS) r->records[r->count++] = rec;
+    LeaveCriticalSection(&r->cs);
+    SetEvent(r->signal);
+    return ERROR_SUCCESS;
+}
+
+static void recorder_init(struct recorder *r)
+{
+    memset(r, 0, sizeof(*r));
+    InitializeCriticalSection(&r->cs);
+    r->signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+}
+
+static void recorder_free(struct recorder *r)
+{
+    CloseHandle(r->signal);
+    DeleteCriticalSection(&r->cs);
+}
+
+/* How many records of this action there are once `count` of them came or WAIT_MS passed, and then SETTLE_MS more
+ * (a second, duplicate event would come meanwhile); the first one's index in *first. */
+static int count_records(struct recorder *r, CM_NOTIFY_ACTION action, int count, int *first)
+{
+    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
+    BOOL settled = FALSE;
+    int i, n;
+
+    for (;;)
+    {
+        n = 0;
+        *first = -1;
+        EnterCriticalSection(&r->cs);
+        for (i = 0; i < r->count; i++)
+            if (r->records[i].action == action && !n++) *first = i;
+        LeaveCriticalSection(&r->cs);
+        if (settled) return n;
+        if (n >= count || GetTickCount64() >= deadline)
+        {
+            Sleep(SETTLE_MS);
+            settled = TRUE;
+            continue;
+        }
+        WaitForSingleObject(r->signal, (DWORD)(deadline - GetTickCount64()));
+    }
+}
+
+static HCMNOTIFICATION register_class(register_fn fn, struct recorder *r, CONFIGRET *ret)
+{
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = NULL;
+
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.u.DeviceInterface.ClassGuid = wn_pnpdriver_class;
+    *ret = fn(&filter, r, record_callback, &handle);
+    return *ret == CR_SUCCESS ? handle : NULL;
+}
+
+/* ---- installing and removing the device --------------------------------------------------------------------- */
+
+static const char inf_text[] =
+    "[Version]\n"
+    "Signature=$Chicago$\n"
+    "ClassGuid={4d36e97d-e325-11ce-bfc1-08002be10318}\n"
+    "Class=System\n"
+    "DriverVer=12/07/2026,1.0.0.0\n"
+    "[Manufacturer]\n"
+    "winenotify=models\n"
+    "[models]\n"
+    "winenotify test device=device_section," WN_PNPDRIVER_HWID "\n"
+    "[device_section]\n"
+    "CopyFiles=file_section\n"
+    "[device_section.Services]\n"
+    "AddService=" WN_PNPDRIVER_SERVICE ",0x2,service_section\n"
+    "[file_section]\n"
+    DRIVER_FILE "\n"
+    "[SourceDisksFiles]\n"
+    DRIVER_FILE "=1\n"
+    "[SourceDisksNames]\n"
+    "1=,"  DRIVER_FILE "\n"
+    "[DestinationDirs]\n"
+    "DefaultDestDir=12\n"
+    "[service_section]\n"
+    "ServiceBinary=%12%\\" DRIVER_FILE "\n"
+    "ServiceType=1\n"
+    "StartType=3\n"
+    "ErrorControl=1\n";
+
+/* The driver built for the system's winedevice.exe, in the build tree (a Unix path, WINETEST_DRIVER_DIR): this
+ * program's architecture, or x86_64 for a 32-bit program of a 64-bit Wine. */
+static BOOL driver_source(char *path, size_t size)
+{
+    WCHAR *(CDECL *dos_name)(const char *) = (void *)GetProcAddress(GetModuleHandleA("kernel32.dll"),
+                                                                    "wine_get_dos_file_name");
+    char unix_path[MAX_PATH];
+    BOOL wow64 = FALSE;
+    WCHAR *name;
+    int len;
+
+    IsWow64Process(GetCurrentProcess(), &wow64);
+#ifdef _WIN64
+    snprintf(unix_path, sizeof(unix_path), "%s/x86_64/%s", WINETEST_DRIVER_DIR, DRIVER_FILE);
+#else
+    snprintf(unix_path, sizeof(unix_path), "%s/%s/%s", WINETEST_DRIVER_DIR, wow64 ? "x86_64" : "i386", DRIVER_FILE);
+#endif
+    if (!dos_name || !(name = dos_name(unix_path))) return FALSE;
+    len = WideCharToMultiByte(CP_ACP, 0, name, -1, path, (int)size, NULL, NULL);
+    HeapFree(GetProcessHeap(), 0, name);
+    return len > 0 && GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* The INF and the driver in a directory of their own; the INF's path in inf. */
+static BOOL write_package(char *inf, size_t size)
+{
+    char dir[MAX_PATH], source[MAX_PATH], sys[MAX_PATH];
+    DWORD written;
+    HANDLE file;
+    BOOL ret;
+
+    if (!driver_source(source, sizeof(source)))
+    {
+        skip("no %s in %s\n", DRIVER_FILE, WINETEST_DRIVER_DIR);
+        return FALSE;
+    }
+    GetTempPathA(sizeof(dir), dir);
+    lstrcatA(dir, "wnpnpdrv");
+    CreateDirectoryA(dir, NULL);
+    snprintf(sys, sizeof(sys), "%s\\%s", dir, DRIVER_FILE);
+    snprintf(inf, size, "%s\\wnpnpdrv.inf", dir);
+    ret = CopyFileA(source, sys, FALSE);
+    ok(ret, "copying %s: %lu\n", source, GetLastError());
+    file = CreateFileA(inf, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    ok(file != INVALID_HANDLE_VALUE, "creating %s: %lu\n", inf, GetLastError());
+    if (!ret || file == INVALID_HANDLE_VALUE) return FALSE;
+    ret = WriteFile(file, inf_text, sizeof(inf_text) - 1, &written, NULL);
+    CloseHandle(file);
+    return ret;
+}
+
+static void delete_package(const char *inf)
+{
+    char path[MAX_PATH], *slash;
+
+    DeleteFileA(inf);
+    lstrcpynA(path, inf, sizeof(path));
+    if (!(slash = strrchr(path, '\\'))) return;
+    lstrcpyA(slash + 1, DRIVER_FILE);
+    DeleteFileA(path);
+    *slash = 0;
+    RemoveDirectoryA(path);
+}
+
+/* The device node in *set / *device, its driver installed: Wine starts the device, whose interface arrives. */
+static BOOL install_device(const char *inf, HDEVINFO *set, SP_DEVINFO_DATA *device)
+{
+    static const char hwid[] = WN_PNPDRIVER_HWID "\0";
+    static const GUID no_class;
+    BOOL (WINAPI *update)(HWND, const char *, const char *, DWORD, BOOL *);
+    HMODULE newdev = LoadLibraryA("newdev.dll");
+    BOOL reboot = FALSE, ret;
+    PVOID redirect = NULL;
+    BOOL wow64 = FALSE;
+
+    update = newdev ? (void *)GetProcAddress(newdev, "UpdateDriverForPlugAndPlayDevicesA") : NULL;
+    if (!update)
+    {
+        skip("no UpdateDriverForPlugAndPlayDevicesA\n");
+        return FALSE;
+    }
+    *set = SetupDiCreateDeviceInfoList(NULL, NULL);
+    ok(*set != INVALID_HANDLE_VALUE, "SetupDiCreateDeviceInfoList: %lu\n", GetLastError());
+    device->cbSize = sizeof(*device);
+    ret = SetupDiCreateDeviceInfoA(*set, "root\\winenotify\\0", &no_class, NULL, NULL, 0, device);
+    ok(ret, "SetupDiCreateDeviceInfoA: %#lx\n", GetLastError());
+    if (!ret) return FALSE;
+    ret = SetupDiSetDeviceRegistryPropertyA(*set, device, SPDRP_HARDWAREID, (const BYTE *)hwid, sizeof(hwid));
+    ok(ret, "hardware ID: %#lx\n", GetLastError());
+    ret = SetupDiCallClassInstaller(DIF_REGISTERDEVICE, *set, device);
+    ok(ret, "DIF_REGISTERDEVICE: %#lx\n", GetLastError());
+    if (!ret) return FALSE;
+    /* A 32-bit program copies the 64-bit driver where the 64-bit winedevice.exe loads it from. */
+    IsWow64Process(GetCurrentProcess(), &wow64);
+    if (wow64) Wow64DisableWow64FsRedirection(&redirect);
+    ret = update(NULL, WN_PNPDRIVER_HWID, inf, INSTALLFLAG_FORCE, &reboot);
+    if (wow64) Wow64RevertWow64FsRedirection(redirect);
+    ok(ret, "UpdateDriverForPlugAndPlayDevicesA: %#lx\n", GetLastError());
+    return ret;
+}
+
+static void remove_device(HDEVINFO set, SP_DEVINFO_DATA *device)
+{
+    BOOL ret = SetupDiCallClassInstaller(DIF_REMOVE, set, device);
+
+    ok(ret, "DIF_REMOVE: %#lx\n", GetLastError());
+}
+
+/* ---- the tests ---------------------------------------------------------------------------------------------- */
+
+/* A handle filter on the device, opened by its link: the driver's custom event comes through ours (which bridges
+ * the system's registration, so that no callback follows CM_Unregister_Notification). */
+static void test_handle_event(const WCHAR *link, BOOL system_gives)
+{
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = NULL;
+    struct recorder r;
+    CONFIGRET ret;
+    DWORD bytes;
+    HANDLE file;
+    int first, n;
+
+    file = CreateFileW(link, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    ok(file != INVALID_HANDLE_VALUE, "opening %s: %lu\n", dbgstr_w(link), GetLastError());
+    if (file == INVALID_HANDLE_VALUE) return;
+    recorder_init(&r);
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE;
+    filter.u.DeviceHandle.hTarget = file;
+    ret = pCM_Register_Notification(&filter, &r, record_callback, &handle);
+    if (!system_gives)
+    {
+        ok(ret == CR_CALL_NOT_IMPLEMENTED || broken(ret == CR_SUCCESS), "handle filter: %#lx\n", ret);
+        goto done;
+    }
+    ok(ret == CR_SUCCESS, "handle filter: %#lx\n", ret);
+    if (ret != CR_SUCCESS) goto done;
+    ok(DeviceIoControl(file, WN_PNPDRIVER_IOCTL_EVENT, NULL, 0, NULL, 0, &bytes, NULL),
+       "the driver's event: %lu\n", GetLastError());
+    n = count_records(&r, CM_NOTIFY_ACTION_DEVICECUSTOMEVENT, 1, &first);
+    ok(n == 1, "%d custom events\n", n);
+    if (first >= 0)
+    {
+        ok(r.records[first].type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE, "type %d\n", r.records[first].type);
+        ok(IsEqualGUID(&r.records[first].event, &wn_pnpdriver_event), "another event\n");
+        ok(!strcmp(r.records[first].data, WN_PNPDRIVER_EVENT_DATA), "data %s\n", r.records[first].data);
+    }
+    ok(pCM_Unregister_Notification(handle) == CR_SUCCESS, "unregistering the handle filter failed\n");
+    handle = NULL;
+    /* After the Unregister has returned, no callback: the driver's next event is heard by nobody of ours. */
+    n = r.count;
+    DeviceIoControl(file, WN_PNPDRIVER_IOCTL_EVENT, NULL, 0, NULL, 0, &bytes, NULL);
+    Sleep(SETTLE_MS);
+    ok(r.count == n, "%ld callbacks after CM_Unregister_Notification returned\n", r.count - n);
+done:
+    if (handle) pCM_Unregister_Notification(handle);
+    CloseHandle(file);
+    recorder_free(&r);
+}
+
+static void test_wine_device(void)
+{
+    HCMNOTIFICATION ours, system = NULL;
+    struct recorder r, s;
+    SP_DEVINFO_DATA device;
+    CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
+    BOOL installed, system_gives;
+    HDEVINFO set = INVALID_HANDLE_VALUE;
+    char inf[MAX_PATH];
+    WCHAR link[MAX_DEVICE_ID_LEN + 64];
+    int first, sys_first, n;
+
+    if (!write_package(inf, sizeof(inf))) return;
+    recorder_init(&r);
+    recorder_init(&s);
+    ours = register_class(pCM_Register_Notification, &r, &ret);
+    ok(ret == CR_SUCCESS, "our registration: %#lx\n", ret);
+    if (sys_register) system = register_class(sys_register, &s, &sys_ret);
+    system_gives = sys_ret == CR_SUCCESS;
+    trace("the system's CM_Register_Notification: %s, %#lx\n", sys_register ? "exported" : "missing", sys_ret);
+
+    installed = install_device(inf, &set, &device);
+    if (!installed) goto done;
+
+    n = count_records(&r, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, 1, &first);
+    if (!system_gives)
+    {
+        /* The system tells a CM caller nothing of Wine's own devices here, and ours invents nothing. */
+        ok(n == 0, "%d arrivals without the system's registration\n", n);
+        goto remove;
+    }
+    ok(n == 1, "%d arrivals of the device's interface\n", n);
+    n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, 1, &sys_first);
+    ok(n == 1, "the system's registration: %d arrivals\n", n);
+    if (first < 0) goto remove;
+    lstrcpynW(link, r.records[first].link, ARRAY_SIZE(link));
+    trace("arrival of %s\n", dbgstr_w(link));
+    ok(!_wcsnicmp(link, L"\\\\?\\root#winenotify#", 20), "not Wine's link: %s\n", dbgstr_w(link));
+    if (sys_first >= 0)
+        ok(!_wcsicmp(link, s.records[sys_first].link), "ours %s, the system's %s\n", dbgstr_w(link),
+           dbgstr_w(s.records[sys_first].link));
+    test_handle_event(link, system_gives);
+
+remove:
+    remove_device(set, &device);
+    n = count_records(&r, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, system_gives ? 1 : 0, &first);
+    ok(n == (system_gives ? 1 : 0), "%d removals of the device's interface\n", n);
+    if (system_gives && first >= 0)
+        ok(!_wcsicmp(r.records[first].link, link), "removal of %s\n", dbgstr_w(r.records[first].link));
+    if (system_gives)
+    {
+        n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, 1, &sys_first);
+        ok(n == 1, "the system's registration: %d removals\n", n);
+    }
+done:
+    if (set != INVALID_HANDLE_VALUE) SetupDiDestroyDeviceInfoList(set);
+    if (ours) ok(pCM_Unregister_Notification(ours) == CR_SUCCESS, "unregistering failed\n");
+    if (system) sys_unregister(system);
+    delete_package(inf);
+    recorder_free(&r);
+    recorder_free(&s);
+}
+
+START_TEST(winedevice)
+{
+    HMODULE cfgmgr32 = LoadLibraryW(L"cfgmgr32.dll"), sys;
+
+    pCM_Register_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Register_Notification");
+    pCM_Unregister_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Unregister_Notification");
+    if (!pCM_Register_Notification || !pCM_Unregister_Notification)
+    {
+        win_skip("CM_Register_Notification is missing (Windows 7, or Wine 8 without our DLL)\n");
+        return;
+    }
+    if (!winetest_platform_is_wine)
+    {
+        skip("an unsigned test driver: Wine only\n");
+        return;
+    }
+    /* The system's own copy, beside ours, for what the system itself reports. */
+    if ((sys = load_system_copy(L"cfgmgr32.dll")) && sys != cfgmgr32)
+    {
+        sys_register = (register_fn)(void *)GetProcAddress(sys, "CM_Register_Notification");
+        sys_unregister = (unregister_fn)(void *)GetProcAddress(sys, "CM_Unregister_Notification");
+        if (!sys_unregister) sys_register = NULL;
+    }
+    test_wine_device();
+}
