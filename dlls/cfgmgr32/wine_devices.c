@@ -35,7 +35,8 @@
  * drives) is announced with Wine's identity only, through this path, when Wine's device exists; the helper's
  * record of it is not announced to interface registrations (wn_wine_devices_models) once the system has given a
  * registration.  Without one, ours are announced.  This machine has no hidraw, uhid, uinput or USB, and Wine's
- * mount manager raises no PnP event: no device of Wine's can be made to come or go here (winetest/devlinks.c). */
+ * mount manager raises no PnP event: winetest/winedevice.c makes a device of Wine's own model come and go instead,
+ * a root device of Wine's PnP tree with a test driver (winetest/pnpdriver.c), as Wine installs its own. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
