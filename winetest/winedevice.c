@@ -9,14 +9,17 @@
  * registration beside it does; a handle filter on the open device hears the driver's custom event through ours.
  * Where it gives none (Wine 8 has no CM_Register_Notification; Debian's 10.0 has a stub), a CM caller hears nothing
  * of Wine's devices from the system, and ours reports nothing of it either: never worse than the system and nothing
- * invented.  What the older Wines offer instead (user32's RegisterDeviceNotification needs a window, sechost's
- * I_ScRegisterDeviceNotification changed its arguments between versions) is not used: see
+ * invented.  What the older Wines offer instead is measured beside it: a window registered with user32's
+ * RegisterDeviceNotificationW hears the arrival and the removal once in Wine 8, 10.0 and 11 (x86_64 and i386).
+ * Ours does not use that route (it needs a window, whose creation makes Wine rewrite the prefix's display keys),
+ * nor sechost's I_ScRegisterDeviceNotification under it, whose arguments changed between versions: see
  * dlls/cfgmgr32/wine_devices.c.
  *
  * Wine only: on Windows an unsigned driver is not loaded.  The driver is 64-bit under a 64-bit Wine (WoW64 loads
  * drivers in the 64-bit winedevice.exe), so the i386 program takes winetest/x86_64's there. */
 #include <winsock2.h>
 #include <windows.h>
+#include <dbt.h>
 #include <setupapi.h>
 #include <newdev.h>
 #include <stddef.h>
@@ -427,9 +430,78 @@ done:
     recorder_free(&r);
 }
 
+/* ---- what the system offers a window: user32's RegisterDeviceNotificationW ---------------------------------- */
+
+/* Measured, not used by ours: a window's registration needs the window (creating one makes Wine set up the
+ * display, which rewrites the prefix's display keys) and a thread that pumps its messages. */
+struct window_watch
+{
+    HANDLE ready, thread;
+    DWORD tid;
+    BOOL registered;
+    LONG arrivals, removals;
+};
+
+static LRESULT CALLBACK watch_proc(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam)
+{
+    struct window_watch *w = (struct window_watch *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+    const DEV_BROADCAST_DEVICEINTERFACE_W *iface = (const DEV_BROADCAST_DEVICEINTERFACE_W *)lparam;
+
+    if (msg == WM_DEVICECHANGE && w && iface && iface->dbcc_devicetype == DBT_DEVTYP_DEVICEINTERFACE &&
+        IsEqualGUID(&iface->dbcc_classguid, &wn_pnpdriver_class))
+    {
+        if (wparam == DBT_DEVICEARRIVAL) InterlockedIncrement(&w->arrivals);
+        if (wparam == DBT_DEVICEREMOVECOMPLETE) InterlockedIncrement(&w->removals);
+        return TRUE;
+    }
+    return DefWindowProcW(hwnd, msg, wparam, lparam);
+}
+
+static DWORD WINAPI watch_thread(void *arg)
+{
+    DEV_BROADCAST_DEVICEINTERFACE_W filter = { .dbcc_size = sizeof(filter) };
+    WNDCLASSW cls = { .lpfnWndProc = watch_proc, .lpszClassName = L"wnwatch" };
+    struct window_watch *w = arg;
+    HDEVNOTIFY notify = NULL;
+    HWND hwnd;
+    MSG msg;
+
+    RegisterClassW(&cls);
+    if ((hwnd = CreateWindowW(L"wnwatch", NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL)))
+    {
+        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)w);
+        filter.dbcc_devicetype = DBT_DEVTYP_DEVICEINTERFACE;
+        filter.dbcc_classguid = wn_pnpdriver_class;
+        notify = RegisterDeviceNotificationW(hwnd, &filter, DEVICE_NOTIFY_WINDOW_HANDLE);
+    }
+    w->registered = notify != NULL;
+    SetEvent(w->ready);
+    while (GetMessageW(&msg, NULL, 0, 0) > 0) DispatchMessageW(&msg);
+    if (notify) UnregisterDeviceNotification(notify);
+    if (hwnd) DestroyWindow(hwnd);
+    return 0;
+}
+
+static void watch_start(struct window_watch *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    w->thread = CreateThread(NULL, 0, watch_thread, w, 0, &w->tid);
+    WaitForSingleObject(w->ready, INFINITE);
+    CloseHandle(w->ready);
+}
+
+static void watch_end(struct window_watch *w)
+{
+    PostThreadMessageW(w->tid, WM_QUIT, 0, 0);
+    WaitForSingleObject(w->thread, INFINITE);
+    CloseHandle(w->thread);
+}
+
 static void test_wine_device(void)
 {
     HCMNOTIFICATION ours, system = NULL;
+    struct window_watch watch = { 0 };
     struct recorder r, s;
     CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
     BOOL installed, system_gives;
@@ -446,6 +518,7 @@ static void test_wine_device(void)
     system_gives = sys_ret == CR_SUCCESS;
     trace("the system's CM_Register_Notification: %s, %#lx\n", sys_register ? "exported" : "missing", sys_ret);
 
+    watch_start(&watch);
     installed = install_device(inf);
     if (!installed) goto done;
 
@@ -484,7 +557,15 @@ remove:
         ok(n == 1, "the system's registration: %d removals\n", n);
     }
     ok(!listed_link(link, ARRAY_SIZE(link)), "the interface is still listed: %s\n", dbgstr_w(link));
+    /* What a window hears of it in every Wine, which ours cannot use (see above): measured, as the comparison. */
+    Sleep(SETTLE_MS);
+    trace("a window's registration: %s, %ld arrivals, %ld removals\n", watch.registered ? "made" : "refused",
+          watch.arrivals, watch.removals);
+    if (watch.registered)
+        ok(watch.arrivals == 1 && watch.removals == 1, "a window heard %ld arrivals, %ld removals\n",
+           watch.arrivals, watch.removals);
 done:
+    if (watch.thread) watch_end(&watch);
     if (ours) ok(pCM_Unregister_Notification(ours) == CR_SUCCESS, "unregistering failed\n");
     if (system) sys_unregister(system);
     delete_package(inf);
