@@ -24,6 +24,7 @@
 #include <newdev.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "test.h"
 #include "sysdir.h"
@@ -430,6 +431,70 @@ done:
     recorder_free(&r);
 }
 
+/* ---- what a program does next: the merged model's queries (ours, in every Wine) ------------------------------ */
+
+static CONFIGRET (WINAPI *pCM_Get_Device_Interface_List_SizeW)(PULONG, LPGUID, DEVINSTID_W, ULONG);
+static CONFIGRET (WINAPI *pCM_Get_Device_Interface_ListW)(LPGUID, DEVINSTID_W, PZZWSTR, ULONG, ULONG);
+static CONFIGRET (WINAPI *pCM_Get_Device_Interface_PropertyW)(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE,
+                                                              PULONG, ULONG);
+static CONFIGRET (WINAPI *pCM_Locate_DevNodeW)(PDEVINST, DEVINSTID_W, ULONG);
+
+static const DEVPROPKEY key_instance_id =
+    { { 0x78c34fc8, 0x104a, 0x4aca, { 0x9e, 0xa4, 0x52, 0x4d, 0x52, 0x99, 0x6e, 0x57 } }, 256 };
+
+/* Whether CM_Get_Device_Interface_ListW lists link among the class's present interfaces. */
+static BOOL cm_lists(const WCHAR *link)
+{
+    GUID guid = wn_pnpdriver_class;
+    ULONG len = 0;
+    WCHAR *list, *p;
+    BOOL found = FALSE;
+    CONFIGRET ret;
+
+    ret = pCM_Get_Device_Interface_List_SizeW(&len, &guid, NULL, CM_GET_DEVICE_INTERFACE_LIST_PRESENT);
+    ok(ret == CR_SUCCESS, "CM_Get_Device_Interface_List_SizeW: %#lx\n", ret);
+    if (ret || !(list = malloc((len + 512) * sizeof(WCHAR)))) return FALSE;
+    ret = pCM_Get_Device_Interface_ListW(&guid, NULL, list, len + 512, CM_GET_DEVICE_INTERFACE_LIST_PRESENT);
+    ok(ret == CR_SUCCESS, "CM_Get_Device_Interface_ListW: %#lx\n", ret);
+    for (p = list; !ret && *p; p += lstrlenW(p) + 1)
+        if (!_wcsicmp(p, link)) found = TRUE;
+    free(list);
+    return found;
+}
+
+/* After the arrival: the class lists the link, the link names Wine's instance, which is located, and opens. */
+static void test_queries_present(const WCHAR *link)
+{
+    WCHAR id[MAX_DEVICE_ID_LEN];
+    DEVPROPTYPE type = 0;
+    ULONG size = sizeof(id);
+    CONFIGRET ret;
+    DEVINST dn;
+    HANDLE file;
+
+    ok(cm_lists(link), "CM_Get_Device_Interface_ListW does not list %s\n", dbgstr_w(link));
+    ret = pCM_Get_Device_Interface_PropertyW(link, &key_instance_id, &type, (BYTE *)id, &size, 0);
+    ok(ret == CR_SUCCESS && type == DEVPROP_TYPE_STRING, "the link's instance ID: %#lx, type %#lx\n", ret, type);
+    if (ret == CR_SUCCESS)
+        ok(!_wcsicmp(id, L"" INSTANCE_ID), "the link's instance ID %s\n", dbgstr_w(id));
+    ret = pCM_Locate_DevNodeW(&dn, (WCHAR *)L"" INSTANCE_ID, CM_LOCATE_DEVNODE_NORMAL);
+    ok(ret == CR_SUCCESS, "CM_Locate_DevNodeW: %#lx\n", ret);
+    file = CreateFileW(link, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    ok(file != INVALID_HANDLE_VALUE, "opening %s: %lu\n", dbgstr_w(link), GetLastError());
+    if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+}
+
+/* After the removal: neither listed nor located, as Windows answers for a removed device. */
+static void test_queries_gone(const WCHAR *link)
+{
+    CONFIGRET ret;
+    DEVINST dn;
+
+    ok(!cm_lists(link), "CM_Get_Device_Interface_ListW still lists %s\n", dbgstr_w(link));
+    ret = pCM_Locate_DevNodeW(&dn, (WCHAR *)L"" INSTANCE_ID, CM_LOCATE_DEVNODE_NORMAL);
+    ok(ret == CR_NO_SUCH_DEVNODE, "CM_Locate_DevNodeW after the removal: %#lx\n", ret);
+}
+
 /* ---- what the system offers a window: user32's RegisterDeviceNotificationW ---------------------------------- */
 
 /* Measured, not used by ours: a window's registration needs the window (creating one makes Wine set up the
@@ -526,6 +591,7 @@ static void test_wine_device(void)
     /* The device is there in every Wine: its interface is listed, present. */
     ok(listed_link(link, ARRAY_SIZE(link)), "the device's interface is not listed: %lu\n", GetLastError());
     trace("listed: %s\n", dbgstr_w(link));
+    if (link[0]) test_queries_present(link);
     if (!system_gives)
     {
         /* The system tells a CM caller nothing of Wine's own devices here, and ours invents nothing. */
@@ -556,6 +622,7 @@ remove:
         n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, 1, &sys_first);
         ok(n == 1, "the system's registration: %d removals\n", n);
     }
+    if (link[0]) test_queries_gone(link);
     ok(!listed_link(link, ARRAY_SIZE(link)), "the interface is still listed: %s\n", dbgstr_w(link));
     /* What a window hears of it in every Wine, which ours cannot use (see above): measured, as the comparison. */
     Sleep(SETTLE_MS);
@@ -586,7 +653,12 @@ START_TEST(winedevice)
     }
     pCM_Register_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Register_Notification");
     pCM_Unregister_Notification = (void *)GetProcAddress(cfgmgr32, "CM_Unregister_Notification");
-    if (!pCM_Register_Notification || !pCM_Unregister_Notification)
+    pCM_Get_Device_Interface_List_SizeW = (void *)GetProcAddress(cfgmgr32, "CM_Get_Device_Interface_List_SizeW");
+    pCM_Get_Device_Interface_ListW = (void *)GetProcAddress(cfgmgr32, "CM_Get_Device_Interface_ListW");
+    pCM_Get_Device_Interface_PropertyW = (void *)GetProcAddress(cfgmgr32, "CM_Get_Device_Interface_PropertyW");
+    pCM_Locate_DevNodeW = (void *)GetProcAddress(cfgmgr32, "CM_Locate_DevNodeW");
+    if (!pCM_Register_Notification || !pCM_Unregister_Notification || !pCM_Get_Device_Interface_List_SizeW ||
+        !pCM_Get_Device_Interface_ListW || !pCM_Get_Device_Interface_PropertyW || !pCM_Locate_DevNodeW)
     {
         win_skip("CM_Register_Notification is missing (Windows 7, or Wine 8 without our DLL)\n");
         return;
