@@ -314,7 +314,7 @@ static CONFIGRET check_filter(const CM_NOTIFY_FILTER *filter)
     }
 }
 
-/* The /dev node a handle's file is, or NULL (with a FIXME saying why). */
+/* The /dev node a handle's file is, or NULL (with a trace saying why: the system may follow it). */
 static char *handle_devname(HANDLE handle)
 {
     char *(CDECL *unix_name)(const WCHAR *) = NULL;
@@ -327,18 +327,18 @@ static char *handle_devname(HANDLE handle)
     len = GetFinalPathNameByHandleW(handle, path, ARRAY_SIZE(path), FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
     if (!len || len >= ARRAY_SIZE(path))
     {
-        FIXME("handle %p has no path (error %lu): not a device we can follow\n", handle, GetLastError());
+        TRACE("handle %p has no path (error %lu): not a device of ours\n", handle, GetLastError());
         return NULL;
     }
     if (kernel32) unix_name = (char *(CDECL *)(const WCHAR *))(void *)GetProcAddress(kernel32,
                                                                                   "wine_get_unix_file_name");
     if (!unix_name || !(unix_path = unix_name(path)))
     {
-        FIXME("handle %p (%ls) has no Unix path: not a device we can follow\n", handle, path);
+        TRACE("handle %p (%ls) has no Unix path: not a device of ours\n", handle, path);
         return NULL;
     }
     if ((name = wn_devmap_devname(unix_path))) result = _strdup(name);
-    else FIXME("handle %p is on %s, not a device node: not a device we can follow\n", handle, unix_path);
+    else TRACE("handle %p is on %s, not a device node of ours\n", handle, unix_path);
     HeapFree(GetProcessHeap(), 0, unix_path);
     return result;
 }
