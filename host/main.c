@@ -145,6 +145,7 @@ struct helper
     struct output *out;
     struct swd *swd;         /* NULL when the shared directory is unusable */
     struct connectivity *hint;
+    struct links *links;     /* NULL when no prefix is known or usable: no dosdevices entries */
     size_t in_len;
     uint8_t in[8192];
 };
@@ -162,9 +163,11 @@ static int snapshot(struct helper *h, uint32_t tables, uint32_t reason)
 {
     if (output_snapshot_begin(h->out, tables, reason)) return -1;
     if ((tables & NL_TABLES) && nl_dump(h->nl, h->out, tables & NL_TABLES)) return -1;
-    if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out)) return -1;
+    if (tables & WN_TABLE_DEVICE) links_snapshot_begin(h->links);
+    if ((tables & WN_TABLE_DEVICE) && uevent_enumerate(h->out, h->links)) return -1;
     if ((tables & WN_TABLE_DEVICE) && h->swd && swd_enumerate(h->swd, report_swd, h->out)) return -1;
     if ((tables & WN_TABLE_HINT) && connectivity_enumerate(h->hint, h->out)) return -1;
+    if (tables & WN_TABLE_DEVICE) links_snapshot_end(h->links);
     return output_snapshot_end(h->out, tables, reason);
 }
 
@@ -297,6 +300,37 @@ static int serve_requests(struct helper *h)
     return 0;
 }
 
+/* Asked to end (SIGTERM, SIGHUP, SIGINT: a session closing, Ctrl-C in the terminal of the program we serve): we end
+ * as when the connection closes, so that our dosdevices entries go with us. */
+static volatile sig_atomic_t stop_signal;
+static sigset_t during_poll;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* From the start: blocked but while we sleep in ppoll, which then returns EINTR, so that a signal can slip in
+ * neither before the sleep nor before run() (one that comes while we start waits for the first ppoll). */
+static void catch_stop_signals(void)
+{
+    static const int stops[] = { SIGTERM, SIGHUP, SIGINT };
+    struct sigaction sa;
+    sigset_t blocked;
+    unsigned int i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&blocked);
+    for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+    {
+        sigaddset(&blocked, stops[i]);
+        sigaction(stops[i], &sa, NULL);
+    }
+    sigprocmask(SIG_BLOCK, &blocked, &during_poll);
+    for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) sigdelset(&during_poll, stops[i]);
+}
+
 static int run(struct helper *h)
 {
     struct pollfd fds[5];
@@ -314,10 +348,12 @@ static int run(struct helper *h)
         unsigned int resyncs = nl_resyncs(h->nl);
         int r;
 
-        if (poll(fds, nfds, -1) < 0)
+        if (ppoll(fds, nfds, NULL, &during_poll) < 0)
         {
-            if (errno == EINTR) continue;
-            return 1;
+            if (errno != EINTR) return 1;
+            if (!stop_signal) continue;
+            trace("signal %d: ending\n", (int)stop_signal);
+            return 0;
         }
         if (fds[1].revents && nl_read_events(h->nl, h->out)) return 1;
         if (nl_resyncs(h->nl) != resyncs) trace("netlink events lost: resynchronised\n");
@@ -325,7 +361,7 @@ static int run(struct helper *h)
         if (fds[4].revents && connectivity_read(h->hint, h->out)) return 1;
         if (fds[2].revents)
         {
-            if ((r = uevent_read(h->uevent_fd, h->out)) < 0) return 1;
+            if ((r = uevent_read(h->uevent_fd, h->out, h->links)) < 0) return 1;
             if (r == 1)
             {
                 trace("uevents lost: resynchronising devices\n");
@@ -357,16 +393,33 @@ static void remove_token_file(void)
     if (token_file) unlink(token_file);
 }
 
+/* Likewise our dosdevices entries, whichever return ends main (a kill leaves them to the next helper's sweep).
+ * From atexit the output may be freed already: then nothing is logged. */
+static struct links *published;
+
+static void release_links(void)
+{
+    links_close(published);
+    published = NULL;
+}
+
+static void release_links_at_exit(void)
+{
+    log_out = NULL;
+    release_links();
+}
+
 int main(int argc, char **argv)
 {
     struct helper h;
     struct wn_wire_hello hello;
     struct handshake_args args;
-    char swd_dir[PATH_MAX] = "";
+    char swd_dir[PATH_MAX] = "", dos_dir[PATH_MAX] = "", links_dir[PATH_MAX] = "";
     unsigned int i;
     int status;
 
     drop_inherited();
+    catch_stop_signals();
     if (handshake_parse_args(argc, argv, &args))
     {
         if (getenv("WINENOTIFY_HOST_DEBUG"))
@@ -422,6 +475,14 @@ int main(int argc, char **argv)
     if (swd_default_dir(swd_dir, sizeof(swd_dir)) || !(h.swd = swd_open(swd_dir)))
         trace("cannot use the software-device directory %s: %s\n", swd_dir, strerror(errno));
 
+    /* Before the first snapshot, whose devices get their entries before the DLL hears of them. */
+    if (links_default_dirs(dos_dir, sizeof(dos_dir), links_dir, sizeof(links_dir)) ||
+        !(h.links = links_open(dos_dir, links_dir, "/dev", trace_text)))
+        trace("no dosdevices entries for device links (prefix %s, state %s): %s\n", dos_dir, links_dir,
+              strerror(errno));
+    published = h.links;
+    atexit(release_links_at_exit);
+
     /* Before the first snapshot, so that the first view already has what the host's services say. */
     if (!(h.hint = connectivity_open(trace_text))) return 1;
 
@@ -429,6 +490,7 @@ int main(int argc, char **argv)
     if (snapshot(&h, WN_TABLE_ALL & ~WN_TABLE_NEIGH, WN_REASON_INITIAL) || output_flush(h.out)) return 1;
     trace("initial snapshot sent\n");
     status = run(&h);
+    release_links();
     connectivity_close(h.hint);
     swd_close(h.swd);
     nl_close(h.nl);

@@ -38,12 +38,43 @@ static int clean_field(const char *field, size_t size)
     return all_zero(field + len, size - len);
 }
 
+/* A '|'-separated list of IDs, or an instance ID ('\\' separated): ID characters only, no empty item. */
+static int id_list(const char *s, char separator)
+{
+    const char *p;
+
+    if (!*s) return 1;
+    if (*s == separator || s[strlen(s) - 1] == separator) return 0;
+    for (p = s; *p; p++)
+        if (!id_char(*p) && *p != separator) return 0;
+        else if (*p == separator && p[1] == separator) return 0;
+    return 1;
+}
+
+/* The description: UTF-8 as the DLL sent it; control characters would reach every process's listings. */
+static int description_ok(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 0;
+    return 1;
+}
+
 uint32_t swd_request_check(uint16_t type, uint16_t op, const struct wn_wire_sw *sw)
 {
     int enum_len, inst_len, ref_len;
 
     if (!clean_field(sw->enumerator, sizeof(sw->enumerator)) || !clean_field(sw->instance, sizeof(sw->instance))
-        || !clean_field(sw->refstring, sizeof(sw->refstring)))
+        || !clean_field(sw->refstring, sizeof(sw->refstring))
+        || !clean_field(sw->description, sizeof(sw->description))
+        || !clean_field(sw->hardware_ids, sizeof(sw->hardware_ids))
+        || !clean_field(sw->compatible_ids, sizeof(sw->compatible_ids))
+        || !clean_field(sw->parent, sizeof(sw->parent)))
+        return WN_RESULT_INVALID;
+    if (!description_ok(sw->description) || !id_list(sw->hardware_ids, '|') || !id_list(sw->compatible_ids, '|')
+        || !id_list(sw->parent, '\\'))
+        return WN_RESULT_INVALID;
+    if (type != WN_WIRE_SW_CREATE
+        && (sw->description[0] || sw->hardware_ids[0] || sw->compatible_ids[0] || sw->parent[0]))
         return WN_RESULT_INVALID;
     enum_len = id_string(sw->enumerator, sizeof(sw->enumerator) - 1);
     inst_len = id_string(sw->instance, sizeof(sw->instance) - 1);
@@ -120,7 +151,11 @@ size_t swd_entry(uint16_t type, const struct wn_wire_sw *sw, char name[SWD_NAME_
         snprintf(devpath, sizeof(devpath), "/winenotify/swd/%s/%s", sw->enumerator, sw->instance);
         if (prop_add(props, &len, "DEVPATH", devpath)
             || prop_add(props, &len, "SUBSYSTEM", "winenotify_swd")
-            || prop_add(props, &len, "WN_INSTANCE_ID", instance_id))
+            || prop_add(props, &len, "WN_INSTANCE_ID", instance_id)
+            || (sw->description[0] && prop_add(props, &len, "WN_DESCRIPTION", sw->description))
+            || (sw->hardware_ids[0] && prop_add(props, &len, "WN_HARDWARE_IDS", sw->hardware_ids))
+            || (sw->compatible_ids[0] && prop_add(props, &len, "WN_COMPATIBLE_IDS", sw->compatible_ids))
+            || (sw->parent[0] && prop_add(props, &len, "WN_PARENT", sw->parent)))
             return 0;
         return len;
     }

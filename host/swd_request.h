@@ -13,7 +13,7 @@
 /* An entry's file name: at most NAME_MAX (255) bytes and its NUL. */
 #define SWD_NAME_MAX 256
 /* An entry's properties (DEVPATH and the rest), well within a wire record. */
-#define SWD_PROPS_MAX 1024
+#define SWD_PROPS_MAX 2048
 
 /* WN_RESULT_OK when the request follows the rules of wire.h, else WN_RESULT_INVALID. */
 uint32_t swd_request_check(uint16_t type, uint16_t op, const struct wn_wire_sw *sw);

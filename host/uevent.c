@@ -153,17 +153,31 @@ static void add_hid_parent(const struct tree *t, struct uevent *ev, const char *
  * policy for the DLL side, which knows what "usable" means for the class it reports: so the helper only says
  * whether /dev/DEVNAME exists now (1 or 0), and a later event or dump says it again.
  * WN_SECTORS: a block device's size in 512-byte sectors; 0 is a loop device with nothing attached or a drive
- * without a medium, which change events toggle. */
+ * without a medium, which change events toggle.
+ * WN_USB_PRODUCT, WN_USB_MANUFACTURER: a USB device's own strings (its descriptors, as sysfs has them), and
+ * WN_MODEL, WN_VENDOR: a disk's, for the description Windows shows (dlls/cfgmgr32/devmodel.c).  They are the
+ * device's words, not the kernel's: the DLL sanitises them before they name anything. */
 static void annotate(const struct tree *t, struct uevent *ev)
 {
     const char *devpath = uevent_prop(ev, "DEVPATH"), *subsystem = uevent_prop(ev, "SUBSYSTEM");
     const char *devname = uevent_prop(ev, "DEVNAME");
-    char path[PATH_MAX], value[64];
+    char path[PATH_MAX], value[128];
     struct stat st;
 
     if (!strcmp(subsystem, "hidraw")) add_hid_parent(t, ev, devpath);
     if (!strcmp(subsystem, "block") && !read_attr(t, devpath, "/size", value, sizeof(value)))
         uevent_add_prop(ev, "WN_SECTORS", value);
+    if (!strcmp(subsystem, "block") && uevent_prop(ev, "DEVTYPE") && !strcmp(uevent_prop(ev, "DEVTYPE"), "disk"))
+    {
+        if (!read_attr(t, devpath, "/device/model", value, sizeof(value))) uevent_add_prop(ev, "WN_MODEL", value);
+        if (!read_attr(t, devpath, "/device/vendor", value, sizeof(value))) uevent_add_prop(ev, "WN_VENDOR", value);
+    }
+    if (!strcmp(subsystem, "usb") && uevent_prop(ev, "DEVTYPE") && !strcmp(uevent_prop(ev, "DEVTYPE"), "usb_device"))
+    {
+        if (!read_attr(t, devpath, "/product", value, sizeof(value))) uevent_add_prop(ev, "WN_USB_PRODUCT", value);
+        if (!read_attr(t, devpath, "/manufacturer", value, sizeof(value)))
+            uevent_add_prop(ev, "WN_USB_MANUFACTURER", value);
+    }
     if (devname && !join(path, sizeof(path), t->dev, "/", devname))
         uevent_add_prop(ev, "WN_DEVNODE_READY", stat(path, &st) ? "0" : "1");
 }
@@ -195,16 +209,39 @@ static int handle(const struct tree *t, struct uevent *ev, uevent_report_fn fn, 
     return report(fn, ctx, ev);
 }
 
+struct sink
+{
+    struct output *out;
+    struct links *links;
+};
+
+/* The device's dosdevices entries first: the record that announces it must find them made, and the one that
+ * announces its removal must find them gone (links.h). */
 static int report_output(void *ctx, uint16_t op, const struct wn_wire_device *dev, const char *props,
                          size_t props_len)
 {
-    return output_record(ctx, WN_WIRE_DEVICE, op, dev, props, props_len);
+    static char joined[UEVENT_PROPS_MAX];
+    struct sink *sink = ctx;
+    struct wn_wire_device with = *dev;
+    char extra[64];
+    size_t n = links_device(sink->links, op, dev->seqnum, props, props_len, extra, sizeof(extra));
+
+    /* A serial port's COM name (WN_PORT_NAME) joins the record's properties. */
+    if (n && props_len + n <= sizeof(joined))
+    {
+        memcpy(joined, props, props_len);
+        memcpy(joined + props_len, extra, n);
+        with.props_len = (uint16_t)(props_len + n);
+        return output_record(sink->out, WN_WIRE_DEVICE, op, &with, joined, props_len + n);
+    }
+    return output_record(sink->out, WN_WIRE_DEVICE, op, dev, props, props_len);
 }
 
 /* ---- live events -------------------------------------------------------------------------------------------- */
 
-int uevent_read(int fd, struct output *out)
+int uevent_read(int fd, struct output *out, struct links *links)
 {
+    struct sink sink = { out, links };
     static const struct tree host = { "/sys", "/dev" };
     static char buf[UEVENT_DATAGRAM_MAX];
     struct uevent ev;
@@ -235,7 +272,7 @@ int uevent_read(int fd, struct output *out)
          * libudev's messages (group 2, but anyone privileged may send to any group) start with "libudev". */
         if (msg.msg_namelen < sizeof(from) || from.nl_pid != 0 || (msg.msg_flags & MSG_TRUNC)) continue;
         if ((size_t)len >= 8 && !memcmp(buf, "libudev", 8)) continue;
-        if (!uevent_parse(buf, (size_t)len, &ev) && handle(&host, &ev, report_output, out) < 0) return -1;
+        if (!uevent_parse(buf, (size_t)len, &ev) && handle(&host, &ev, report_output, &sink) < 0) return -1;
     }
 }
 
@@ -342,7 +379,9 @@ int uevent_enumerate_tree(const char *sys, const char *dev, uevent_report_fn fn,
     return ret;
 }
 
-int uevent_enumerate(struct output *out)
+int uevent_enumerate(struct output *out, struct links *links)
 {
-    return uevent_enumerate_tree("/sys", "/dev", report_output, out);
+    struct sink sink = { out, links };
+
+    return uevent_enumerate_tree("/sys", "/dev", report_output, &sink);
 }

@@ -5,19 +5,21 @@
 #ifndef WN_HOST_UEVENT_H
 #define WN_HOST_UEVENT_H
 
+#include "links.h"
 #include "output.h"
 
 /* Opens the NETLINK_KOBJECT_UEVENT socket, subscribed to the kernel group, non-blocking.  Returns the fd or -1. */
 int uevent_open(void);
 
-/* Reads every pending uevent and reports each as a WN_WIRE_DEVICE record (ADD, CHANGE or DEL).  Returns 0, or
+/* Reads every pending uevent and reports each as a WN_WIRE_DEVICE record (ADD, CHANGE or DEL), after links (may
+ * be NULL) has made or removed the device's dosdevices entries.  Returns 0, or
  * 1 when events were lost (ENOBUFS: the caller re-enumerates as a resync snapshot), or -1 when the output is
  * gone. */
-int uevent_read(int fd, struct output *out);
+int uevent_read(int fd, struct output *out, struct links *links);
 
 /* Reports every existing device of the subsystems we map, found under /sys, as WN_WIRE_DEVICE ADD records
  * (called between output_snapshot_begin/end for WN_TABLE_DEVICE).  Returns 0 or -1 when the output is gone. */
-int uevent_enumerate(struct output *out);
+int uevent_enumerate(struct output *out, struct links *links);
 
 /* uevent_enumerate over another sysfs and /dev (a fake tree in the tests: hidraw, input and USB devices cannot
  * be made on demand), handing each record to report instead of an output.  report returns 0 or -1 to stop;

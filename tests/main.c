@@ -86,6 +86,8 @@ int main(void)
     register_handshake_tests();
     register_helper_wire_tests();
     register_devmap_tests();
+    register_devmodel_tests();
+    register_links_tests();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

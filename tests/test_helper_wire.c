@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -862,6 +863,20 @@ static int loopback_up(void)
     return r;
 }
 
+/* Entries of a directory, "." and ".." aside. */
+static unsigned int dir_entries(const char *path)
+{
+    unsigned int n = 0;
+    struct dirent *de;
+    DIR *dir = opendir(path);
+
+    if (!dir) return 0;
+    while ((de = readdir(dir)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) n++;
+    closedir(dir);
+    return n;
+}
+
 static int run_child(void)
 {
     static uint8_t snap[16384], dump[16384];
@@ -871,7 +886,8 @@ static int run_child(void)
     unsigned int events;
     struct wn_wire_addr a;
 
-    char swd_dir[] = "/tmp/wn-helper-wire-XXXXXX";
+    char swd_dir[] = "/tmp/wn-helper-wire-XXXXXX", prefix[] = "/tmp/wn-helper-prefix-XXXXXX", dos[64], state[64];
+    char cmd[128];
 
     if (unshare(CLONE_NEWNET)) return UNIT_SKIP;
     if (access(helper_path(), X_OK))
@@ -884,6 +900,13 @@ static int run_child(void)
     /* Software devices in a directory of our own, not the user's shared one. */
     CHECK(mkdtemp(swd_dir) != NULL, "mkdtemp: %s", strerror(errno));
     setenv("WINENOTIFY_SWD_DIR", swd_dir, 1);
+    /* And a prefix of our own: the helper makes dosdevices entries for device links in $WINEPREFIX's. */
+    CHECK(mkdtemp(prefix) != NULL, "mkdtemp: %s", strerror(errno));
+    snprintf(dos, sizeof(dos), "%s/dosdevices", prefix);
+    snprintf(state, sizeof(state), "%s/links", prefix);
+    CHECK(!mkdir(dos, 0755), "mkdir %s: %s", dos, strerror(errno));
+    setenv("WINEPREFIX", prefix, 1);
+    setenv("WINENOTIFY_LINKS_DIR", state, 1);
     if (failures || helper_start(&h, snap, sizeof(snap), &snap_len)) return 1;
 
     check_secrets(&h);
@@ -928,6 +951,22 @@ static int run_child(void)
     CHECK(helper_reap(&h) == 0, "the helper did not exit cleanly when its connection closed");
 
     for (i = 0; i < sizeof(raw_cases) / sizeof(raw_cases[0]); i++) raw_case(&raw_cases[i], snap, snap_len);
+
+    /* Asked to end with SIGTERM: it exits as when its connection closes, and takes its dosdevices entries (root
+     * may open this machine's disks and ports, so there are some) along. */
+    if (!helper_start(&h, snap, sizeof(snap), &snap_len))
+    {
+        unsigned int had = dir_entries(dos);
+
+        kill(h.pid, SIGTERM);
+        CHECK(helper_reap(&h) == 0, "the helper did not exit cleanly on SIGTERM");
+        CHECK(dir_entries(dos) == 0, "%u of the %u dosdevices entries left after SIGTERM", dir_entries(dos), had);
+        printf("(%u dosdevices entries made, none left after SIGTERM) ", had);
+    }
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", prefix);
+    CHECK(system(cmd) == 0, "cannot remove %s", prefix);
+    unsetenv("WINEPREFIX");
+    unsetenv("WINENOTIFY_LINKS_DIR");
     rmdir(swd_dir);
     printf("(%u bad requests refused, %u malformed streams closed, %u valid requests) ", refused, closed, accepted);
     return failures ? 1 : 0;

@@ -104,7 +104,7 @@ static void test_wire(void)
 {
     struct wn_wire_sw sw = make_sw("WineTest", "Dev", usb_guid, "r");
     struct wn_wire_record rec;
-    uint8_t buf[512];
+    uint8_t buf[2048];
     size_t len;
 
     len = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SW_INTERFACE, WN_WIRE_OP_DEL, &sw, NULL, 0);
@@ -118,6 +118,45 @@ static void test_wire(void)
     memset(sw.instance, 'x', sizeof(sw.instance));
     len = wn_wire_encode(buf, sizeof(buf), WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw, NULL, 0);
     CU_ASSERT_EQUAL(wn_wire_decode(buf, len, &rec), -1);
+}
+
+static int props_equal(const char *props, size_t len, const char *expect, size_t expect_len);
+
+/* What SwDeviceCreate gives for the device node travels with the creation, checked as strictly as the IDs. */
+static void test_node_values(void)
+{
+    static const char expect[] = "DEVPATH=/winenotify/swd/WineTest/Dev\0SUBSYSTEM=winenotify_swd\0"
+                                 "WN_INSTANCE_ID=SWD\\WineTest\\Dev\0WN_DESCRIPTION=Caf\xc3\xa9 device\0"
+                                 "WN_HARDWARE_IDS=WineTestHw|WineTestHw2\0WN_PARENT=HTREE\\ROOT\\0";
+    struct wn_wire_sw sw = make_sw("WineTest", "Dev", NULL, NULL);
+    char name[SWD_NAME_MAX], props[SWD_PROPS_MAX];
+    struct wn_wire_sw bad;
+    size_t len;
+
+    strcpy(sw.description, "Caf\xc3\xa9 device");
+    strcpy(sw.hardware_ids, "WineTestHw|WineTestHw2");
+    strcpy(sw.parent, "HTREE\\ROOT\\0");
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &sw), WN_RESULT_OK);
+    len = swd_entry(WN_WIRE_SW_CREATE, &sw, name, props);
+    CU_ASSERT_TRUE(props_equal(props, len, expect, sizeof(expect)));
+    /* Only a creation carries them. */
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CLOSE, WN_WIRE_OP_DEL, &sw), WN_RESULT_INVALID);
+
+    bad = sw;
+    strcpy(bad.description, "line\nfeed");
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &bad), WN_RESULT_INVALID);
+    bad = sw;
+    strcpy(bad.hardware_ids, "A||B");
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &bad), WN_RESULT_INVALID);
+    bad = sw;
+    strcpy(bad.compatible_ids, "A B");
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &bad), WN_RESULT_INVALID);
+    bad = sw;
+    strcpy(bad.parent, "HTREE\\\\ROOT");
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &bad), WN_RESULT_INVALID);
+    bad = sw;
+    bad.parent[sizeof(bad.parent) - 1] = 'x';
+    CU_ASSERT_EQUAL(swd_request_check(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &bad), WN_RESULT_INVALID);
 }
 
 static int props_equal(const char *props, size_t len, const char *expect, size_t expect_len)
@@ -468,7 +507,7 @@ static int read_until(struct helper_conn *h, uint16_t op, const char *tail, uint
 
 static uint32_t send_request(struct helper_conn *h, uint16_t type, uint16_t op, struct wn_wire_sw *sw, uint32_t id)
 {
-    uint8_t buf[512];
+    uint8_t buf[2048];
     uint32_t result = 0xffff;
     size_t len;
 
@@ -521,6 +560,7 @@ void register_swd_tests(void)
         { "request rules", test_check },
         { "entry names and properties", test_entry },
         { "records", test_wire },
+        { "device node values", test_node_values },
         { "two processes share the devices", test_shared },
         { "a dead helper's devices are removed", test_dead },
         { "two helper processes over the wire", test_two_helpers },

@@ -17,8 +17,10 @@ void register_swd_tests(void);
 void register_helper_wire_tests(void);
 void register_handshake_tests(void);
 void register_devmap_tests(void);
+void register_devmodel_tests(void);
 void register_hint_view_tests(void);
 void register_connectivity_map_tests(void);
+void register_links_tests(void);
 
 /* Runs child() in a forked process, as root only (otherwise says "skipped"): for tests that change the network,
  * which the child does in a network namespace of its own after unshare().  Its exit status is the verdict: 0

@@ -225,36 +225,28 @@ static void test_ConvertInterfaceIndexToLuid(void)
     ok(mine.Value == theirs.Value, "unknown index: LUID %#llx, system %#llx\n", (unsigned long long)mine.Value, (unsigned long long)theirs.Value);
 }
 
+/* Exports we forward (the device queries are ours since issue 17, winetest/devquery.c): the setup class list
+ * (Wine 8's prefix has none: then both answer CR_NO_SUCH_VALUE at once), and the version. */
 static void test_cfgmgr32(void)
 {
-    ULONG len = 0xdeadbeef, len_sys = 0xdeadbeef;
-    DEVINST root = 0, root_sys = 0;
-    WCHAR id[MAX_DEVICE_ID_LEN], id_sys[MAX_DEVICE_ID_LEN];
+    GUID guid, guid_sys;
     CONFIGRET cr, cr_sys;
+    ULONG i;
 
-    cr = CM_Get_Device_ID_List_SizeW(&len, NULL, CM_GETIDLIST_FILTER_NONE);
-    cr_sys = SYS(cfgmgr32, CM_Get_Device_ID_List_SizeW)(&len_sys, NULL, CM_GETIDLIST_FILTER_NONE);
-    ok(cr == CR_SUCCESS && cr_sys == CR_SUCCESS, "CM_Get_Device_ID_List_SizeW: %#lx, system %#lx\n", cr, cr_sys);
-    ok(len == len_sys, "device ID list size %lu, system %lu\n", len, len_sys);
-
-    cr = CM_Get_Device_ID_List_SizeW(NULL, NULL, CM_GETIDLIST_FILTER_NONE);
-    cr_sys = SYS(cfgmgr32, CM_Get_Device_ID_List_SizeW)(NULL, NULL, CM_GETIDLIST_FILTER_NONE);
-    ok(cr == cr_sys, "NULL length: %#lx, system %#lx\n", cr, cr_sys);
-
-    /* The root device node: Wine 8 answers CR_FAILURE here, Windows CR_SUCCESS; we must answer the same. */
-    cr = CM_Locate_DevNodeW(&root, NULL, CM_LOCATE_DEVNODE_NORMAL);
-    cr_sys = SYS(cfgmgr32, CM_Locate_DevNodeW)(&root_sys, NULL, CM_LOCATE_DEVNODE_NORMAL);
-    ok(cr == cr_sys, "CM_Locate_DevNodeW: %#lx, system %#lx\n", cr, cr_sys);
-    if (!cr && !cr_sys)
+    for (i = 0; i < 64; i++)
     {
-        ok(!CM_Get_Device_IDW(root, id, ARRAY_SIZE(id), 0), "CM_Get_Device_IDW failed\n");
-        ok(!SYS(cfgmgr32, CM_Get_Device_IDW)(root_sys, id_sys, ARRAY_SIZE(id_sys), 0), "system CM_Get_Device_IDW failed\n");
-        ok(!lstrcmpiW(id, id_sys), "root device %ls, system %ls\n", id, id_sys);
+        memset(&guid, 0xcc, sizeof(guid));
+        memset(&guid_sys, 0xcc, sizeof(guid_sys));
+        cr = CM_Enumerate_Classes(i, &guid, 0);
+        cr_sys = SYS(cfgmgr32, CM_Enumerate_Classes)(i, &guid_sys, 0);
+        ok(cr == cr_sys, "CM_Enumerate_Classes(%lu): %#lx, system %#lx\n", i, cr, cr_sys);
+        ok(!memcmp(&guid, &guid_sys, sizeof(guid)), "class %lu differs from the system's\n", i);
+        if (cr) break;
     }
-
-    cr = CM_Locate_DevNodeW(NULL, NULL, CM_LOCATE_DEVNODE_NORMAL);
-    cr_sys = SYS(cfgmgr32, CM_Locate_DevNodeW)(NULL, NULL, CM_LOCATE_DEVNODE_NORMAL);
-    ok(cr == cr_sys, "NULL devinst: %#lx, system %#lx\n", cr, cr_sys);
+    cr = CM_Enumerate_Classes(0, NULL, 0);
+    cr_sys = SYS(cfgmgr32, CM_Enumerate_Classes)(0, NULL, 0);
+    ok(cr == cr_sys, "NULL class: %#lx, system %#lx\n", cr, cr_sys);
+    ok(CM_Get_Version() == SYS(cfgmgr32, CM_Get_Version)(), "CM_Get_Version differs from the system's\n");
 }
 
 /* An export that the system DLL lacks answers "not supported" instead of failing to load or crashing.  Which

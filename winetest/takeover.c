@@ -107,18 +107,19 @@ static void test_forwarded_wine11_exports(void)
         (void *)GetProcAddress(ours_cfgmgr32, "DevGetObjects");
     HRESULT (WINAPI *sys_objects)(int, ULONG, ULONG, const void *, ULONG, const void *, ULONG *, const void **) =
         (void *)GetProcAddress(sys_cfgmgr32, "DevGetObjects");
-    CONFIGRET (WINAPI *ours_size)(ULONG *, const WCHAR *, ULONG) =
-        (void *)GetProcAddress(ours_cfgmgr32, "CM_Get_Device_ID_List_SizeW");
-    CONFIGRET (WINAPI *sys_size)(ULONG *, const WCHAR *, ULONG) =
-        (void *)GetProcAddress(sys_cfgmgr32, "CM_Get_Device_ID_List_SizeW");
+    /* A CM_* function we forward (the device queries are ours since issue 17). */
+    CONFIGRET (WINAPI *ours_classes)(ULONG, GUID *, ULONG) =
+        (void *)GetProcAddress(ours_cfgmgr32, "CM_Enumerate_Classes");
+    CONFIGRET (WINAPI *sys_classes)(ULONG, GUID *, ULONG) =
+        (void *)GetProcAddress(sys_cfgmgr32, "CM_Enumerate_Classes");
     MIB_IPINTERFACE_ROW mine, theirs;
-    ULONG ours_len = 0, sys_len = 0;
+    GUID ours_guid, sys_guid;
 
     /* What the system lacks, ours may hide from GetProcAddress as the system's DLL would (issue 15). */
     ok(ours_get != NULL || !sys_get, "ours lacks GetIpInterfaceEntry, which the system has\n");
     ok(ours_objects != NULL || !sys_objects, "ours lacks DevGetObjects, which the system has\n");
-    ok(ours_size != NULL, "ours lacks CM_Get_Device_ID_List_SizeW\n");
-    if (!ours_size) return;
+    ok(ours_classes != NULL, "ours lacks CM_Enumerate_Classes\n");
+    if (!ours_classes) return;
 
     if (sys_get && ours_get)
     {
@@ -166,13 +167,13 @@ static void test_forwarded_wine11_exports(void)
     else trace("the system lacks DevGetObjects\n");
 
     /* Present in every Wine of the matrix, in Wine 11.0 through setupapi: the same answer, and no loop. */
-    ok(sys_size != NULL, "the system's cfgmgr32 lacks CM_Get_Device_ID_List_SizeW\n");
-    if (sys_size)
+    ok(sys_classes != NULL, "the system's cfgmgr32 lacks CM_Enumerate_Classes\n");
+    if (sys_classes)
     {
-        CONFIGRET a = ours_size(&ours_len, NULL, 0), b = sys_size(&sys_len, NULL, 0);
+        CONFIGRET a = ours_classes(0, &ours_guid, 0), b = sys_classes(0, &sys_guid, 0);
 
-        ok(a == b, "CM_Get_Device_ID_List_SizeW: %#lx, system %#lx\n", a, b);
-        if (!a && !b) ok(ours_len == sys_len, "list size %lu, system %lu\n", ours_len, sys_len);
+        ok(a == b, "CM_Enumerate_Classes: %#lx, system %#lx\n", a, b);
+        if (!a && !b) ok(!memcmp(&ours_guid, &sys_guid, sizeof(GUID)), "the first class differs from the system's\n");
     }
 }
 
@@ -351,7 +352,8 @@ done:
  * (Wine 11: sechost and plugplay) delivers for a filter of all interface classes, ours delivers too, with the same
  * link.  The changes here are the host's (a veth pair comes and goes); no device of Wine's own model can be made
  * to come or go here (no HID or USB device; winebus, which has the two virtual ones, does not stop when asked),
- * so Wine's registration may hear nothing, and what ours must add for Wine's devices is issue 17's. */
+ * so Wine's registration may hear nothing.  Ours carries Wine's own events too where the system gives a
+ * registration (dlls/cfgmgr32/wine_devices.c), and each arrival and removal once. */
 struct heard_events
 {
     CRITICAL_SECTION lock;
@@ -408,6 +410,12 @@ static void test_cm_superset(void)
     if (hours) ok(ours_cm.unreg(hours) == CR_SUCCESS, "unregistering ours failed\n");
     if (hsys) sys_cm.unreg(hsys);
     ok(ours.count >= 4, "ours heard %u events of the veth pair\n", ours.count);
+    /* One device, one arrival: ours merges Wine's own events with the host's (issue 17), never twice the same. */
+    for (i = 0; i < ours.count; i++)
+        for (j = i + 1; j < ours.count; j++)
+            ok(ours.at[i].action != ours.at[j].action || _wcsicmp(ours.at[i].link, ours.at[j].link),
+               "ours told the %s of %ls twice\n",
+               ours.at[i].action == CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL ? "arrival" : "removal", ours.at[i].link);
     trace("the system's registration heard %u events, ours %u\n", sys.count, ours.count);
     for (i = 0; i < sys.count; i++)
     {

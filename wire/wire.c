@@ -190,7 +190,11 @@ long wn_wire_decode(const uint8_t *buf, size_t len, struct wn_wire_record *rec)
         /* Framing only; the helper checks the contents (host/swd_request.c). */
         if (!name_terminated(rec->u.sw.enumerator, sizeof(rec->u.sw.enumerator))
             || !name_terminated(rec->u.sw.instance, sizeof(rec->u.sw.instance))
-            || !name_terminated(rec->u.sw.refstring, sizeof(rec->u.sw.refstring))) return -1;
+            || !name_terminated(rec->u.sw.refstring, sizeof(rec->u.sw.refstring))
+            || !name_terminated(rec->u.sw.description, sizeof(rec->u.sw.description))
+            || !name_terminated(rec->u.sw.hardware_ids, sizeof(rec->u.sw.hardware_ids))
+            || !name_terminated(rec->u.sw.compatible_ids, sizeof(rec->u.sw.compatible_ids))
+            || !name_terminated(rec->u.sw.parent, sizeof(rec->u.sw.parent))) return -1;
         break;
     case WN_WIRE_REPLY:
         if (rec->u.reply.result > WN_RESULT_LAST) return -1;

@@ -62,23 +62,74 @@ static char lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* The characters an instance ID may not hold (Windows rejects spaces, commas and backslashes in a segment). */
-static int segment_ok(const char *s)
+/* The longest device name kept whole in an instance ID: names come from the kernel or from a device (an
+ * interface name anyone with CAP_NET_ADMIN picks, a USB serial), and an instance ID must stay under
+ * MAX_DEVICE_ID_LEN with its enumerator and device parts. */
+#define NAME_MAX_KEPT 64
+
+/* Windows rejects spaces, commas and backslashes in an instance ID segment, and everything outside printable
+ * ASCII; '/' is kept out too, since the links and names made from the ID become dosdevices and file names. */
+static int name_char_ok(unsigned char c)
 {
-    if (!s || !*s) return 0;
-    for (; *s; s++)
-        if (*s == '\\' || *s == ',' || (unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f) return 0;
+    return c > ' ' && c < 0x7f && c != '\\' && c != ',' && c != '/';
+}
+
+/* FNV-1a: tells apart two names that sanitise to the same text. */
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* A device-controlled name made fit for an instance ID segment: each character Windows would reject becomes
+ * '_', a name of dots only (".", "..") becomes underscores, and an overlong one is cut; a name changed in any way
+ * gets "&" and a hash of the original, so that two different names never share an ID.  0 when nothing is left. */
+static int clean_name(const char *name, char *buf, size_t cap)
+{
+    size_t len, i;
+    int changed = 0, dots = 1;
+
+    if (!name || !*name) return 0;
+    len = strlen(name);
+    if (len > NAME_MAX_KEPT)
+    {
+        len = NAME_MAX_KEPT;
+        changed = 1;
+    }
+    if (len + 10 > cap) return 0;
+    for (i = 0; i < len; i++)
+    {
+        unsigned char c = (unsigned char)name[i];
+
+        if (c != '.') dots = 0;
+        if (!name_char_ok(c))
+        {
+            c = '_';
+            changed = 1;
+        }
+        buf[i] = (char)c;
+    }
+    buf[len] = 0;
+    if (dots)
+    {
+        memset(buf, '_', len);
+        changed = 1;
+    }
+    if (changed) snprintf(buf + len, cap - len, "&%08X", (unsigned int)name_hash(name));
     return 1;
 }
 
-/* ENUMERATOR\DEVICE\NAME with the name upper-cased. */
+/* ENUMERATOR\DEVICE\NAME with the name sanitised and upper-cased. */
 static int make_id(struct wn_devmap *out, const char *enumerator, const char *device, const char *name)
 {
+    char clean[NAME_MAX_KEPT + 16];
     size_t n;
     int len;
 
-    if (!segment_ok(name)) return 0;
-    len = snprintf(out->instance_id, sizeof(out->instance_id), "%s\\%s\\%s", enumerator, device, name);
+    if (!clean_name(name, clean, sizeof(clean))) return 0;
+    len = snprintf(out->instance_id, sizeof(out->instance_id), "%s\\%s\\%s", enumerator, device, clean);
     if (len < 0 || (size_t)len >= sizeof(out->instance_id)) return 0;
     for (n = strlen(enumerator) + strlen(device) + 2; out->instance_id[n]; n++)
         out->instance_id[n] = upper(out->instance_id[n]);
@@ -218,9 +269,13 @@ static int map_input(const struct props *p, struct wn_devmap *out)
 
 static int map_swd(const struct props *p, struct wn_devmap *out)
 {
-    const char *id = prop(p, "WN_INSTANCE_ID");
+    const char *id = prop(p, "WN_INSTANCE_ID"), *c;
 
     if (!id || strlen(id) >= sizeof(out->instance_id) || strncmp(id, "SWD\\", 4)) return 0;
+    /* The helper relays what a process asked for: another process's record is not to be trusted either. */
+    for (c = id; *c; c++)
+        if (*c != '\\' && !name_char_ok((unsigned char)*c)) return 0;
+    if (strstr(id, "\\..")) return 0;
     strcpy(out->instance_id, id);
     return 1;
 }

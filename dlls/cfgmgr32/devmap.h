@@ -22,7 +22,10 @@
  *                      contract with SwDevice)
  *   winenotify_swd_interface   no instance; WN_CLASS_GUID under WN_INSTANCE_ID [\WN_REFSTRING]
  * <NAME> is the kernel's name, upper-cased in the instance ID (Windows' instance IDs are upper case); in the link
- * it is lower case again.  A node under /dev counts once WN_DEVNODE_READY=1 says it exists: before that the
+ * it is lower case again.  Names are device-controlled (anyone with CAP_NET_ADMIN names a tun): a character
+ * Windows refuses in an ID (control, space, ',', '\\', '/', non-ASCII) becomes '_', a name of dots only becomes
+ * underscores, one longer than 64 bytes is cut, and a name changed in any of these ways gets "&" and eight hex
+ * digits of a hash of the original, so that two names never share an ID.  A node under /dev counts once WN_DEVNODE_READY=1 says it exists: before that the
  * device is not usable and is not reported.
  *
  * Plain C11, no Windows headers: compiled natively for the unit tests and by MinGW into the DLL. */

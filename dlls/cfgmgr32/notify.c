@@ -12,8 +12,8 @@
  * wine_get_unix_file_name), and the device is the one whose DEVNAME is that /dev node.  REMOVECOMPLETE comes
  * when the device goes away or stops being usable (a loop device detached, a medium removed).  QUERYREMOVE,
  * QUERYREMOVEFAILED and REMOVEPENDING are never sent: Linux asks nobody before a device goes, so there is no
- * real basis for them.  A handle that is not on a device node we know gets CR_CALL_NOT_IMPLEMENTED and a
- * FIXME. */
+ * real basis for them.  A handle that is not on a device node we know is the system's to follow (Wine 10.4+),
+ * through a registration of ours; where the system cannot, CR_CALL_NOT_IMPLEMENTED and a FIXME. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
@@ -25,8 +25,11 @@
 
 #include "debug.h"
 #include "devmap.h"
+#include "devmodel.h"
 #include "dispatch.h"
 #include "forward.h"
+#include "publish.h"
+#include "wine_devices.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -81,19 +84,47 @@ static int widen(const char *text, WCHAR *buf, int cap)
     return n > 0 ? n - 1 : -1;
 }
 
-static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const struct wn_devmap_iface *iface)
+static void post_link(struct wn_reg *reg, CM_NOTIFY_ACTION action, const GUID *guid, const WCHAR *link)
 {
-    WCHAR link[WN_DEVMAP_LINK_MAX];
+    size_t len = wcsnlen(link, WN_DEVMAP_LINK_MAX);
     struct cm_note *note;
-    int len;
 
-    if ((len = widen(iface->link, link, (int)ARRAY_SIZE(link))) < 0) return;
+    if (len == WN_DEVMAP_LINK_MAX) return;
     if (!(note = new_note(action, CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE,
                           offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink[len + 1]))))
         return;
-    memcpy(&note->data.u.DeviceInterface.ClassGuid, &iface->guid, sizeof(GUID));
+    note->data.u.DeviceInterface.ClassGuid = *guid;
     memcpy(note->data.u.DeviceInterface.SymbolicLink, link, (len + 1) * sizeof(WCHAR));
-    TRACE("%p: action %d %s\n", reg, action, iface->link);
+    TRACE("%p: action %d %ls\n", reg, action, link);
+    wn_reg_post(reg, &note->head);
+}
+
+static void post_interface(struct wn_reg *reg, CM_NOTIFY_ACTION action, const struct wn_devmap_iface *iface)
+{
+    WCHAR link[WN_DEVMAP_LINK_MAX];
+
+    if (widen(iface->link, link, (int)ARRAY_SIZE(link)) < 0) return;
+    post_link(reg, action, (const GUID *)&iface->guid, link);
+}
+
+/* Wine's own events (wine_devices.c): an interface's, for the classes the registration wants; a handle's (a
+ * driver's custom event), as the system gave it. */
+static void post_wine(struct wn_reg *reg, CM_NOTIFY_ACTION action, const CM_NOTIFY_EVENT_DATA *data, DWORD size)
+{
+    struct cm_track *track = reg->track;
+    const GUID *guid = &data->u.DeviceInterface.ClassGuid;
+    struct cm_note *note;
+
+    if (track->type != data->FilterType) return;
+    if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
+    {
+        if (track->all || IsEqualGUID(&track->class_guid, guid))
+            post_link(reg, action, guid, data->u.DeviceInterface.SymbolicLink);
+        return;
+    }
+    if (!(note = new_note(action, data->FilterType, size))) return;
+    memcpy(&note->data, data, size);
+    TRACE("%p: action %d on the handle, %lu bytes\n", reg, action, size);
     wn_reg_post(reg, &note->head);
 }
 
@@ -150,7 +181,7 @@ static BOOL instance_wanted(const struct cm_track *track, const char *instance_i
 static void map_body(const struct wn_state_device *dev, struct wn_devmap *map)
 {
     if (!dev) memset(map, 0, sizeof(*map));
-    else wn_devmap_map(dev->props, dev->wire.props_len, map);
+    else wn_devmodel_map(dev->props, dev->wire.props_len, map);
 }
 
 static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_body, const void *new_body)
@@ -213,7 +244,7 @@ static void find_handle_device(void *ctx, const struct wn_state *state)
         const char *name = wn_wire_prop(dev->props, dev->wire.props_len, "DEVNAME");
 
         if (!name || strcmp(name, track->devname)) continue;
-        if (!wn_devmap_map(dev->props, dev->wire.props_len, &map)) continue;
+        if (!wn_devmodel_map(dev->props, dev->wire.props_len, &map)) continue;
         track->devpath = _strdup(dev->devpath);
         return;
     }
@@ -240,6 +271,7 @@ static void free_track(struct cm_track *track)
 
 static void cm_destroy(struct wn_reg *reg)
 {
+    wn_wine_devices_detach(reg);
     free_track(reg->track);
 }
 
@@ -282,7 +314,7 @@ static CONFIGRET check_filter(const CM_NOTIFY_FILTER *filter)
     }
 }
 
-/* The /dev node a handle's file is, or NULL (with a FIXME saying why). */
+/* The /dev node a handle's file is, or NULL (with a trace saying why: the system may follow it). */
 static char *handle_devname(HANDLE handle)
 {
     char *(CDECL *unix_name)(const WCHAR *) = NULL;
@@ -295,18 +327,18 @@ static char *handle_devname(HANDLE handle)
     len = GetFinalPathNameByHandleW(handle, path, ARRAY_SIZE(path), FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
     if (!len || len >= ARRAY_SIZE(path))
     {
-        FIXME("handle %p has no path (error %lu): not a device we can follow\n", handle, GetLastError());
+        TRACE("handle %p has no path (error %lu): not a device of ours\n", handle, GetLastError());
         return NULL;
     }
     if (kernel32) unix_name = (char *(CDECL *)(const WCHAR *))(void *)GetProcAddress(kernel32,
                                                                                   "wine_get_unix_file_name");
     if (!unix_name || !(unix_path = unix_name(path)))
     {
-        FIXME("handle %p (%ls) has no Unix path: not a device we can follow\n", handle, path);
+        TRACE("handle %p (%ls) has no Unix path: not a device of ours\n", handle, path);
         return NULL;
     }
     if ((name = wn_devmap_devname(unix_path))) result = _strdup(name);
-    else FIXME("handle %p is on %s, not a device node: not a device we can follow\n", handle, unix_path);
+    else TRACE("handle %p is on %s, not a device node of ours\n", handle, unix_path);
     HeapFree(GetProcessHeap(), 0, unix_path);
     return result;
 }
@@ -319,7 +351,7 @@ static CONFIGRET system_register(PCM_NOTIFY_FILTER filter, PVOID context, PCM_NO
 
     if (!fn)
     {
-        FIXME("no helper and the system cfgmgr32 lacks CM_Register_Notification\n");
+        FIXME("the system cfgmgr32 lacks CM_Register_Notification\n");
         if (handle) *handle = NULL;
         return CR_CALL_NOT_IMPLEMENTED;
     }
@@ -375,6 +407,39 @@ static struct cm_track *make_track(const CM_NOTIFY_FILTER *filter, CONFIGRET *re
     return track;
 }
 
+/* A handle on no device node of ours (a device of Wine's own opened by its link, a file): the system's handle
+ * filter follows it where it has one (Wine 10.4 and later follow any handle, as Windows does): never worse than
+ * the system.  Its events come through a registration of ours all the same (wine_devices.c's bridge), because
+ * Wine's CM_Unregister_Notification does not wait for a callback in flight, and ours does. */
+static CONFIGRET register_system_handle(PCM_NOTIFY_FILTER filter, PVOID context, PCM_NOTIFY_CALLBACK callback,
+                                        PHCMNOTIFICATION handle)
+{
+    struct cm_track *track = calloc(1, sizeof(*track));
+    struct wn_reg *reg;
+    CONFIGRET ret;
+
+    if (!track) return CR_OUT_OF_MEMORY;
+    track->type = CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE;
+    if (!(reg = wn_reg_create(&cm_ops)))
+    {
+        free_track(track);
+        return CR_OUT_OF_MEMORY;
+    }
+    reg->track = track;
+    reg->callback = (wn_reg_callback)callback;
+    reg->context = context;
+    if ((ret = wn_wine_devices_attach(reg, filter, post_wine)) != CR_SUCCESS)
+    {
+        wn_reg_discard(reg);
+        if (ret == CR_CALL_NOT_IMPLEMENTED) FIXME("the system follows no handle: CR_CALL_NOT_IMPLEMENTED\n");
+        return ret;
+    }
+    *handle = (HCMNOTIFICATION)wn_reg_publish(reg);
+    wn_reg_start(reg);
+    TRACE("registered %p, the system's handle filter through ours\n", *handle);
+    return CR_SUCCESS;
+}
+
 CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pContext, PCM_NOTIFY_CALLBACK pCallback,
                                           PHCMNOTIFICATION pNotifyContext)
 {
@@ -391,7 +456,12 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     if (!pFilter || !pCallback) return CR_INVALID_DATA;
     if ((ret = check_filter(pFilter))) return ret;
 
-    if (!(track = make_track(pFilter, &ret))) return ret;
+    if (!(track = make_track(pFilter, &ret)))
+    {
+        if (ret == CR_CALL_NOT_IMPLEMENTED && pFilter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE)
+            return register_system_handle(pFilter, pContext, pCallback, pNotifyContext);
+        return ret;
+    }
     if (!(reg = wn_reg_create(&cm_ops)))
     {
         free_track(track);
@@ -400,6 +470,10 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     reg->track = track;
     reg->callback = (wn_reg_callback)pCallback;
     reg->context = pContext;
+    /* First the publisher, then the ports' registry values: a device's keys and a port's SERIALCOMM value exist
+     * before this registration hears of them. */
+    wn_publish_start();
+    wn_wine_devices_start_ports();
     status = wn_source_subscribe(WN_TABLE_DEVICE, on_change, reg,
                                  track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE ? find_handle_device : NULL,
                                  reg, &reg->sub);
@@ -411,11 +485,14 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     }
     if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE && !track->devpath)
     {
-        FIXME("/dev/%s is no device we report: its handle cannot be followed\n", track->devname);
+        FIXME("/dev/%s is no device we report: its handle is the system's to follow, if it can\n", track->devname);
         wn_reg_discard(reg);
-        return CR_CALL_NOT_IMPLEMENTED;
+        return register_system_handle(pFilter, pContext, pCallback, pNotifyContext);
     }
 
+    /* Before it is started: Wine's events wait in its queue like ours until the handle is given out.  A handle
+     * on a node of ours is ours alone to follow. */
+    if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) wn_wine_devices_attach(reg, pFilter, post_wine);
     *pNotifyContext = (HCMNOTIFICATION)wn_reg_publish(reg);
     wn_reg_start(reg);
     TRACE("registered %p\n", *pNotifyContext);

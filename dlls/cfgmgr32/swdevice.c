@@ -11,9 +11,10 @@
  * callback.  SwDeviceClose starts the removal and returns; no creation callback runs after it returns.  The
  * handle is ours until SwDeviceClose; the device goes when the process (its helper) goes.
  *
- * What is not carried: device and interface properties (cPropertyCount/pProperties), hardware and compatible IDs,
- * description, location, security descriptor, the parent (every device hangs under the root): nothing of ours
- * reads them back.  A trace says so when they are given. */
+ * The description, the hardware and compatible IDs and the parent travel with the creation (wire.h), so every
+ * process's device model reports them (devmodel.c).  What is not carried: device and interface properties
+ * (cPropertyCount/pProperties), location, container and security descriptor.  A trace says so when they are
+ * given. */
 #include <windows.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,9 @@
 #include "winenotify/wire.h"
 #include "debug.h"
 #include "devmap.h"
+#include "devmodel.h"
 #include "forward.h"
+#include "publish.h"
 #include "source.h"
 
 struct sw_interface
@@ -39,6 +42,7 @@ struct sw_device
     struct sw_device *next;                 /* in the list of live handles */
     LONG refs;
     struct wn_wire_sw wire;                 /* enumerator and instance as the helper knows them */
+    struct wn_wire_sw create;               /* the same, with what the device node carries: for SW_CREATE */
     WCHAR instance_id[WN_SW_MAX_DEVICE_ID];
     SW_DEVICE_CREATE_CALLBACK callback;
     void *context;
@@ -103,6 +107,57 @@ static BOOL id_to_wire(const WCHAR *s, char *out, size_t max, BOOL may_be_empty)
     }
     out[i] = 0;
     return i || may_be_empty;
+}
+
+/* A multi-string of IDs as the helper's '|'-separated list: IDs it could not take (a character device IDs
+ * cannot hold, or no room left) are left out, with a trace. */
+static void ids_to_wire(const WCHAR *ids, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    out[0] = 0;
+    for (; ids && *ids; ids += lstrlenW(ids) + 1)
+    {
+        char id[WN_SW_MAX_DEVICE_ID];
+
+        if (!id_to_wire(ids, id, sizeof(id) - 1, FALSE) || n + !!n + strlen(id) + 1 > cap)
+        {
+            TRACE("hardware or compatible ID %ls left out\n", ids);
+            continue;
+        }
+        if (n) out[n++] = '|';
+        strcpy(out + n, id);
+        n += strlen(id);
+    }
+}
+
+/* The parent's instance ID ("HTREE\\ROOT\\0"): ID characters between backslashes; "" if it is not one. */
+static void parent_to_wire(const WCHAR *parent, char *out, size_t cap)
+{
+    size_t i;
+
+    for (i = 0; parent[i]; i++)
+    {
+        WCHAR c = parent[i];
+
+        if (i + 1 >= cap || c <= 0x20 || c >= 0x7f || c == ',' || (c == '\\' && (!i || parent[i + 1] == '\\')))
+        {
+            out[0] = 0;
+            return;
+        }
+        out[i] = (char)c;
+    }
+    out[i] = 0;
+}
+
+/* The description as UTF-8 without control characters, cut at a character boundary to fit. */
+static void text_to_wire(const WCHAR *text, char *out, size_t cap)
+{
+    char utf8[1024];
+
+    out[0] = 0;
+    if (text && WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, sizeof(utf8), NULL, NULL))
+        wn_devmodel_text(utf8, out, cap);
 }
 
 /* Appends ASCII to a wide string (sizes checked by the caller). */
@@ -177,7 +232,7 @@ static uint32_t request(uint16_t type, uint16_t op, const struct wn_wire_sw *bod
 static void CALLBACK create_work(PTP_CALLBACK_INSTANCE instance, void *param)
 {
     struct sw_device *dev = param;
-    uint32_t result = request(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &dev->wire);
+    uint32_t result = request(WN_WIRE_SW_CREATE, WN_WIRE_OP_ADD, &dev->create);
     HRESULT hr = hresult(result);
     BOOL call;
 
@@ -236,6 +291,8 @@ HRESULT WINAPI SwDeviceCreate(PCWSTR enumerator, PCWSTR parent, const SW_DEVICE_
               info->CapabilityFlags);
         return E_INVALIDARG;
     }
+    /* The device becomes a device of the prefix (publish.c) before its creation callback runs. */
+    wn_publish_start();
     if (!(dev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*dev)))) return E_OUTOFMEMORY;
     if (!id_to_wire(enumerator, dev->wire.enumerator, sizeof(dev->wire.enumerator) - 1, FALSE)
         || !id_to_wire(info->pszInstanceId, dev->wire.instance, sizeof(dev->wire.instance) - 1, FALSE)
@@ -245,10 +302,14 @@ HRESULT WINAPI SwDeviceCreate(PCWSTR enumerator, PCWSTR parent, const SW_DEVICE_
         HeapFree(GetProcessHeap(), 0, dev);
         return E_INVALIDARG;
     }
-    if ((prop_count || info->pszzHardwareIds || info->pszzCompatibleIds || info->pszDeviceDescription
-         || info->pszDeviceLocation || info->pSecurityDescriptor || info->pContainerId)
+    dev->create = dev->wire;
+    text_to_wire(info->pszDeviceDescription, dev->create.description, sizeof(dev->create.description));
+    ids_to_wire(info->pszzHardwareIds, dev->create.hardware_ids, sizeof(dev->create.hardware_ids));
+    ids_to_wire(info->pszzCompatibleIds, dev->create.compatible_ids, sizeof(dev->create.compatible_ids));
+    parent_to_wire(parent, dev->create.parent, sizeof(dev->create.parent));
+    if ((prop_count || info->pszDeviceLocation || info->pSecurityDescriptor || info->pContainerId)
         && !InterlockedExchange(&extras_said, 1))
-        FIXME("device properties, IDs, description, location, container and security are not kept\n");
+        FIXME("device properties, location, container and security are not kept\n");
     append_ascii(dev->instance_id, "SWD\\");
     append_ascii(dev->instance_id, dev->wire.enumerator);
     append_ascii(dev->instance_id, "\\");

@@ -35,6 +35,7 @@
 /* 5: neighbours (NEIGH, SET_NEIGH, WN_TABLE_NEIGH) and routes of the local table; per-family interface settings
  * in the link record, SET_LINK and address lifetime changes (SET_ADDR op CHANGE); multicast and anycast
  * addresses (MADDR, WN_TABLE_MADDR).
+ * 5 also: a software device's description, hardware and compatible IDs and parent in SW_CREATE.
  * 6: the address record's stamp, so that a lifetime change can be told from the countdown. */
 #define WN_WIRE_VERSION 6
 #define WN_WIRE_TOKEN_SIZE 16
@@ -404,7 +405,10 @@ struct wn_wire_set_link
  * allows in device IDs (printable ASCII 0x21-0x7e) but for '\\' and ','; "SWD\<enumerator>\<instance>" fits in
  * MAX_DEVICE_ID_LEN (200 characters with its NUL), and "<enumerator>\<instance>\{guid}\<refstring>" in 250
  * characters (it names a file).  IDs and reference strings compare without regard to ASCII case, as on Windows.
- * ACCESS_DENIED when the shared directory is unusable (not
+ * SW_CREATE also carries what SwDeviceCreate was given for the device node, so that every process's device model
+ * reports it (dlls/cfgmgr32/devmodel.c): description (UTF-8, no control characters), hardware_ids and
+ * compatible_ids ('|'-separated IDs of ID characters), parent (an instance ID of ID characters and '\\'); each may be
+ * empty, and is empty for the other requests.  ACCESS_DENIED when the shared directory is unusable (not
  * ours, or open to others).  The helper removes a connection's devices when it closes; other helpers remove the
  * devices of a helper that died. */
 #define WN_SW_MAX_DEVICE_ID 200
@@ -415,6 +419,10 @@ struct wn_wire_sw
     char     enumerator[64];
     char     instance[200];
     char     refstring[64];
+    char     description[128];
+    char     hardware_ids[256];
+    char     compatible_ids[256];
+    char     parent[200];
 };
 
 /* A kernel device (kobject uevent, or found under /sys at start); key: the DEVPATH property.  The fixed part
@@ -481,7 +489,7 @@ WN_WIRE_ASSERT_SIZE(struct wn_wire_reply, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_addr, 44);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_route, 56);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_set_link, 40);
-WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 348);
+WN_WIRE_ASSERT_SIZE(struct wn_wire_sw, 1188);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_log, 252);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_hint, 8);
 WN_WIRE_ASSERT_SIZE(struct wn_wire_neigh, 68);

@@ -1,0 +1,448 @@
+/* Publication of our host devices into the prefix's registry, the way Wine's PnP registers its own (SPEC.md
+ * §11), so that Wine's setupapi and cfgmgr32 find them: SetupDiGetClassDevs(DIGCF_PRESENT), SetupDiOpenDeviceInfo
+ * and SetupDiOpenDeviceInterface, SetupDiOpenDevRegKey, and Wine 11's own CM_* functions.
+ *
+ *   HKLM\System\CurrentControlSet\Enum\<instance>            DeviceDesc, HardwareID, CompatibleIDs, Class,
+ *                                                             ClassGUID, Mfg, FriendlyName, LocationInformation,
+ *                                                             ConfigFlags, and our mark (WN_PUBLISHED_VALUE)
+ *   ...\Control\DeviceClasses\{class}\##?#<link body>         DeviceInstance, our mark
+ *       \#[refstring]                                         SymbolicLink
+ *       \#[refstring]\Control                                 Linked = 1 (what DIGCF_PRESENT looks at)
+ * (value names and types as Wine 11's setupapi reads them: devinst.c's PropertyMap and SETUPDI_AddDeviceInterfaces).
+ *
+ * Order: this process's publisher subscribes to the view before any of its registrations (wn_publish_start()
+ * from CM_Register_Notification, the queries and SwDeviceCreate), and the source calls subscribers in the order
+ * they subscribed, on one thread: so a device's keys exist before any registration of the process is told of
+ * its arrival, and are gone before it is told of its removal.
+ *
+ * Several processes: every process using our DLLs publishes the same host view, so the writes are idempotent
+ * (create or open, set the same values) and a removal deletes what is there (a second delete finds nothing).
+ * All processes see the host's changes in the same order, so whatever they interleave, the registry ends as the
+ * last change left it.
+ *
+ * Crashes: the device keys are volatile, so nothing survives the prefix's wineserver; and a process that starts
+ * publishing first sweeps away every key carrying our mark whose device its view does not hold (a device that
+ * went while no process of ours watched, or whose publisher was killed).  A device that is still there is
+ * published again by the sweeping process.  The parents (Enum\<enumerator>\<device>, DeviceClasses\{class}) are
+ * ordinary keys, as Wine makes them, so that Wine may add keys of its own under them.
+ *
+ * Devices Wine models itself (wn_devmodel_wine_models()) are Wine's to register and are never touched. */
+#include <winsock2.h>
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "debug.h"
+#include "devnode.h"
+#include "publish.h"
+#include "source.h"
+#include "wine_devices.h"
+
+static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+static struct wn_subscription *publisher;
+
+/* ---- keys ------------------------------------------------------------------------------------------------------- */
+
+static LONG set_text(HKEY key, const WCHAR *name, const char *text)
+{
+    WCHAR value[WN_DEVMODEL_TEXT_MAX + 64];
+    int n;
+
+    if (!text[0])
+    {
+        /* A value the device no longer has (a changed record) goes; one that was never there is no error. */
+        RegDeleteValueW(key, name);
+        return 0;
+    }
+    if (!(n = MultiByteToWideChar(CP_UTF8, 0, text, -1, value, ARRAYSIZE(value)))) return ERROR_INVALID_DATA;
+    return RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)value, n * sizeof(WCHAR));
+}
+
+static LONG set_multi(HKEY key, const WCHAR *name, const char *ids)
+{
+    WCHAR value[WN_DEVMODEL_IDS_MAX];
+    int n = 0;
+
+    if (!ids[0])
+    {
+        RegDeleteValueW(key, name);
+        return 0;
+    }
+    for (; *ids && n + 2 < (int)ARRAYSIZE(value); ids += strlen(ids) + 1)
+    {
+        int len = MultiByteToWideChar(CP_UTF8, 0, ids, -1, value + n, ARRAYSIZE(value) - n - 1);
+        if (!len) break;
+        n += len;
+    }
+    value[n++] = 0;
+    return RegSetValueExW(key, name, 0, REG_MULTI_SZ, (const BYTE *)value, n * sizeof(WCHAR));
+}
+
+static LONG set_dword(HKEY key, const WCHAR *name, DWORD value)
+{
+    return RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
+}
+
+/* Creates base\path: every component but the last an ordinary key, the last one volatile. */
+static LONG create_volatile(HKEY base, const WCHAR *path, HKEY *out)
+{
+    const WCHAR *last = wcsrchr(path, '\\');
+    WCHAR parent[600];
+    HKEY dir = base, opened = NULL;
+    LONG err;
+
+    if (last)
+    {
+        if ((size_t)(last - path) >= ARRAYSIZE(parent)) return ERROR_INVALID_PARAMETER;
+        memcpy(parent, path, (last - path) * sizeof(WCHAR));
+        parent[last - path] = 0;
+        if ((err = RegCreateKeyExW(base, parent, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &opened, NULL))) return err;
+        dir = opened;
+        path = last + 1;
+    }
+    err = RegCreateKeyExW(dir, path, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
+    if (opened) RegCloseKey(opened);
+    return err;
+}
+
+/* Deletes base\path and everything under it, if it carries our mark. */
+static void delete_marked(HKEY base, const WCHAR *path)
+{
+    DWORD size = 0;
+    HKEY key;
+
+    if (RegOpenKeyExW(base, path, 0, KEY_ALL_ACCESS, &key)) return;
+    if (RegQueryValueExW(key, WN_PUBLISHED_VALUE, NULL, NULL, NULL, &size))
+    {
+        RegCloseKey(key);
+        WARN("%ls is not ours: left alone\n", path);
+        return;
+    }
+    RegDeleteTreeW(key, NULL);
+    RegCloseKey(key);
+    RegDeleteKeyW(base, path);
+}
+
+/* DeviceClasses\{class}\##?#... for a link (without its refstring), and the refstring's subkey "#[ref]". */
+static BOOL iface_paths(const struct wn_devmap_iface *iface, WCHAR *key_path, size_t key_cap, WCHAR *ref,
+                        size_t ref_cap)
+{
+    char guid[40], body[WN_DEVMAP_LINK_MAX];
+    const char *refstring;
+    size_t len;
+
+    wn_devmap_format_guid(&iface->guid, guid);
+    /* "\\?\" + body + "#{guid}" [+ "\" + refstring]: the body has no '\', so the first one after the prefix
+     * starts the refstring. */
+    if (strncmp(iface->link, "\\\\?\\", 4)) return FALSE;
+    refstring = strchr(iface->link + 4, '\\');
+    len = refstring ? (size_t)(refstring - iface->link) - 4 : strlen(iface->link + 4);
+    if (len >= sizeof(body)) return FALSE;
+    memcpy(body, iface->link + 4, len);
+    body[len] = 0;
+    WCHAR guidw[40], bodyw[WN_DEVMAP_LINK_MAX], refw[WN_DEVMAP_LINK_MAX];
+
+    if (swprintf(key_path, key_cap, L"%ls\\%ls\\##?#%ls", WN_CLASSES_KEY, wn_wide(guid, guidw, ARRAYSIZE(guidw)),
+                 wn_wide(body, bodyw, ARRAYSIZE(bodyw))) < 0)
+        return FALSE;
+    return swprintf(ref, ref_cap, L"#%ls", wn_wide(refstring ? refstring + 1 : "", refw, ARRAYSIZE(refw))) >= 0;
+}
+
+static void publish_iface(const struct wn_devmap_iface *iface, const char *instance_id)
+{
+    WCHAR path[700], ref[300], ref_control[320];
+    HKEY key, ref_key, control;
+    LONG err;
+
+    if (!iface_paths(iface, path, ARRAYSIZE(path), ref, ARRAYSIZE(ref))) return;
+    if ((err = create_volatile(HKEY_LOCAL_MACHINE, path, &key)))
+    {
+        WARN("cannot create %ls: %ld\n", path, err);
+        return;
+    }
+    set_text(key, L"DeviceInstance", instance_id);
+    set_dword(key, WN_PUBLISHED_VALUE, 1);
+    if (!RegCreateKeyExW(key, ref, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, &ref_key, NULL))
+    {
+        set_text(ref_key, L"SymbolicLink", iface->link);
+        RegCloseKey(ref_key);
+    }
+    swprintf(ref_control, ARRAYSIZE(ref_control), L"%ls\\Control", ref);
+    if (!RegCreateKeyExW(key, ref_control, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, &control, NULL))
+    {
+        set_dword(control, L"Linked", 1);
+        RegCloseKey(control);
+    }
+    RegCloseKey(key);
+}
+
+static void unpublish_iface(const struct wn_devmap_iface *iface)
+{
+    WCHAR path[700], ref[300];
+
+    if (iface_paths(iface, path, ARRAYSIZE(path), ref, ARRAYSIZE(ref))) delete_marked(HKEY_LOCAL_MACHINE, path);
+}
+
+static void publish_device(const struct wn_devmodel_dev *dev)
+{
+    WCHAR path[400], idw[WN_DEVMAP_ID_MAX];
+    char guid[40];
+    HKEY key, params;
+    LONG err;
+
+    swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", WN_ENUM_KEY, wn_wide(dev->map.instance_id, idw, ARRAYSIZE(idw)));
+    if ((err = create_volatile(HKEY_LOCAL_MACHINE, path, &key)))
+    {
+        WARN("cannot create %ls: %ld\n", path, err);
+        return;
+    }
+    wn_devmap_format_guid(&dev->class_guid, guid);
+    _strupr(guid);
+    set_text(key, L"DeviceDesc", dev->desc);
+    set_multi(key, L"HardwareID", dev->hardware_ids);
+    set_multi(key, L"CompatibleIDs", dev->compatible_ids);
+    set_text(key, L"Class", dev->class_name);
+    set_text(key, L"ClassGUID", guid);
+    set_text(key, L"Mfg", dev->manufacturer);
+    set_text(key, L"FriendlyName", dev->friendly);
+    set_text(key, L"LocationInformation", dev->location);
+    set_dword(key, L"ConfigFlags", 0);
+    set_dword(key, WN_PUBLISHED_VALUE, 1);
+    /* The hardware key, where SetupDiOpenDevRegKey(DIREG_DEV) looks: a serial port's PortName is the COM name the
+     * helper gave it (wine_devices.c); other devices of ours keep nothing there. */
+    if (!RegCreateKeyExW(key, L"Device Parameters", 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, &params, NULL))
+    {
+        if ((err = wn_wine_devices_write_port_name(params, dev->props, dev->props_len)) && err != ERROR_NOT_FOUND)
+            WARN("no PortName for %s: %ld\n", dev->map.instance_id, err);
+        RegCloseKey(params);
+    }
+    RegCloseKey(key);
+    TRACE("published %s\n", dev->map.instance_id);
+}
+
+static void unpublish_device(const char *instance_id)
+{
+    WCHAR path[400], idw[WN_DEVMAP_ID_MAX];
+
+    swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", WN_ENUM_KEY, wn_wide(instance_id, idw, ARRAYSIZE(idw)));
+    delete_marked(HKEY_LOCAL_MACHINE, path);
+    TRACE("unpublished %s\n", instance_id);
+}
+
+/* ---- records -> keys -------------------------------------------------------------------------------------------- */
+
+/* What a record publishes: a device (dev), or a software device's interface (map with its owner's ID). */
+struct published
+{
+    BOOL device;
+    struct wn_devmodel_dev dev;
+    char owner[WN_DEVMAP_ID_MAX];
+};
+
+static BOOL record_publishes(const struct wn_state_device *rec, struct published *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!rec) return FALSE;
+    if (wn_devmodel_describe(rec->props, rec->wire.props_len, &out->dev))
+    {
+        if (wn_devmodel_wine_models(&out->dev)) return FALSE;
+        out->device = TRUE;
+        strcpy(out->owner, out->dev.map.instance_id);
+        return TRUE;
+    }
+    /* An interface record: its interfaces, under the device that registered it. */
+    if (wn_devmap_map(rec->props, rec->wire.props_len, &out->dev.map) && out->dev.map.n_ifaces)
+    {
+        const char *owner = wn_wire_prop(rec->props, rec->wire.props_len, "WN_INSTANCE_ID");
+
+        if (!owner || strlen(owner) >= sizeof(out->owner)) return FALSE;
+        strcpy(out->owner, owner);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static BOOL has_iface(const struct published *p, const struct wn_devmap_iface *iface)
+{
+    unsigned int i;
+
+    for (i = 0; i < p->dev.map.n_ifaces; i++)
+        if (!strcmp(p->dev.map.ifaces[i].link, iface->link)) return TRUE;
+    return FALSE;
+}
+
+static void publish(const struct published *p)
+{
+    unsigned int i;
+
+    if (p->device) publish_device(&p->dev);
+    for (i = 0; i < p->dev.map.n_ifaces; i++) publish_iface(&p->dev.map.ifaces[i], p->owner);
+}
+
+/* The reader thread, before any registration of this process hears of the change. */
+static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_body, const void *new_body)
+{
+    struct published before, after;
+    BOOL had, has;
+    unsigned int i;
+
+    (void)ctx;
+    (void)op;
+    if (table != WN_TABLE_DEVICE) return;
+    had = record_publishes(old_body, &before);
+    has = record_publishes(new_body, &after);
+    if (had)
+    {
+        /* Interfaces first: a listing must never give a link whose device is gone. */
+        for (i = 0; i < before.dev.map.n_ifaces; i++)
+            if (!has || !has_iface(&after, &before.dev.map.ifaces[i])) unpublish_iface(&before.dev.map.ifaces[i]);
+        if (before.device && (!has || !after.device || strcmp(before.owner, after.owner)))
+            unpublish_device(before.owner);
+    }
+    if (has) publish(&after);
+}
+
+/* ---- the sweep -------------------------------------------------------------------------------------------------- */
+
+static BOOL in_view(const struct wn_state *state, const char *instance_id)
+{
+    struct wn_devmodel_dev dev;
+    return wn_devmodel_find(state, instance_id, &dev);
+}
+
+static BOOL link_in_view(const struct wn_state *state, const char *link)
+{
+    struct wn_devmodel_dev dev;
+    unsigned int i;
+    return wn_devmodel_find_link(state, link, &dev, &i);
+}
+
+static void sweep_enum(const struct wn_state *state)
+{
+    WCHAR name1[200], name2[200], name3[200], path[700];
+    HKEY root, k1, k2, k3;
+    DWORD i, j, l, len, size;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, WN_ENUM_KEY, 0, KEY_READ, &root)) return;
+    for (i = 0; len = ARRAYSIZE(name1), !RegEnumKeyExW(root, i, name1, &len, NULL, NULL, NULL, NULL); i++)
+    {
+        if (RegOpenKeyExW(root, name1, 0, KEY_READ, &k1)) continue;
+        for (j = 0; len = ARRAYSIZE(name2), !RegEnumKeyExW(k1, j, name2, &len, NULL, NULL, NULL, NULL); j++)
+        {
+            if (RegOpenKeyExW(k1, name2, 0, KEY_READ, &k2)) continue;
+            for (l = 0; len = ARRAYSIZE(name3), !RegEnumKeyExW(k2, l, name3, &len, NULL, NULL, NULL, NULL);)
+            {
+                char id[WN_DEVMAP_ID_MAX];
+                BOOL stale = FALSE;
+
+                if (!RegOpenKeyExW(k2, name3, 0, KEY_READ, &k3))
+                {
+                    size = 0;
+                    if (!RegQueryValueExW(k3, WN_PUBLISHED_VALUE, NULL, NULL, NULL, &size))
+                    {
+                        swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\%ls", name1, name2, name3);
+                        WideCharToMultiByte(CP_UTF8, 0, path, -1, id, sizeof(id), NULL, NULL);
+                        stale = !in_view(state, id);
+                    }
+                    RegCloseKey(k3);
+                }
+                if (!stale)
+                {
+                    l++;
+                    continue;
+                }
+                TRACE("stale: %ls\n", path);
+                swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\%ls\\%ls", WN_ENUM_KEY, name1, name2, name3);
+                delete_marked(HKEY_LOCAL_MACHINE, path);
+            }
+            RegCloseKey(k2);
+        }
+        RegCloseKey(k1);
+    }
+    RegCloseKey(root);
+}
+
+static void sweep_classes(const struct wn_state *state)
+{
+    WCHAR class_name[64], name[400], path[700], link[WN_DEVMAP_LINK_MAX];
+    HKEY root, class_key, key;
+    DWORD i, j, len, size, type;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, WN_CLASSES_KEY, 0, KEY_READ, &root)) return;
+    for (i = 0; len = ARRAYSIZE(class_name), !RegEnumKeyExW(root, i, class_name, &len, NULL, NULL, NULL, NULL); i++)
+    {
+        if (RegOpenKeyExW(root, class_name, 0, KEY_READ, &class_key)) continue;
+        for (j = 0; len = ARRAYSIZE(name), !RegEnumKeyExW(class_key, j, name, &len, NULL, NULL, NULL, NULL);)
+        {
+            BOOL stale = FALSE;
+
+            if (!RegOpenKeyExW(class_key, name, 0, KEY_READ, &key))
+            {
+                size = 0;
+                if (!RegQueryValueExW(key, WN_PUBLISHED_VALUE, NULL, NULL, NULL, &size))
+                {
+                    HKEY ref_key;
+                    WCHAR ref[300];
+                    char link8[WN_DEVMAP_LINK_MAX];
+
+                    /* Its link, from its (only) refstring subkey; a key without one is a torn write. */
+                    stale = TRUE;
+                    len = ARRAYSIZE(ref);
+                    if (!RegEnumKeyExW(key, 0, ref, &len, NULL, NULL, NULL, NULL) &&
+                        !RegOpenKeyExW(key, ref, 0, KEY_READ, &ref_key))
+                    {
+                        size = sizeof(link) - sizeof(WCHAR);
+                        if (!RegQueryValueExW(ref_key, L"SymbolicLink", NULL, &type, (BYTE *)link, &size) &&
+                            type == REG_SZ)
+                        {
+                            link[size / sizeof(WCHAR)] = 0;
+                            WideCharToMultiByte(CP_UTF8, 0, link, -1, link8, sizeof(link8), NULL, NULL);
+                            stale = !link_in_view(state, link8);
+                        }
+                        RegCloseKey(ref_key);
+                    }
+                }
+                RegCloseKey(key);
+            }
+            if (!stale)
+            {
+                j++;
+                continue;
+            }
+            swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\%ls", WN_CLASSES_KEY, class_name, name);
+            TRACE("stale: %ls\n", path);
+            delete_marked(HKEY_LOCAL_MACHINE, path);
+        }
+        RegCloseKey(class_key);
+    }
+    RegCloseKey(root);
+}
+
+/* The view the publisher starts from (under the source's lock): the registry made to match it. */
+static void initial_view(void *ctx, const struct wn_state *state)
+{
+    const struct wn_state_device *rec;
+    struct published p;
+
+    (void)ctx;
+    sweep_classes(state);
+    sweep_enum(state);
+    for (rec = wn_state_first(state, WN_TABLE_DEVICE); rec; rec = wn_state_next(state, WN_TABLE_DEVICE, rec))
+        if (record_publishes(rec, &p)) publish(&p);
+}
+
+static BOOL CALLBACK start_once(INIT_ONCE *init, void *param, void **context)
+{
+    (void)init;
+    (void)param;
+    (void)context;
+    if (wn_source_subscribe(WN_TABLE_DEVICE, on_change, NULL, initial_view, NULL, &publisher) != WN_SOURCE_OK)
+        WARN("no view: our devices are not published\n");
+    return TRUE;
+}
+
+void wn_publish_start(void)
+{
+    if (!wn_running_on_wine()) return;
+    InitOnceExecuteOnce(&once, start_once, NULL, NULL);
+}
