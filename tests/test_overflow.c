@@ -93,7 +93,16 @@ static int same_body(const struct wn_wire_record *a, const struct wn_wire_record
     switch (a->type)
     {
     case WN_WIRE_LINK: return !memcmp(&a->u.link, &b->u.link, sizeof(a->u.link));
-    case WN_WIRE_ADDR: return !memcmp(&a->u.addr, &b->u.addr, sizeof(a->u.addr));
+    case WN_WIRE_ADDR:
+    {
+        /* Two readings of a finite lifetime differ by the time between them: the same lifetime ends at the same
+         * moment (stamp + seconds left). */
+        struct wn_wire_addr x = a->u.addr, y = b->u.addr;
+
+        if (!wn_wire_addr_lifetimes_same(&x, &y)) return 0;
+        x.preferred_lft = y.preferred_lft = x.valid_lft = y.valid_lft = x.stamp = y.stamp = 0;
+        return !memcmp(&x, &y, sizeof(x));
+    }
     case WN_WIRE_NEIGH:
     {
         /* Ages grow by themselves; the helper passes on the rest. */
