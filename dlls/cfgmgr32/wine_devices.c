@@ -39,8 +39,9 @@
  * ours (a device of Wine's opened by its link, a file: Wine 10.4+ follows any handle, and its drivers' custom
  * events, IoReportTargetDeviceChange, are the handle events Wine raises).  The system's context is a number of
  * ours, never a pointer (sechost's "handle"): the system's Unregister does not wait for a callback in flight, so a
- * late callback looks the number up under our lock and finds nothing once the registration is detached.  Wine's events are posted to our registration's queue
- * and delivered by our workers, with our rundown: no callback after CM_Unregister_Notification returns.
+ * late callback looks the number up under our lock and finds nothing once the registration is detached.  Wine's
+ * events are posted to our registration's queue and delivered by our workers, with our rundown: no callback after
+ * CM_Unregister_Notification returns.
  *
  * One device, one arrival: a host device that Wine models too (a hidraw node winebus exposes, a USB device wineusb
  * drives) is announced with Wine's identity only, through this path, when Wine's device exists; the helper's
