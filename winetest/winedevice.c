@@ -7,13 +7,14 @@
  * Where the system's CM_Register_Notification gives a registration (Wine 10.4 and later), ours, registered for the
  * interface's class, reports the arrival exactly once with Wine's link, and the removal once, as the system's
  * registration beside it does; a handle filter on the open device hears the driver's custom event through ours.
- * Where it gives none (Wine 8 has no CM_Register_Notification; Debian's 10.0 has a stub), a CM caller hears nothing
- * of Wine's devices from the system, and ours reports nothing of it either: never worse than the system and nothing
- * invented.  What the older Wines offer instead is measured beside it: a window registered with user32's
- * RegisterDeviceNotificationW hears the arrival and the removal once in Wine 8, 10.0 and 11 (x86_64 and i386).
- * Ours does not use that route (it needs a window, whose creation makes Wine rewrite the prefix's display keys),
- * nor sechost's I_ScRegisterDeviceNotification under it, whose arguments changed between versions: see
- * dlls/cfgmgr32/wine_devices.c.
+ * Where it gives none (Wine 8 has no CM_Register_Notification; Debian's 10.0 has a stub), ours takes Wine's events
+ * from sechost's I_ScRegisterDeviceNotification, the source of user32's RegisterDeviceNotificationW, in the builds
+ * whose arguments were measured (Wine 8.0 x86_64 and Wine 10.0: see dlls/cfgmgr32/wine_devices.c): the arrival once
+ * with Wine's link and the removal once, as a window registered with RegisterDeviceNotificationW hears them beside
+ * it (measured here too).  Ours does not use the window's route: it needs a window, whose creation makes Wine
+ * rewrite the prefix's display keys.  In another Wine without the system's registration, ours reports nothing of
+ * Wine's devices: never worse than the system and nothing invented.  Handle filters are followed only where the
+ * system's CM registration is.
  *
  * Wine only: on Windows an unsigned driver is not loaded.  The driver is 64-bit under a 64-bit Wine (WoW64 loads
  * drivers in the 64-bit winedevice.exe), so the i386 program takes winetest/x86_64's there. */
@@ -146,6 +147,18 @@ static HCMNOTIFICATION register_class(register_fn fn, struct recorder *r, CONFIG
 
     filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
     filter.u.DeviceInterface.ClassGuid = wn_pnpdriver_class;
+    *ret = fn(&filter, r, record_callback, &handle);
+    return *ret == CR_SUCCESS ? handle : NULL;
+}
+
+/* A registration for every interface class (the recorder keeps the device's class only). */
+static HCMNOTIFICATION register_all(register_fn fn, struct recorder *r, CONFIGRET *ret)
+{
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = NULL;
+
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
     *ret = fn(&filter, r, record_callback, &handle);
     return *ret == CR_SUCCESS ? handle : NULL;
 }
@@ -563,13 +576,25 @@ static void watch_end(struct window_watch *w)
     CloseHandle(w->thread);
 }
 
+/* Whether ours should hear Wine's interface events from sechost (the builds wine_devices.c measured). */
+static BOOL sechost_bridged(void)
+{
+    const char *(CDECL *get_version)(void);
+    const char *version;
+
+    get_version = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version");
+    if (!get_version || !(version = get_version())) return FALSE;
+    trace("Wine %s\n", version);
+    return !strcmp(version, "10.0") || (sizeof(void *) == 8 && !strcmp(version, "8.0"));
+}
+
 static void test_wine_device(void)
 {
-    HCMNOTIFICATION ours, system = NULL;
+    HCMNOTIFICATION ours, ours_all, system = NULL;
     struct window_watch watch = { 0 };
-    struct recorder r, s;
+    struct recorder r, s, a;
     CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
-    BOOL installed, system_gives;
+    BOOL installed, system_gives, ours_gives;
     char inf[MAX_PATH];
     WCHAR link[MAX_DEVICE_ID_LEN + 64] = L"";
     int first, sys_first, n;
@@ -577,10 +602,14 @@ static void test_wine_device(void)
     if (!write_package(inf, sizeof(inf))) return;
     recorder_init(&r);
     recorder_init(&s);
+    recorder_init(&a);
     ours = register_class(pCM_Register_Notification, &r, &ret);
     ok(ret == CR_SUCCESS, "our registration: %#lx\n", ret);
+    ours_all = register_all(pCM_Register_Notification, &a, &ret);
+    ok(ret == CR_SUCCESS, "our registration for every class: %#lx\n", ret);
     if (sys_register) system = register_class(sys_register, &s, &sys_ret);
     system_gives = sys_ret == CR_SUCCESS;
+    ours_gives = system_gives || sechost_bridged();
     trace("the system's CM_Register_Notification: %s, %#lx\n", sys_register ? "exported" : "missing", sys_ret);
 
     watch_start(&watch);
@@ -592,7 +621,7 @@ static void test_wine_device(void)
     ok(listed_link(link, ARRAY_SIZE(link)), "the device's interface is not listed: %lu\n", GetLastError());
     trace("listed: %s\n", dbgstr_w(link));
     if (link[0]) test_queries_present(link);
-    if (!system_gives)
+    if (!ours_gives)
     {
         /* The system tells a CM caller nothing of Wine's own devices here, and ours invents nothing. */
         ok(n == 0, "%d arrivals without the system's registration\n", n);
@@ -600,8 +629,12 @@ static void test_wine_device(void)
         goto remove;
     }
     ok(n == 1, "%d arrivals of the device's interface\n", n);
-    n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, 1, &sys_first);
-    ok(n == 1, "the system's registration: %d arrivals\n", n);
+    if (system_gives)
+    {
+        n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, 1, &sys_first);
+        ok(n == 1, "the system's registration: %d arrivals\n", n);
+    }
+    else sys_first = -1;
     if (first < 0) goto remove;
     trace("arrival of %s\n", dbgstr_w(r.records[first].link));
     ok(!_wcsnicmp(link, L"\\\\?\\root#winenotify#", 20), "not Wine's link: %s\n", dbgstr_w(link));
@@ -609,14 +642,20 @@ static void test_wine_device(void)
     if (sys_first >= 0)
         ok(!_wcsicmp(link, s.records[sys_first].link), "ours %s, the system's %s\n", dbgstr_w(link),
            dbgstr_w(s.records[sys_first].link));
+    /* A filter for every class hears it too (sechost is given a filter without a class there). */
+    n = count_records(&a, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, 1, &first);
+    ok(n == 1, "every class: %d arrivals of the device's interface\n", n);
+    if (first >= 0) ok(!_wcsicmp(link, a.records[first].link), "every class: %s\n", dbgstr_w(a.records[first].link));
     test_handle_event(link, system_gives);
 
 remove:
     remove_device();
-    n = count_records(&r, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, system_gives ? 1 : 0, &first);
-    ok(n == (system_gives ? 1 : 0), "%d removals of the device's interface\n", n);
-    if (system_gives && first >= 0)
+    n = count_records(&r, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, ours_gives ? 1 : 0, &first);
+    ok(n == (ours_gives ? 1 : 0), "%d removals of the device's interface\n", n);
+    if (ours_gives && first >= 0)
         ok(!_wcsicmp(r.records[first].link, link), "removal of %s\n", dbgstr_w(r.records[first].link));
+    n = count_records(&a, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, ours_gives ? 1 : 0, &first);
+    ok(n == (ours_gives ? 1 : 0), "every class: %d removals of the device's interface\n", n);
     if (system_gives)
     {
         n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, 1, &sys_first);
@@ -624,7 +663,7 @@ remove:
     }
     if (link[0]) test_queries_gone(link);
     ok(!listed_link(link, ARRAY_SIZE(link)), "the interface is still listed: %s\n", dbgstr_w(link));
-    /* What a window hears of it in every Wine, which ours cannot use (see above): measured, as the comparison. */
+    /* What a window hears of it in every Wine (see above): measured, as the comparison. */
     Sleep(SETTLE_MS);
     trace("a window's registration: %s, %ld arrivals, %ld removals\n", watch.registered ? "made" : "refused",
           watch.arrivals, watch.removals);
@@ -634,10 +673,12 @@ remove:
 done:
     if (watch.thread) watch_end(&watch);
     if (ours) ok(pCM_Unregister_Notification(ours) == CR_SUCCESS, "unregistering failed\n");
+    if (ours_all) ok(pCM_Unregister_Notification(ours_all) == CR_SUCCESS, "unregistering failed\n");
     if (system) sys_unregister(system);
     delete_package(inf);
     recorder_free(&r);
     recorder_free(&s);
+    recorder_free(&a);
 }
 
 START_TEST(winedevice)

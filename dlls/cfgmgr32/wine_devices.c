@@ -1,7 +1,7 @@
 /* Never worse than the system: Wine's own device events in our registrations (issue 17, SPEC.md §11).
  *
  * What each Wine of the matrix has (measured on the installed builds, and read in Wine 11's source):
- * - sechost's I_ScRegisterDeviceNotification(handle, filter, callback): Wine 8, 10 and 11.  It is the path
+ * - sechost's I_ScRegisterDeviceNotification: Wine 8, 10 and 11 (its arguments differ: below).  It is the path
  *   user32's RegisterDeviceNotification takes: a thread of sechost asks the plugplay service (ncacn_np
  *   \pipe\wine_plugplay) for each event that Wine's drivers raise (IoSetDeviceInterfaceState in ntoskrnl: winebus'
  *   HID devices, wineusb's USB devices) and calls every matching callback with (handle, DBT_DEVICEARRIVAL or
@@ -14,32 +14,46 @@
  * - Wine's mount manager registers no device interfaces (no IoRegisterDeviceInterface in mountmgr.sys, Wine
  *   11): its disks and volumes raise no PnP event, only WM_DEVICECHANGE broadcasts.  So host disks stay ours.
  *
- * sechost's registration function changed its arguments three times (a details structure with a filter union up
- * to Wine 9, one with the device type and an all-classes flag in 2024, (handle, filter, callback) in 11), and
- * user32's RegisterDeviceNotificationW, whose ABI is stable, needs a window, whose creation makes Wine rewrite the
- * prefix's display device keys (measured: tools/check-install then finds the prefix changed).  So Wine's own events
- * come from where the system has them for a CM_Register_Notification caller: the system's own
- * CM_Register_Notification, called with the program's filter, whenever it makes a registration (Wine 10.4 and
- * later, over sechost).  Where it makes none (Wine 8 has none; a stub), the system delivers nothing of its own
- * devices to a CM caller, and neither do we: never worse than the system, and nothing invented.
+ * sechost's registration function changed its arguments between versions, and user32's
+ * RegisterDeviceNotificationW, whose ABI is stable, needs a window, whose creation makes Wine rewrite the prefix's
+ * display device keys (measured: tools/check-install then finds the prefix changed).  So Wine's own events come
+ * first from the system's own CM_Register_Notification, called with the program's filter, whenever it makes a
+ * registration (Wine 10.4 and later, over sechost).  Where it makes none, an interface filter is given to sechost's
+ * I_ScRegisterDeviceNotification directly, but only in a build whose arguments were measured (disassembled: what
+ * the function copies and what its thread, device_notify_proc, reads and calls):
+ * - Debian's Wine 8.0 (8.0~repack-4), x86_64: (details, filter, flags).  It copies 48 bytes from details: the
+ *   callback, the handle given back to it, and a 32-byte filter (a DEV_BROADCAST_HDR or _DEVICEINTERFACE_W; a
+ *   device type of 0 matches everything, an interface filter of 12 bytes every class, else its class GUID); filter
+ *   and flags are only traced.  Its thread calls callback(handle, DBT_* code, DEV_BROADCAST_HDR *).
+ * - Debian's Wine 10.0 (10.0~repack-6), x86_64 and i386: (handle, filter, callback), the filter copied by its
+ *   dbch_size and matched as above, the callback the same (handle, code, header).  Wine 11 has this layout too.
+ * Public trees declare still other forms, not dated here: details of only the callback and the handle, with the
+ * filter and flags passed beside them, and details whose filter holds a device's name and handle (Proton's trees
+ * differ again).  Calling the wrong layout crashes, so any other version (ntdll's wine_get_version), and Wine
+ * 8.0's i386 build (not installed here, not measured), gets no bridge: the system gives a CM caller nothing of its
+ * own devices there, and neither do we.  In both builds the callback runs on a copy made under sechost's lock,
+ * after it is left: it may run after I_ScUnregisterDeviceNotification has returned, and is handled as the CM one
+ * is.  Handle filters do not go to sechost: Wine 8's thread calls a handle filter for every handle's events.
  *
  * Each of our interface registrations gets one of the system's, and so does a handle filter on no device node of
  * ours (a device of Wine's opened by its link, a file: Wine 10.4+ follows any handle, and its drivers' custom
  * events, IoReportTargetDeviceChange, are the handle events Wine raises).  The system's context is a number of
- * ours, never a pointer:
- * the system's Unregister does not wait for a callback in flight, so a late callback looks the number up under our
- * lock and finds nothing once the registration is detached.  Wine's events are posted to our registration's queue
- * and delivered by our workers, with our rundown: no callback after CM_Unregister_Notification returns.
+ * ours, never a pointer (sechost's "handle"): the system's Unregister does not wait for a callback in flight, so a
+ * late callback looks the number up under our lock and finds nothing once the registration is detached.  Wine's
+ * events are posted to our registration's queue and delivered by our workers, with our rundown: no callback after
+ * CM_Unregister_Notification returns.
  *
  * One device, one arrival: a host device that Wine models too (a hidraw node winebus exposes, a USB device wineusb
  * drives) is announced with Wine's identity only, through this path, when Wine's device exists; the helper's
- * record of it is not announced to interface registrations (wn_wine_devices_models) once the system has given a
- * registration.  Without one, ours are announced.  This machine has no hidraw, uhid, uinput or USB, and Wine's
- * mount manager raises no PnP event: winetest/winedevice.c makes a device of Wine's own model come and go instead,
- * a root device of Wine's PnP tree with a test driver (winetest/pnpdriver.c), as Wine installs its own. */
+ * record of it is not announced to interface registrations (wn_wine_devices_models) once the system has given an
+ * interface registration, through its CM_Register_Notification or sechost's.  Without one, ours are announced.
+ * This machine has no hidraw, uhid, uinput or USB, and Wine's mount manager raises no PnP event:
+ * winetest/winedevice.c makes a device of Wine's own model come and go instead, a root device of Wine's PnP tree
+ * with a test driver (winetest/pnpdriver.c), as Wine installs its own. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
+#include <dbt.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +72,35 @@
 
 typedef CONFIGRET (WINAPI *register_fn)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK, PHCMNOTIFICATION);
 typedef CONFIGRET (WINAPI *unregister_fn)(HCMNOTIFICATION);
+typedef DWORD (CALLBACK *sc_callback)(HANDLE handle, DWORD code, DEV_BROADCAST_HDR *header);
+typedef BOOL (WINAPI *sc_unregister_fn)(HDEVNOTIFY);
+
+/* The arguments of sechost's I_ScRegisterDeviceNotification in the measured builds (see above). */
+enum sc_layout
+{
+    SC_NONE,
+    SC_DETAILS,          /* Wine 8.0 x86_64: (struct sc_details *, void *filter, DWORD flags) */
+    SC_HANDLE_FIRST,     /* Wine 10.0: (HANDLE, DEV_BROADCAST_HDR *filter, sc_callback) */
+};
+
+/* Wine 8.0's details as its sechost reads them: 48 bytes on x86_64. */
+struct sc_details
+{
+    sc_callback callback;
+    HANDLE handle;
+    union
+    {
+        DEV_BROADCAST_HDR header;
+        DEV_BROADCAST_DEVICEINTERFACE_W iface;
+    } filter;
+};
+
+#ifdef _WIN64
+_Static_assert(sizeof(struct sc_details) == 48, "Wine 8.0's sechost copies 48 bytes of details");
+#endif
+
+typedef HDEVNOTIFY (WINAPI *sc_register_details_fn)(struct sc_details *, void *, DWORD);
+typedef HDEVNOTIFY (WINAPI *sc_register_handle_fn)(HANDLE, DEV_BROADCAST_HDR *, sc_callback);
 
 struct bridge
 {
@@ -65,6 +108,7 @@ struct bridge
     struct wn_reg *reg;
     wn_wine_post_fn post;
     HCMNOTIFICATION sys;
+    HDEVNOTIFY sc;                 /* or sechost's registration */
     struct bridge *next;
 };
 
@@ -74,6 +118,10 @@ static ULONG_PTR next_id = 0x5700;   /* never 0, never reused */
 static LONG system_gives;            /* the system made a registration: it reports its own devices */
 static INIT_ONCE drivers_once = INIT_ONCE_STATIC_INIT;
 static BOOL wine_usb, wine_hid;
+static INIT_ONCE sc_once = INIT_ONCE_STATIC_INIT;
+static enum sc_layout sc_layout;
+static void *sc_register;
+static sc_unregister_fn sc_unregister;
 
 /* Whether the system's event data is whole: an interface event's link ends within size, a handle event's data
  * fits in it. */
@@ -127,6 +175,109 @@ static DWORD CALLBACK on_system_event(HCMNOTIFICATION handle, PVOID context, CM_
     return ERROR_SUCCESS;
 }
 
+/* sechost's thread: an interface event of Wine's, as user32 would get it.  Made into the CM event a registration
+ * of the system's would have had, and posted as on_system_event does (a late one dropped by its number). */
+static DWORD CALLBACK on_sc_event(HANDLE handle, DWORD code, DEV_BROADCAST_HDR *header)
+{
+    const DEV_BROADCAST_DEVICEINTERFACE_W *iface = (const DEV_BROADCAST_DEVICEINTERFACE_W *)header;
+    CM_NOTIFY_EVENT_DATA *data;
+    CM_NOTIFY_ACTION action;
+    size_t max, len;
+    DWORD size;
+
+    if (code == DBT_DEVICEARRIVAL) action = CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL;
+    else if (code == DBT_DEVICEREMOVECOMPLETE) action = CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL;
+    else return 0;
+    if (!header || header->dbch_devicetype != DBT_DEVTYP_DEVICEINTERFACE ||
+        header->dbch_size <= offsetof(DEV_BROADCAST_DEVICEINTERFACE_W, dbcc_name))
+    {
+        WARN("an event of Wine's we cannot pass on (code %#lx)\n", code);
+        return 0;
+    }
+    max = (header->dbch_size - offsetof(DEV_BROADCAST_DEVICEINTERFACE_W, dbcc_name)) / sizeof(WCHAR);
+    if ((len = wcsnlen(iface->dbcc_name, max)) >= max)
+    {
+        WARN("an interface event of Wine's with no whole link\n");
+        return 0;
+    }
+    size = (DWORD)(offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInterface.SymbolicLink) + (len + 1) * sizeof(WCHAR));
+    if (!(data = calloc(1, size))) return 0;
+    data->FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    data->u.DeviceInterface.ClassGuid = iface->dbcc_classguid;
+    memcpy(data->u.DeviceInterface.SymbolicLink, iface->dbcc_name, (len + 1) * sizeof(WCHAR));
+    on_system_event(NULL, handle, action, data, size);
+    free(data);
+    return 0;
+}
+
+/* Which of sechost's layouts this Wine has: only the builds measured (see the top of this file). */
+static BOOL CALLBACK find_sc_layout(INIT_ONCE *once, void *param, void **context)
+{
+    const char *(CDECL *get_version)(void);
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll"), sechost;
+    const char *version;
+
+    (void)once; (void)param; (void)context;
+    get_version = ntdll ? (void *)GetProcAddress(ntdll, "wine_get_version") : NULL;
+    version = get_version ? get_version() : NULL;
+    if (!version) return TRUE;
+#ifdef _WIN64
+    if (!strcmp(version, "8.0")) sc_layout = SC_DETAILS;
+#endif
+    if (!strcmp(version, "10.0")) sc_layout = SC_HANDLE_FIRST;
+    if (sc_layout == SC_NONE)
+    {
+        TRACE("Wine %s: sechost's I_ScRegisterDeviceNotification not measured for this build: not called\n", version);
+        return TRUE;
+    }
+    if (!(sechost = LoadLibraryW(L"sechost.dll")) ||
+        !(sc_register = (void *)GetProcAddress(sechost, "I_ScRegisterDeviceNotification")) ||
+        !(sc_unregister = (sc_unregister_fn)(void *)GetProcAddress(sechost, "I_ScUnregisterDeviceNotification")))
+    {
+        TRACE("Wine %s: no I_ScRegisterDeviceNotification in sechost\n", version);
+        sc_layout = SC_NONE;
+        return TRUE;
+    }
+    TRACE("Wine %s: sechost's I_ScRegisterDeviceNotification in layout %d\n", version, sc_layout);
+    return TRUE;
+}
+
+/* An interface filter given to sechost for b (whose number comes back as the callback's handle). */
+static HDEVNOTIFY sc_attach(struct bridge *b, const CM_NOTIFY_FILTER *filter)
+{
+    DEV_BROADCAST_DEVICEINTERFACE_W iface = { 0 };
+    struct sc_details details = { 0 };
+    HDEVNOTIFY ret = NULL;
+
+    InitOnceExecuteOnce(&sc_once, find_sc_layout, NULL, NULL);
+    if (sc_layout == SC_NONE || filter->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) return NULL;
+    iface.dbcc_devicetype = DBT_DEVTYP_DEVICEINTERFACE;
+    /* The size of a filter without its class GUID makes sechost match every class. */
+    if (filter->Flags & CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES)
+        iface.dbcc_size = offsetof(DEV_BROADCAST_DEVICEINTERFACE_W, dbcc_classguid);
+    else
+    {
+        iface.dbcc_size = sizeof(iface);
+        iface.dbcc_classguid = filter->u.DeviceInterface.ClassGuid;
+    }
+    switch (sc_layout)
+    {
+    case SC_DETAILS:
+        details.callback = on_sc_event;
+        details.handle = (HANDLE)b->id;
+        details.filter.iface = iface;
+        ret = ((sc_register_details_fn)sc_register)(&details, &details.filter, 0);
+        break;
+    case SC_HANDLE_FIRST:
+        ret = ((sc_register_handle_fn)sc_register)((HANDLE)b->id, (DEV_BROADCAST_HDR *)&iface, on_sc_event);
+        break;
+    default:
+        break;
+    }
+    if (!ret) TRACE("sechost gives no registration (%lu)\n", GetLastError());
+    return ret;
+}
+
 /* Which of Wine's bus drivers exist: winebus (HID) in every Wine; wineusb only when Wine was built with libusb
  * (Debian's 8.0 was, the Wine 11.0 here was not). */
 static BOOL CALLBACK find_drivers(INIT_ONCE *once, void *param, void **context)
@@ -155,7 +306,8 @@ CONFIGRET wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *fil
 
     if (filter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE || !wn_running_on_wine())
         return CR_CALL_NOT_IMPLEMENTED;
-    if (!(fn = (register_fn)wn_forward_lookup("CM_Register_Notification"))) return CR_CALL_NOT_IMPLEMENTED;
+    fn = (register_fn)wn_forward_lookup("CM_Register_Notification");
+    if (!fn && filter->FilterType != CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) return CR_CALL_NOT_IMPLEMENTED;
     InitOnceExecuteOnce(&drivers_once, find_drivers, NULL, NULL);
     if (!(b = calloc(1, sizeof(*b)))) return CR_OUT_OF_MEMORY;
     b->reg = reg;
@@ -167,16 +319,22 @@ CONFIGRET wn_wine_devices_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *fil
     ReleaseSRWLockExclusive(&bridges_lock);
     copy = *filter;
     /* Outside our lock: the system's registration takes sechost's, which its thread holds while it copies. */
-    if ((ret = fn(&copy, (void *)b->id, on_system_event, &b->sys)) != CR_SUCCESS)
+    ret = fn ? fn(&copy, (void *)b->id, on_system_event, &b->sys) : CR_CALL_NOT_IMPLEMENTED;
+    if (ret != CR_SUCCESS)
     {
-        TRACE("the system's CM_Register_Notification gives no registration (%#lx): no events of Wine's own\n", ret);
         b->sys = NULL;
+        /* Written before any event can come: sechost's callback looks b up by number under our lock. */
+        if ((b->sc = sc_attach(b, filter))) ret = CR_SUCCESS;
+    }
+    if (ret != CR_SUCCESS)
+    {
+        TRACE("the system gives no registration (%#lx): no events of Wine's own\n", ret);
         wn_wine_devices_detach(reg);
         return ret;
     }
     /* Only an interface registration says the system reports its own devices to interface filters. */
     if (filter->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) InterlockedExchange(&system_gives, 1);
-    TRACE("%p: Wine's own events too (%Ix)\n", reg, b->id);
+    TRACE("%p: Wine's own events too (%Ix, %s)\n", reg, b->id, b->sc ? "sechost" : "CM_Register_Notification");
     return CR_SUCCESS;
 }
 
@@ -196,6 +354,7 @@ void wn_wine_devices_detach(struct wn_reg *reg)
     ReleaseSRWLockExclusive(&bridges_lock);
     if (!b) return;
     if (b->sys && (fn = (unregister_fn)wn_forward_lookup("CM_Unregister_Notification"))) fn(b->sys);
+    if (b->sc) sc_unregister(b->sc);
     free(b);
 }
 
