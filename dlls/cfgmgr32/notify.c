@@ -30,6 +30,7 @@
 #include "forward.h"
 #include "publish.h"
 #include "wine_devices.h"
+#include "wine_instances.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -140,6 +141,21 @@ static void post_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const cha
         return;
     memcpy(note->data.u.DeviceInstance.InstanceId, id, (len + 1) * sizeof(WCHAR));
     TRACE("%p: action %d %s\n", reg, action, instance_id);
+    wn_reg_post(reg, &note->head);
+}
+
+/* An instance event of Wine's own device (wine_instances.c), as post_instance makes ours. */
+static void post_wine_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const WCHAR *instance_id)
+{
+    size_t len = wcsnlen(instance_id, MAX_DEVICE_ID_LEN);
+    struct cm_note *note;
+
+    if (len == MAX_DEVICE_ID_LEN) return;
+    if (!(note = new_note(action, CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE,
+                          offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInstance.InstanceId[len + 1]))))
+        return;
+    memcpy(note->data.u.DeviceInstance.InstanceId, instance_id, (len + 1) * sizeof(WCHAR));
+    TRACE("%p: action %d %ls (Wine's)\n", reg, action, instance_id);
     wn_reg_post(reg, &note->head);
 }
 
@@ -272,6 +288,7 @@ static void free_track(struct cm_track *track)
 static void cm_destroy(struct wn_reg *reg)
 {
     wn_wine_devices_detach(reg);
+    wn_wine_instances_detach(reg);
     free_track(reg->track);
 }
 
@@ -493,6 +510,8 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     /* Before it is started: Wine's events wait in its queue like ours until the handle is given out.  A handle
      * on a node of ours is ours alone to follow. */
     if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) wn_wine_devices_attach(reg, pFilter, post_wine);
+    else if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE) wn_wine_instances_attach(reg, pFilter,
+                                                                                           post_wine_instance);
     *pNotifyContext = (HCMNOTIFICATION)wn_reg_publish(reg);
     wn_reg_start(reg);
     TRACE("registered %p\n", *pNotifyContext);
