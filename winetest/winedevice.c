@@ -16,6 +16,11 @@
  * Wine's devices: never worse than the system and nothing invented.  Handle filters are followed only where the
  * system's CM registration is.
  *
+ * Instance filters (the device's instance ID, and all instances) hear the device wherever ours hears its
+ * interface, though Wine's own instance filters are CR_CALL_NOT_IMPLEMENTED: ENUMERATED then STARTED at its
+ * arrival, REMOVED at its removal, each once, with Windows' event data; one made while the device is there hears
+ * only its removal; none hears anything after CM_Unregister_Notification returned.
+ *
  * Wine only: on Windows an unsigned driver is not loaded.  The driver is 64-bit under a 64-bit Wine (WoW64 loads
  * drivers in the 64-bit winedevice.exe), so the i386 program takes winetest/x86_64's there. */
 #include <winsock2.h>
@@ -648,9 +653,9 @@ static BOOL sechost_bridged(void)
 
 static void test_wine_device(void)
 {
-    HCMNOTIFICATION ours, system = NULL, one_instance, all_instances;
+    HCMNOTIFICATION ours, system = NULL, one_instance, all_instances, late_instance = NULL;
     struct window_watch watch = { 0 };
-    struct recorder r, s, ri, ra;
+    struct recorder r, s, ri, ra, rl;
     CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
     BOOL installed, system_gives, ours_gives;
     char inf[MAX_PATH];
@@ -662,6 +667,7 @@ static void test_wine_device(void)
     recorder_init(&s);
     recorder_init(&ri);
     recorder_init(&ra);
+    recorder_init(&rl);
     one_instance = register_instance(&ri, FALSE);
     all_instances = register_instance(&ra, TRUE);
     ours = register_class(pCM_Register_Notification, &r, &ret);
@@ -683,6 +689,8 @@ static void test_wine_device(void)
     /* Instance filters hear Wine's device wherever ours hears its interface (wine_instances.c). */
     check_instance_arrival(&ri, "the device's instance", ours_gives);
     check_instance_arrival(&ra, "all instances", ours_gives);
+    /* Made once the device is there: it hears only the removal (its link's device looked up then). */
+    late_instance = register_instance(&rl, FALSE);
     if (!ours_gives)
     {
         /* The system tells a CM caller nothing of Wine's own devices here, and ours invents nothing. */
@@ -719,6 +727,12 @@ remove:
     }
     check_instance_removal(&ri, "the device's instance", ours_gives);
     check_instance_removal(&ra, "all instances", ours_gives);
+    if (late_instance)
+    {
+        n = count_records(&rl, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, ours_gives ? 1 : 0, &first);
+        ok(n == (ours_gives ? 1 : 0), "registered with the device there: %d removals\n", n);
+        ok(rl.count == n, "registered with the device there: %ld events\n", rl.count);
+    }
     if (link[0]) test_queries_gone(link);
     ok(!listed_link(link, ARRAY_SIZE(link)), "the interface is still listed: %s\n", dbgstr_w(link));
     /* What a window hears of it in every Wine (see above): measured, as the comparison. */
@@ -734,11 +748,13 @@ done:
     if (system) sys_unregister(system);
     if (one_instance) check_unregister(one_instance, &ri);
     if (all_instances) check_unregister(all_instances, &ra);
+    if (late_instance) check_unregister(late_instance, &rl);
     delete_package(inf);
     recorder_free(&r);
     recorder_free(&s);
     recorder_free(&ri);
     recorder_free(&ra);
+    recorder_free(&rl);
 }
 
 START_TEST(winedevice)

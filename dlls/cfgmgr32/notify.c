@@ -13,7 +13,11 @@
  * when the device goes away or stops being usable (a loop device detached, a medium removed).  QUERYREMOVE,
  * QUERYREMOVEFAILED and REMOVEPENDING are never sent: Linux asks nobody before a device goes, so there is no
  * real basis for them.  A handle that is not on a device node we know is the system's to follow (Wine 10.4+),
- * through a registration of ours; where the system cannot, CR_CALL_NOT_IMPLEMENTED and a FIXME. */
+ * through a registration of ours; where the system cannot, CR_CALL_NOT_IMPLEMENTED and a FIXME.
+ *
+ * Wine's own devices: interface filters hear Wine's events through wine_devices.c's bridge, instance filters the
+ * instance events wine_instances.c makes of them (Wine has no instance filters of its own), wherever Wine gives a
+ * source. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>

@@ -9,8 +9,9 @@
  * when its last one goes.  The instance of a link is Wine's answer (its CM_Get_Device_Interface_PropertyW with
  * DEVPKEY_Device_InstanceId, where it has one), else the registry's, where Wine's setupapi records the interface
  * (Control\DeviceClasses\{class}\##?#...\DeviceInstance).  A removal's instance is the one its arrival had: the
- * registration keeps its links' instances (Wine may have deleted the keys by the removal).  A removal of a link
- * that arrived before the registration is looked up as an arrival is, and told once per device.
+ * registration keeps its links' instances (Wine has deleted the keys by the removal: measured in Wine 11), those
+ * enabled before it too, read from setupapi's records when it is made.  A removal of a link known neither way is
+ * looked up as an arrival is, and told once per device.
  *
  * A device Wine has without any interface raises no event: it is not heard (Wine gives nothing to hear it by).
  * Where Wine has no source (wn_wine_devices_attach gives no registration), instance filters hear our devices only,
@@ -88,7 +89,11 @@ static BOOL link_instance(const WCHAR *link, const GUID *guid, WCHAR *id, ULONG 
     if (fn && !fn(link, &key, &type, (BYTE *)id, &size, 0) && type == DEVPROP_TYPE_STRING && size >= sizeof(WCHAR))
     {
         id[cap - 1] = 0;
-        if (id[0]) return TRUE;
+        if (id[0])
+        {
+            TRACE("%ls: %ls, Wine's answer\n", link, id);
+            return TRUE;
+        }
     }
     /* setupapi's key for a link: its "\\?\" as "##?#", up to its reference string. */
     if (len <= 4 || len >= MAX_DEVICE_ID_LEN + 64) return FALSE;
@@ -106,6 +111,7 @@ static BOOL link_instance(const WCHAR *link, const GUID *guid, WCHAR *id, ULONG 
     RegCloseKey(hkey);
     if (err || value_type != REG_SZ) return FALSE;
     id[bytes / sizeof(WCHAR)] = 0;
+    TRACE("%ls: %ls, setupapi's record\n", link, id);
     return id[0] != 0;
 }
 
@@ -115,6 +121,13 @@ static struct instance_reg *find_reg(struct wn_reg *reg)
 
     for (ir = instance_regs; ir; ir = ir->next)
         if (ir->reg == reg) return ir;
+    return NULL;
+}
+
+static struct wine_link *find_link(struct wine_link *list, const WCHAR *link)
+{
+    for (; list; list = list->next)
+        if (!_wcsicmp(list->link, link)) return list;
     return NULL;
 }
 
@@ -167,12 +180,11 @@ static void arrived(struct instance_reg *ir, const WCHAR *link, const WCHAR *ins
     struct wine_link *l;
     BOOL first;
 
-    for (l = ir->links; l; l = l->next)
-        if (!_wcsicmp(l->link, link))
-        {
-            WARN("Wine's link %ls arrived twice: its device is there already\n", link);
-            return;
-        }
+    if (find_link(ir->links, link))
+    {
+        TRACE("Wine's link %ls is there already\n", link);
+        return;
+    }
     first = !find_instance(ir->links, instance);
     free_links(take(&ir->told_gone, instance, TRUE));
     if (!(l = new_link(link, instance)))
@@ -236,9 +248,84 @@ static void on_interface_event(struct wn_reg *reg, CM_NOTIFY_ACTION action, cons
     ReleaseSRWLockExclusive(&instances_lock);
 }
 
+/* A REG_SZ value of key, terminated, or FALSE (setupapi writes SymbolicLink without its terminator). */
+static BOOL read_string(HKEY key, const WCHAR *name, WCHAR *buf, DWORD cap)
+{
+    DWORD type, bytes = (cap - 1) * sizeof(WCHAR);
+
+    if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)buf, &bytes) || type != REG_SZ) return FALSE;
+    buf[bytes / sizeof(WCHAR)] = 0;
+    return buf[0] != 0;
+}
+
+/* Whether an interface's reference string key says it is enabled, as setupapi reads it (Control\Linked). */
+static BOOL linked(HKEY refstr)
+{
+    DWORD value = 0, type, bytes = sizeof(value);
+    HKEY control;
+    LSTATUS err;
+
+    if (RegOpenKeyExW(refstr, L"Control", 0, KEY_QUERY_VALUE, &control)) return FALSE;
+    err = RegQueryValueExW(control, L"Linked", NULL, &type, (BYTE *)&value, &bytes);
+    RegCloseKey(control);
+    return !err && type == REG_DWORD && value;
+}
+
+/* The links of one class enabled now, with their devices, added to *list. */
+static void seed_class(HKEY class_key, struct wine_link **list)
+{
+    WCHAR name[MAX_DEVICE_ID_LEN + 64], ref[MAX_DEVICE_ID_LEN + 64], link[MAX_DEVICE_ID_LEN + 64];
+    WCHAR id[MAX_DEVICE_ID_LEN];
+    DWORD i, j, len;
+    HKEY link_key, ref_key;
+    struct wine_link *l;
+
+    for (i = 0; len = ARRAYSIZE(name), !RegEnumKeyExW(class_key, i, name, &len, NULL, NULL, NULL, NULL); i++)
+    {
+        if (RegOpenKeyExW(class_key, name, 0, KEY_READ, &link_key)) continue;
+        if (read_string(link_key, L"DeviceInstance", id, ARRAYSIZE(id)))
+            for (j = 0; len = ARRAYSIZE(ref), !RegEnumKeyExW(link_key, j, ref, &len, NULL, NULL, NULL, NULL); j++)
+            {
+                if (ref[0] != '#' || RegOpenKeyExW(link_key, ref, 0, KEY_READ, &ref_key)) continue;
+                if (linked(ref_key) && read_string(ref_key, L"SymbolicLink", link, ARRAYSIZE(link)) &&
+                    (l = new_link(link, id)))
+                {
+                    l->next = *list;
+                    *list = l;
+                }
+                RegCloseKey(ref_key);
+            }
+        RegCloseKey(link_key);
+    }
+}
+
+/* The devices of Wine's there before the registration, from setupapi's records of their enabled interfaces: their
+ * removal is told with the device they had (Wine may have deleted the records by then), once per device.  Our own
+ * published devices are among them, but Wine raises no event for their links. */
+static struct wine_link *seed(void)
+{
+    WCHAR name[64];
+    struct wine_link *list = NULL;
+    HKEY classes, class_key;
+    DWORD i, len;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"System\\CurrentControlSet\\Control\\DeviceClasses", 0, KEY_READ,
+                      &classes))
+        return NULL;
+    for (i = 0; len = ARRAYSIZE(name), !RegEnumKeyExW(classes, i, name, &len, NULL, NULL, NULL, NULL); i++)
+    {
+        if (RegOpenKeyExW(classes, name, 0, KEY_READ, &class_key)) continue;
+        seed_class(class_key, &list);
+        RegCloseKey(class_key);
+    }
+    RegCloseKey(classes);
+    return list;
+}
+
 CONFIGRET wn_wine_instances_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *filter, wn_wine_instance_post_fn post)
 {
     CM_NOTIFY_FILTER all = { .cbSize = sizeof(all) };
+    struct wine_link *present, *l;
     struct instance_reg *ir;
     CONFIGRET ret;
 
@@ -261,7 +348,24 @@ CONFIGRET wn_wine_instances_attach(struct wn_reg *reg, const CM_NOTIFY_FILTER *f
         wn_wine_instances_detach(reg);
         return ret;
     }
-    TRACE("%p: Wine's devices too, %ls\n", reg, ir->all ? L"all of them" : ir->instance_id);
+    /* After the bridge is made: a link that arrives meanwhile is taken once (arrived() or here, not both). */
+    present = seed();
+    AcquireSRWLockExclusive(&instances_lock);
+    if ((ir = find_reg(reg)))
+        while ((l = present))
+        {
+            present = l->next;
+            l->next = NULL;
+            if (find_link(ir->links, l->link)) free_links(l);
+            else
+            {
+                l->next = ir->links;
+                ir->links = l;
+            }
+        }
+    ReleaseSRWLockExclusive(&instances_lock);
+    free_links(present);
+    TRACE("%p: Wine's devices too, %ls\n", reg, ir && ir->all ? L"all of them" : L"one");
     return CR_SUCCESS;
 }
 
