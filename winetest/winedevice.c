@@ -227,6 +227,18 @@ static void check_instance_removal(struct recorder *r, const char *what, BOOL gi
     ok(n == 1 && started < removed, "%s: removed (%d) before it started (%d)\n", what, removed, started);
 }
 
+/* A registration for every interface class (the recorder keeps the device's class only). */
+static HCMNOTIFICATION register_all(register_fn fn, struct recorder *r, CONFIGRET *ret)
+{
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = NULL;
+
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
+    filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES;
+    *ret = fn(&filter, r, record_callback, &handle);
+    return *ret == CR_SUCCESS ? handle : NULL;
+}
+
 /* ---- installing and removing the device --------------------------------------------------------------------- */
 
 static const char inf_text[] =
@@ -653,9 +665,9 @@ static BOOL sechost_bridged(void)
 
 static void test_wine_device(void)
 {
-    HCMNOTIFICATION ours, system = NULL, one_instance, all_instances, late_instance = NULL;
+    HCMNOTIFICATION ours, ours_all, system = NULL, one_instance, all_instances, late_instance = NULL;
     struct window_watch watch = { 0 };
-    struct recorder r, s, ri, ra, rl;
+    struct recorder r, s, a, ri, ra, rl;
     CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
     BOOL installed, system_gives, ours_gives;
     char inf[MAX_PATH];
@@ -665,6 +677,7 @@ static void test_wine_device(void)
     if (!write_package(inf, sizeof(inf))) return;
     recorder_init(&r);
     recorder_init(&s);
+    recorder_init(&a);
     recorder_init(&ri);
     recorder_init(&ra);
     recorder_init(&rl);
@@ -672,6 +685,8 @@ static void test_wine_device(void)
     all_instances = register_instance(&ra, TRUE);
     ours = register_class(pCM_Register_Notification, &r, &ret);
     ok(ret == CR_SUCCESS, "our registration: %#lx\n", ret);
+    ours_all = register_all(pCM_Register_Notification, &a, &ret);
+    ok(ret == CR_SUCCESS, "our registration for every class: %#lx\n", ret);
     if (sys_register) system = register_class(sys_register, &s, &sys_ret);
     system_gives = sys_ret == CR_SUCCESS;
     ours_gives = system_gives || sechost_bridged();
@@ -689,7 +704,7 @@ static void test_wine_device(void)
     /* Instance filters hear Wine's device wherever ours hears its interface (wine_instances.c). */
     check_instance_arrival(&ri, "the device's instance", ours_gives);
     check_instance_arrival(&ra, "all instances", ours_gives);
-    /* Made once the device is there: it hears only the removal (its link's device looked up then). */
+    /* Made once the device is there: it hears only the removal (the device was known from setupapi's records). */
     late_instance = register_instance(&rl, FALSE);
     if (!ours_gives)
     {
@@ -712,6 +727,10 @@ static void test_wine_device(void)
     if (sys_first >= 0)
         ok(!_wcsicmp(link, s.records[sys_first].link), "ours %s, the system's %s\n", dbgstr_w(link),
            dbgstr_w(s.records[sys_first].link));
+    /* A filter for every class hears it too (sechost is given a filter without a class there). */
+    n = count_records(&a, CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL, 1, &first);
+    ok(n == 1, "every class: %d arrivals of the device's interface\n", n);
+    if (first >= 0) ok(!_wcsicmp(link, a.records[first].link), "every class: %s\n", dbgstr_w(a.records[first].link));
     test_handle_event(link, system_gives);
 
 remove:
@@ -720,6 +739,8 @@ remove:
     ok(n == (ours_gives ? 1 : 0), "%d removals of the device's interface\n", n);
     if (ours_gives && first >= 0)
         ok(!_wcsicmp(r.records[first].link, link), "removal of %s\n", dbgstr_w(r.records[first].link));
+    n = count_records(&a, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, ours_gives ? 1 : 0, &first);
+    ok(n == (ours_gives ? 1 : 0), "every class: %d removals of the device's interface\n", n);
     if (system_gives)
     {
         n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, 1, &sys_first);
@@ -745,6 +766,7 @@ remove:
 done:
     if (watch.thread) watch_end(&watch);
     if (ours) ok(pCM_Unregister_Notification(ours) == CR_SUCCESS, "unregistering failed\n");
+    if (ours_all) ok(pCM_Unregister_Notification(ours_all) == CR_SUCCESS, "unregistering failed\n");
     if (system) sys_unregister(system);
     if (one_instance) check_unregister(one_instance, &ri);
     if (all_instances) check_unregister(all_instances, &ra);
@@ -752,6 +774,7 @@ done:
     delete_package(inf);
     recorder_free(&r);
     recorder_free(&s);
+    recorder_free(&a);
     recorder_free(&ri);
     recorder_free(&ra);
     recorder_free(&rl);

@@ -1,7 +1,7 @@
 /* Never worse than the system: Wine's own device events in our registrations (issue 17, SPEC.md §11).
  *
  * What each Wine of the matrix has (measured on the installed builds, and read in Wine 11's source):
- * - sechost's I_ScRegisterDeviceNotification(handle, filter, callback): Wine 8, 10 and 11.  It is the path
+ * - sechost's I_ScRegisterDeviceNotification: Wine 8, 10 and 11 (its arguments differ: below).  It is the path
  *   user32's RegisterDeviceNotification takes: a thread of sechost asks the plugplay service (ncacn_np
  *   \pipe\wine_plugplay) for each event that Wine's drivers raise (IoSetDeviceInterfaceState in ntoskrnl: winebus'
  *   HID devices, wineusb's USB devices) and calls every matching callback with (handle, DBT_DEVICEARRIVAL or
@@ -27,28 +27,29 @@
  *   and flags are only traced.  Its thread calls callback(handle, DBT_* code, DEV_BROADCAST_HDR *).
  * - Debian's Wine 10.0 (10.0~repack-6), x86_64 and i386: (handle, filter, callback), the filter copied by its
  *   dbch_size and matched as above, the callback the same (handle, code, header).  Wine 11 has this layout too.
- * Public trees: user32 declared the details with the filter union up to Wine 9, then details without it plus
- * (filter, flags) for a short while in 2024 (Proton's trees differ again), then (handle, filter, callback) before
- * 10.0.  Calling the wrong layout crashes, so any other version (ntdll's wine_get_version), and Wine 8.0's i386
- * build (not installed here, not measured), gets no bridge: the system gives a CM caller nothing of its own
- * devices there, and neither do we.  In both builds the callback runs on a copy made under sechost's lock, after
- * it is left: it may run after I_ScUnregisterDeviceNotification has returned, and is handled as the CM one is.
- * Handle filters do not go to sechost: Wine 8's thread calls a handle filter for every handle's events.
+ * Public trees declare still other forms, not dated here: details of only the callback and the handle, with the
+ * filter and flags passed beside them, and details whose filter holds a device's name and handle (Proton's trees
+ * differ again).  Calling the wrong layout crashes, so any other version (ntdll's wine_get_version), and Wine
+ * 8.0's i386 build (not installed here, not measured), gets no bridge: the system gives a CM caller nothing of its
+ * own devices there, and neither do we.  In both builds the callback runs on a copy made under sechost's lock,
+ * after it is left: it may run after I_ScUnregisterDeviceNotification has returned, and is handled as the CM one
+ * is.  Handle filters do not go to sechost: Wine 8's thread calls a handle filter for every handle's events.
  *
  * Each of our interface registrations gets one of the system's, and so does a handle filter on no device node of
  * ours (a device of Wine's opened by its link, a file: Wine 10.4+ follows any handle, and its drivers' custom
  * events, IoReportTargetDeviceChange, are the handle events Wine raises).  The system's context is a number of
- * ours, never a pointer:
- * the system's Unregister does not wait for a callback in flight, so a late callback looks the number up under our
- * lock and finds nothing once the registration is detached.  Wine's events are posted to our registration's queue
- * and delivered by our workers, with our rundown: no callback after CM_Unregister_Notification returns.
+ * ours, never a pointer (sechost's "handle"): the system's Unregister does not wait for a callback in flight, so a
+ * late callback looks the number up under our lock and finds nothing once the registration is detached.  Wine's
+ * events are posted to our registration's queue and delivered by our workers, with our rundown: no callback after
+ * CM_Unregister_Notification returns.
  *
  * One device, one arrival: a host device that Wine models too (a hidraw node winebus exposes, a USB device wineusb
  * drives) is announced with Wine's identity only, through this path, when Wine's device exists; the helper's
- * record of it is not announced to interface registrations (wn_wine_devices_models) once the system has given a
- * registration.  Without one, ours are announced.  This machine has no hidraw, uhid, uinput or USB, and Wine's
- * mount manager raises no PnP event: winetest/winedevice.c makes a device of Wine's own model come and go instead,
- * a root device of Wine's PnP tree with a test driver (winetest/pnpdriver.c), as Wine installs its own. */
+ * record of it is not announced to interface registrations (wn_wine_devices_models) once the system has given an
+ * interface registration, through its CM_Register_Notification or sechost's.  Without one, ours are announced.
+ * This machine has no hidraw, uhid, uinput or USB, and Wine's mount manager raises no PnP event:
+ * winetest/winedevice.c makes a device of Wine's own model come and go instead, a root device of Wine's PnP tree
+ * with a test driver (winetest/pnpdriver.c), as Wine installs its own. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
