@@ -16,6 +16,11 @@
  * Wine's devices: never worse than the system and nothing invented.  Handle filters are followed only where the
  * system's CM registration is.
  *
+ * Instance filters (the device's instance ID, and all instances) hear the device wherever ours hears its
+ * interface, though Wine's own instance filters are CR_CALL_NOT_IMPLEMENTED: ENUMERATED then STARTED at its
+ * arrival, REMOVED at its removal, each once, with Windows' event data; one made while the device is there hears
+ * only its removal; none hears anything after CM_Unregister_Notification returned.
+ *
  * Wine only: on Windows an unsigned driver is not loaded.  The driver is 64-bit under a 64-bit Wine (WoW64 loads
  * drivers in the 64-bit winedevice.exe), so the i386 program takes winetest/x86_64's there. */
 #include <winsock2.h>
@@ -37,6 +42,7 @@
 #define SETTLE_MS 1000
 #define MAX_RECORDS 32
 #define DRIVER_FILE "wnpnpdrv.sys"
+#define INSTANCE_ID "ROOT\\WINENOTIFY\\0"
 
 typedef CONFIGRET (WINAPI *register_fn)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK, PHCMNOTIFICATION);
 typedef CONFIGRET (WINAPI *unregister_fn)(HCMNOTIFICATION);
@@ -62,6 +68,7 @@ struct record
     WCHAR link[MAX_DEVICE_ID_LEN + 64];
     GUID event;
     char data[32];
+    DWORD size;
 };
 
 struct recorder
@@ -82,7 +89,14 @@ static DWORD CALLBACK record_callback(HCMNOTIFICATION handle, void *context, CM_
     memset(&rec, 0, sizeof(rec));
     rec.action = action;
     rec.type = data->FilterType;
-    if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
+    rec.size = size;
+    if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE)
+    {
+        /* An all-instances registration hears other devices too: only the test's is recorded. */
+        if (_wcsicmp(data->u.DeviceInstance.InstanceId, L"" INSTANCE_ID)) return ERROR_SUCCESS;
+        lstrcpynW(rec.link, data->u.DeviceInstance.InstanceId, ARRAY_SIZE(rec.link));
+    }
+    else if (data->FilterType == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE)
     {
         if (!IsEqualGUID(&data->u.DeviceInterface.ClassGuid, &wn_pnpdriver_class)) return ERROR_SUCCESS;
         lstrcpynW(rec.link, data->u.DeviceInterface.SymbolicLink, ARRAY_SIZE(rec.link));
@@ -149,6 +163,68 @@ static HCMNOTIFICATION register_class(register_fn fn, struct recorder *r, CONFIG
     filter.u.DeviceInterface.ClassGuid = wn_pnpdriver_class;
     *ret = fn(&filter, r, record_callback, &handle);
     return *ret == CR_SUCCESS ? handle : NULL;
+}
+
+/* An instance registration: the test's device, or every device. */
+static HCMNOTIFICATION register_instance(struct recorder *r, BOOL all)
+{
+    CM_NOTIFY_FILTER filter = { .cbSize = sizeof(filter) };
+    HCMNOTIFICATION handle = NULL;
+    CONFIGRET ret;
+
+    filter.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE;
+    if (all) filter.Flags = CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES;
+    else wcscpy(filter.u.DeviceInstance.InstanceId, L"" INSTANCE_ID);
+    ret = pCM_Register_Notification(&filter, r, record_callback, &handle);
+    ok(ret == CR_SUCCESS, "instance registration (all %d): %#lx\n", all, ret);
+    return ret == CR_SUCCESS ? handle : NULL;
+}
+
+/* No callback after CM_Unregister_Notification returned (a late one would be recorded meanwhile). */
+static void check_unregister(HCMNOTIFICATION handle, struct recorder *r)
+{
+    LONG n;
+
+    ok(pCM_Unregister_Notification(handle) == CR_SUCCESS, "unregistering an instance filter failed\n");
+    EnterCriticalSection(&r->cs);
+    n = r->count;
+    LeaveCriticalSection(&r->cs);
+    Sleep(SETTLE_MS / 4);
+    ok(r->count == n, "%ld callbacks after CM_Unregister_Notification returned\n", r->count - n);
+}
+
+/* What an instance registration heard of the device's arrival: ENUMERATED then STARTED, each once, with Windows'
+ * event data (the structure up to the instance ID, then the ID and its terminator); none without a source. */
+static void check_instance_arrival(struct recorder *r, const char *what, BOOL gives)
+{
+    DWORD size = offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInstance.InstanceId[ARRAY_SIZE(INSTANCE_ID)]);
+    int enumerated, started, n;
+
+    n = count_records(r, CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED, gives ? 1 : 0, &started);
+    ok(n == (gives ? 1 : 0), "%s: %d starts\n", what, n);
+    n = count_records(r, CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED, 0, &enumerated);
+    ok(n == (gives ? 1 : 0), "%s: %d enumerations\n", what, n);
+    if (!gives || enumerated < 0 || started < 0) return;
+    ok(enumerated < started, "%s: started (%d) before it was enumerated (%d)\n", what, started, enumerated);
+    ok(r->records[enumerated].type == CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE, "%s: type %d\n", what,
+       r->records[enumerated].type);
+    ok(r->records[enumerated].size == size, "%s: enumeration of %lu bytes, not %lu\n", what,
+       r->records[enumerated].size, size);
+    ok(r->records[started].size == size, "%s: start of %lu bytes, not %lu\n", what, r->records[started].size, size);
+}
+
+static void check_instance_removal(struct recorder *r, const char *what, BOOL gives)
+{
+    DWORD size = offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInstance.InstanceId[ARRAY_SIZE(INSTANCE_ID)]);
+    int removed, started, n;
+
+    n = count_records(r, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, gives ? 1 : 0, &removed);
+    ok(n == (gives ? 1 : 0), "%s: %d removals\n", what, n);
+    if (!gives || removed < 0) return;
+    ok(r->records[removed].size == size, "%s: removal of %lu bytes, not %lu\n", what, r->records[removed].size,
+       size);
+    n = count_records(r, CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED, 0, &started);
+    ok(n == 1 && started < removed, "%s: removed (%d) before it started (%d)\n", what, removed, started);
 }
 
 /* A registration for every interface class (the recorder keeps the device's class only). */
@@ -257,7 +333,6 @@ static void delete_package(const char *inf)
     RemoveDirectoryA(path);
 }
 
-#define INSTANCE_ID "ROOT\\WINENOTIFY\\0"
 
 /* The device node, its driver installed: Wine starts the device, whose interface arrives. */
 static BOOL install_here(const char *inf)
@@ -590,9 +665,9 @@ static BOOL sechost_bridged(void)
 
 static void test_wine_device(void)
 {
-    HCMNOTIFICATION ours, ours_all, system = NULL;
+    HCMNOTIFICATION ours, ours_all, system = NULL, one_instance, all_instances, late_instance = NULL;
     struct window_watch watch = { 0 };
-    struct recorder r, s, a;
+    struct recorder r, s, a, ri, ra, rl;
     CONFIGRET ret, sys_ret = CR_CALL_NOT_IMPLEMENTED;
     BOOL installed, system_gives, ours_gives;
     char inf[MAX_PATH];
@@ -603,6 +678,11 @@ static void test_wine_device(void)
     recorder_init(&r);
     recorder_init(&s);
     recorder_init(&a);
+    recorder_init(&ri);
+    recorder_init(&ra);
+    recorder_init(&rl);
+    one_instance = register_instance(&ri, FALSE);
+    all_instances = register_instance(&ra, TRUE);
     ours = register_class(pCM_Register_Notification, &r, &ret);
     ok(ret == CR_SUCCESS, "our registration: %#lx\n", ret);
     ours_all = register_all(pCM_Register_Notification, &a, &ret);
@@ -621,6 +701,11 @@ static void test_wine_device(void)
     ok(listed_link(link, ARRAY_SIZE(link)), "the device's interface is not listed: %lu\n", GetLastError());
     trace("listed: %s\n", dbgstr_w(link));
     if (link[0]) test_queries_present(link);
+    /* Instance filters hear Wine's device wherever ours hears its interface (wine_instances.c). */
+    check_instance_arrival(&ri, "the device's instance", ours_gives);
+    check_instance_arrival(&ra, "all instances", ours_gives);
+    /* Made once the device is there: it hears only the removal (the device was known from setupapi's records). */
+    late_instance = register_instance(&rl, FALSE);
     if (!ours_gives)
     {
         /* The system tells a CM caller nothing of Wine's own devices here, and ours invents nothing. */
@@ -661,6 +746,14 @@ remove:
         n = count_records(&s, CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL, 1, &sys_first);
         ok(n == 1, "the system's registration: %d removals\n", n);
     }
+    check_instance_removal(&ri, "the device's instance", ours_gives);
+    check_instance_removal(&ra, "all instances", ours_gives);
+    if (late_instance)
+    {
+        n = count_records(&rl, CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED, ours_gives ? 1 : 0, &first);
+        ok(n == (ours_gives ? 1 : 0), "registered with the device there: %d removals\n", n);
+        ok(rl.count == n, "registered with the device there: %ld events\n", rl.count);
+    }
     if (link[0]) test_queries_gone(link);
     ok(!listed_link(link, ARRAY_SIZE(link)), "the interface is still listed: %s\n", dbgstr_w(link));
     /* What a window hears of it in every Wine (see above): measured, as the comparison. */
@@ -675,10 +768,16 @@ done:
     if (ours) ok(pCM_Unregister_Notification(ours) == CR_SUCCESS, "unregistering failed\n");
     if (ours_all) ok(pCM_Unregister_Notification(ours_all) == CR_SUCCESS, "unregistering failed\n");
     if (system) sys_unregister(system);
+    if (one_instance) check_unregister(one_instance, &ri);
+    if (all_instances) check_unregister(all_instances, &ra);
+    if (late_instance) check_unregister(late_instance, &rl);
     delete_package(inf);
     recorder_free(&r);
     recorder_free(&s);
     recorder_free(&a);
+    recorder_free(&ri);
+    recorder_free(&ra);
+    recorder_free(&rl);
 }
 
 START_TEST(winedevice)

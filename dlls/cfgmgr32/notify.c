@@ -13,7 +13,11 @@
  * when the device goes away or stops being usable (a loop device detached, a medium removed).  QUERYREMOVE,
  * QUERYREMOVEFAILED and REMOVEPENDING are never sent: Linux asks nobody before a device goes, so there is no
  * real basis for them.  A handle that is not on a device node we know is the system's to follow (Wine 10.4+),
- * through a registration of ours; where the system cannot, CR_CALL_NOT_IMPLEMENTED and a FIXME. */
+ * through a registration of ours; where the system cannot, CR_CALL_NOT_IMPLEMENTED and a FIXME.
+ *
+ * Wine's own devices: interface filters hear Wine's events through wine_devices.c's bridge, instance filters the
+ * instance events wine_instances.c makes of them (Wine has no instance filters of its own), wherever Wine gives a
+ * source. */
 #define _CFGMGR32_
 #include <winsock2.h>
 #include <windows.h>
@@ -30,6 +34,7 @@
 #include "forward.h"
 #include "publish.h"
 #include "wine_devices.h"
+#include "wine_instances.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -140,6 +145,21 @@ static void post_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const cha
         return;
     memcpy(note->data.u.DeviceInstance.InstanceId, id, (len + 1) * sizeof(WCHAR));
     TRACE("%p: action %d %s\n", reg, action, instance_id);
+    wn_reg_post(reg, &note->head);
+}
+
+/* An instance event of Wine's own device (wine_instances.c), as post_instance makes ours. */
+static void post_wine_instance(struct wn_reg *reg, CM_NOTIFY_ACTION action, const WCHAR *instance_id)
+{
+    size_t len = wcsnlen(instance_id, MAX_DEVICE_ID_LEN);
+    struct cm_note *note;
+
+    if (len == MAX_DEVICE_ID_LEN) return;
+    if (!(note = new_note(action, CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE,
+                          offsetof(CM_NOTIFY_EVENT_DATA, u.DeviceInstance.InstanceId[len + 1]))))
+        return;
+    memcpy(note->data.u.DeviceInstance.InstanceId, instance_id, (len + 1) * sizeof(WCHAR));
+    TRACE("%p: action %d %ls (Wine's)\n", reg, action, instance_id);
     wn_reg_post(reg, &note->head);
 }
 
@@ -272,6 +292,7 @@ static void free_track(struct cm_track *track)
 static void cm_destroy(struct wn_reg *reg)
 {
     wn_wine_devices_detach(reg);
+    wn_wine_instances_detach(reg);
     free_track(reg->track);
 }
 
@@ -493,6 +514,8 @@ CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pCont
     /* Before it is started: Wine's events wait in its queue like ours until the handle is given out.  A handle
      * on a node of ours is ours alone to follow. */
     if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE) wn_wine_devices_attach(reg, pFilter, post_wine);
+    else if (track->type == CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE) wn_wine_instances_attach(reg, pFilter,
+                                                                                           post_wine_instance);
     *pNotifyContext = (HCMNOTIFICATION)wn_reg_publish(reg);
     wn_reg_start(reg);
     TRACE("registered %p\n", *pNotifyContext);
