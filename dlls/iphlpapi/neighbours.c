@@ -257,20 +257,6 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
 
 /* ---- writes ----------------------------------------------------------------------------------------------- */
 
-static DWORD windows_error(uint32_t result)
-{
-    switch (result)
-    {
-    case WN_RESULT_OK: return NO_ERROR;
-    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
-    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
-    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
-    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
-    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
-    }
-    return ERROR_GEN_FAILURE;
-}
-
 /* One request to the helper (wire.h's neighbour rules); *asked is FALSE when there is no helper. */
 static DWORD ask(uint16_t op, uint32_t ifindex, unsigned int family, const uint8_t *addr, const UCHAR *lladdr,
                  ULONG lladdr_len, uint16_t state, BOOL *asked)
@@ -288,7 +274,7 @@ static DWORD ask(uint16_t op, uint32_t ifindex, unsigned int family, const uint8
     *asked = wn_source_change(WN_WIRE_SET_NEIGH, op, &body, &result) == WN_SOURCE_OK;
     if (!*asked) return ERROR_GEN_FAILURE;
     if (result != WN_RESULT_OK) TRACE("the host answered %u\n", result);
-    return windows_error(result);
+    return wn_row_result_error(result);
 }
 
 /* Create and Set: the address a neighbour may have, and a link-layer address.  A neighbour made by hand is

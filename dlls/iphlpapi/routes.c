@@ -180,20 +180,6 @@ static void find_windows_route(void *ctx, const struct wn_state *state)
     }
 }
 
-static DWORD windows_error(uint32_t result)
-{
-    switch (result)
-    {
-    case WN_RESULT_OK: return NO_ERROR;
-    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
-    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
-    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
-    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
-    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
-    }
-    return ERROR_GEN_FAILURE;
-}
-
 /* One request to the helper; *asked is FALSE when there is no helper to ask. */
 static DWORD ask(uint16_t op, const struct wn_wire_route *route, BOOL *asked)
 {
@@ -207,7 +193,7 @@ static DWORD ask(uint16_t op, const struct wn_wire_route *route, BOOL *asked)
     *asked = wn_source_change(WN_WIRE_SET_ROUTE, op, &body, &result) == WN_SOURCE_OK;
     if (!*asked) return ERROR_GEN_FAILURE;
     if (result != WN_RESULT_OK) TRACE("the host answered %u\n", result);
-    return windows_error(result);
+    return wn_row_result_error(result);
 }
 
 /* Microsoft's page: the route is named by DestinationPrefix, NextHop and InterfaceLuid or InterfaceIndex (the next

@@ -13,6 +13,20 @@
 #define RTPROT_KERNEL     2
 #define RTPROT_RA         9
 
+DWORD wn_row_result_error(uint32_t result)
+{
+    switch (result)
+    {
+    case WN_RESULT_OK: return NO_ERROR;
+    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
+    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
+    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
+    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
+    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
+    }
+    return ERROR_GEN_FAILURE;
+}
+
 BOOL wn_family_valid(ADDRESS_FAMILY family)
 {
     return family == AF_UNSPEC || family == AF_INET || family == AF_INET6;

@@ -34,6 +34,10 @@
 #define WN_ROUTE_METRIC_UNSET  0xffffffffu   /* MIB_IPFORWARD_ROW2.Metric */
 #define WN_ROUTE_PROTOCOL_UNSET 0xffffffffu  /* MIB_IPFORWARD_ROW2.Protocol */
 
+/* The Win32 error for a helper's answer to a write (wire.h's WN_RESULT_*); ERROR_GEN_FAILURE for one it does not
+ * name. */
+DWORD wn_row_result_error(uint32_t result);
+
 /* AF_UNSPEC, AF_INET or AF_INET6: the families a registration may ask for. */
 BOOL wn_family_valid(ADDRESS_FAMILY family);
 /* Whether a registration for family covers an object of wire family 4 or 6. */

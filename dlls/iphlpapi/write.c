@@ -23,20 +23,6 @@
 
 #define FOREVER 0xffffffffu
 
-static DWORD windows_error(uint32_t result)
-{
-    switch (result)
-    {
-    case WN_RESULT_OK: return NO_ERROR;
-    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
-    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
-    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
-    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
-    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
-    }
-    return ERROR_GEN_FAILURE;
-}
-
 /* ---- finding things in the view --------------------------------------------------------------------------- */
 
 struct lookup
@@ -105,7 +91,7 @@ static DWORD change(const char *name, const void *row, uint16_t type, uint16_t o
         return wn_row_system_call(name, row);
     }
     if (result != WN_RESULT_OK) TRACE("%s: the host answered %u\n", name, result);
-    return windows_error(result);
+    return wn_row_result_error(result);
 }
 
 /* Finds the interface (and what the lookup asks for); a Windows error, or NO_ERROR. */
