@@ -203,19 +203,6 @@ DWORD WINAPI GetIpNetEntry2(MIB_IPNET_ROW2 *row)
     return NO_ERROR;
 }
 
-static DWORD system_net_table(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
-{
-    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPNET_TABLE2 **);
-
-    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPNET_TABLE2 **))wn_forward_lookup("GetIpNetTable2");
-    if (!fn)
-    {
-        FIXME("the system DLL lacks GetIpNetTable2\n");
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 /* Microsoft's page: ERROR_INVALID_PARAMETER for a NULL Table or a Family other than AF_UNSPEC, AF_INET and
  * AF_INET6; ERROR_NOT_FOUND when there is no neighbour of the family.  IPv4 entries first, as Windows and Wine
  * list them.  The table is the process heap's, as the system's FreeMibTable frees it. */
@@ -227,7 +214,7 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
     size_t i, n = 0;
     unsigned int pass;
 
-    if (!wn_running_on_wine()) return system_net_table(family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table("GetIpNetTable2", family, (void **)table);
     TRACE("(%u, %p)\n", family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     memset(&q, 0, sizeof(q));
@@ -237,7 +224,7 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
     {
         free(q.items);
         WARN("no host helper: GetIpNetTable2 is the system's\n");
-        return system_net_table(family, table);
+        return wn_row_system_table("GetIpNetTable2", family, (void **)table);
     }
     if (q.failed) err = ERROR_NOT_ENOUGH_MEMORY;
     else if (!q.count) err = ERROR_NOT_FOUND;

@@ -265,19 +265,6 @@ static void list_interfaces(void *ctx, const struct wn_state *state)
     }
 }
 
-static DWORD system_interface_table(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **table)
-{
-    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **);
-
-    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **))wn_forward_lookup("GetIpInterfaceTable");
-    if (!fn)
-    {
-        FIXME("the system DLL lacks GetIpInterfaceTable\n");
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 /* Wine 8 and 10 answer ERROR_NOT_SUPPORTED (a stub); Wine 11's lists what its GetIpInterfaceEntry knows, which
  * ours lists too, with the same values (winetest/reread.c), and more.  Microsoft's page: ERROR_INVALID_PARAMETER
  * for a NULL Table or a Family other than AF_UNSPEC, AF_INET and AF_INET6; ERROR_NOT_FOUND when there is no
@@ -289,7 +276,7 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
     DWORD err = NO_ERROR;
     size_t i, n;
 
-    if (!wn_running_on_wine()) return system_interface_table(family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table("GetIpInterfaceTable", family, (void **)table);
     TRACE("(%u, %p)\n", family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     memset(&l, 0, sizeof(l));
@@ -298,7 +285,7 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
     {
         free(l.items);
         WARN("no host helper: GetIpInterfaceTable is the system's\n");
-        return system_interface_table(family, table);
+        return wn_row_system_table("GetIpInterfaceTable", family, (void **)table);
     }
     n = l.count;
     if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;

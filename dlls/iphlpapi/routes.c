@@ -92,19 +92,6 @@ static void windows_routes(struct route_list *l)
 
 /* ---- GetIpForwardTable2 ----------------------------------------------------------------------------------- */
 
-static DWORD system_forward_table(ADDRESS_FAMILY family, MIB_IPFORWARD_TABLE2 **table)
-{
-    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPFORWARD_TABLE2 **);
-
-    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPFORWARD_TABLE2 **))wn_forward_lookup("GetIpForwardTable2");
-    if (!fn)
-    {
-        FIXME("the system DLL lacks GetIpForwardTable2\n");
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 /* Microsoft's page: ERROR_INVALID_PARAMETER for a NULL Table or a Family other than AF_UNSPEC, AF_INET and
  * AF_INET6; ERROR_NOT_FOUND when there is no route of the family.  The table is the process heap's, as the
  * system's FreeMibTable frees it. */
@@ -115,7 +102,7 @@ DWORD WINAPI GetIpForwardTable2(ADDRESS_FAMILY family, MIB_IPFORWARD_TABLE2 **ta
     DWORD err = NO_ERROR;
     size_t i;
 
-    if (!wn_running_on_wine()) return system_forward_table(family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table("GetIpForwardTable2", family, (void **)table);
     TRACE("(%u, %p)\n", family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     memset(&l, 0, sizeof(l));
@@ -124,7 +111,7 @@ DWORD WINAPI GetIpForwardTable2(ADDRESS_FAMILY family, MIB_IPFORWARD_TABLE2 **ta
     {
         free(l.items);
         WARN("no host helper: GetIpForwardTable2 is the system's\n");
-        return system_forward_table(family, table);
+        return wn_row_system_table("GetIpForwardTable2", family, (void **)table);
     }
     windows_routes(&l);
     if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;

@@ -62,6 +62,18 @@ DWORD wn_row_system_call(const char *name, const void *row)
     return fn(row);
 }
 
+DWORD wn_row_system_table(const char *name, ADDRESS_FAMILY family, void **table)
+{
+    DWORD (WINAPI *fn)(ADDRESS_FAMILY, void **) = (DWORD (WINAPI *)(ADDRESS_FAMILY, void **))wn_forward_lookup(name);
+
+    if (!fn)
+    {
+        FIXME("the system DLL lacks %s\n", name);
+        return ERROR_NOT_SUPPORTED;
+    }
+    return fn(family, table);
+}
+
 NL_DAD_STATE wn_dad_state(const struct wn_wire_addr *addr)
 {
     if (addr->flags & WN_IFA_F_DADFAILED) return IpDadStateDuplicate;

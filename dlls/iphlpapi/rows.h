@@ -80,6 +80,8 @@ void wn_wire_address(uint8_t out[16], const SOCKADDR_INET *in);
 /* The system DLL's own function of that name, called with row: on Windows, or under Wine without a helper.
  * ERROR_NOT_SUPPORTED (with a FIXME) when the system DLL lacks it. */
 DWORD wn_row_system_call(const char *name, const void *row);
+/* Likewise for a Get*Table2-shaped function: (family, &table). */
+DWORD wn_row_system_table(const char *name, ADDRESS_FAMILY family, void **table);
 
 /* What the view knows better than Wine's rows of an address: its DAD state and its lifetimes.  The lifetimes are
  * the kernel's as of the address's last message (Linux counts them down without a word), so a finite one reads
