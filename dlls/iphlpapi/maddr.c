@@ -139,17 +139,12 @@ struct entry_query
 static void find_maddr(void *ctx, const struct wn_state *state)
 {
     struct entry_query *q = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
     const struct wn_state_maddr *m;
-    uint32_t ifindex = 0;
+    uint32_t ifindex;
 
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-        if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-        {
-            ifindex = link->wire.ifindex;
-            break;
-        }
-    if (!(q->have_link = ifindex != 0)) return;
+    if (!(q->have_link = link != NULL)) return;
+    ifindex = link->wire.ifindex;
     for (m = wn_state_first(state, WN_TABLE_MADDR); m; m = wn_state_next(state, WN_TABLE_MADDR, m))
         if (m->wire.kind == q->kind && m->wire.ifindex == ifindex && m->wire.family == q->family
             && !memcmp(m->wire.addr, q->addr, sizeof(q->addr)))

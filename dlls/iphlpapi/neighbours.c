@@ -99,15 +99,11 @@ struct neigh_query
 
 static void find_interface(struct neigh_query *q, const struct wn_state *state)
 {
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
 
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-        if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-        {
-            q->ifindex = link->wire.ifindex;
-            q->no_neighbours = (link->wire.flags & (IFF_LOOPBACK_LINUX | IFF_POINTOPOINT_LINUX)) != 0;
-            return;
-        }
+    if (!link) return;
+    q->ifindex = link->wire.ifindex;
+    q->no_neighbours = (link->wire.flags & (IFF_LOOPBACK_LINUX | IFF_POINTOPOINT_LINUX)) != 0;
 }
 
 static void find_neighbours(void *ctx, const struct wn_state *state)

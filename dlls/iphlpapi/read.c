@@ -97,18 +97,13 @@ struct route_query
 static void find_route(void *ctx, const struct wn_state *state)
 {
     struct route_query *q = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
     const struct wn_state_route *r;
-    uint32_t ifindex = 0;
+    uint32_t ifindex;
 
     /* The LUID wins when it is given, as on Windows: a wrong LUID with a right index finds nothing. */
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-    {
-        if (q->luid ? link->luid != q->luid : link->wire.ifindex != q->index) continue;
-        ifindex = link->wire.ifindex;
-        break;
-    }
-    if (!(q->have_link = ifindex != 0)) return;
+    if (!(q->have_link = link != NULL)) return;
+    ifindex = link->wire.ifindex;
 
     /* Windows keys a route by (prefix, next hop, interface); Linux also by metric, so two Linux routes can be
      * one Windows route (for a moment during a metric change: add the new, delete the old).  The lowest

@@ -146,17 +146,11 @@ struct route_find
 static void find_windows_route(void *ctx, const struct wn_state *state)
 {
     struct route_find *q = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
     const struct wn_state_route *r;
 
-    /* The LUID names the interface when it is given, else the index, as Windows does. */
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-        if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-        {
-            q->ifindex = link->wire.ifindex;
-            break;
-        }
-    if (!q->ifindex) return;
+    if (!link) return;
+    q->ifindex = link->wire.ifindex;
     q->key.oif = q->ifindex;
     for (r = wn_state_first(state, WN_TABLE_ROUTE); r; r = wn_state_next(state, WN_TABLE_ROUTE, r))
     {
@@ -315,13 +309,8 @@ static void find_best(void *ctx, const struct wn_state *state)
 
     if (q->luid || q->index)
     {
-        for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-            if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-            {
-                q->ifindex = link->wire.ifindex;
-                break;
-            }
-        if (!q->ifindex)
+        if ((link = wn_view_link(state, q->luid, q->index))) q->ifindex = link->wire.ifindex;
+        else
         {
             /* Windows (Wine's test, validated there): an unknown index is ERROR_FILE_NOT_FOUND, an unknown LUID
              * ERROR_NOT_FOUND. */

@@ -261,15 +261,22 @@ BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struc
     return address->si_family == AF_INET6 && !memcmp(&address->Ipv6.sin6_addr, addr->addr, 16);
 }
 
-BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
-                       struct wn_state_link *out, BOOL *has_family)
+const struct wn_state_link *wn_view_link(const struct wn_state *state, uint64_t luid, NET_IFINDEX index)
 {
     const struct wn_state_link *link;
-    const struct wn_state_addr *a;
-    BOOL v6_address = FALSE;
 
     for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
         if (luid ? link->luid == luid : link->wire.ifindex == index) break;
+    return link;
+}
+
+BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
+                       struct wn_state_link *out, BOOL *has_family)
+{
+    const struct wn_state_link *link = wn_view_link(state, luid, index);
+    const struct wn_state_addr *a;
+    BOOL v6_address = FALSE;
+
     *has_family = FALSE;
     if (!link) return FALSE;
     *out = *link;

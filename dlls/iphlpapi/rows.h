@@ -61,6 +61,9 @@ void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const str
  * an IPv6 address has one as long as IPv6 is enabled on it (it has an inet6 device, disable_ipv6 0), as on
  * Windows, where an adapter with IPv6 bound has its IPv6 interface whatever its addresses. */
 BOOL wn_link_has_ipv6(const struct wn_wire_link *link, BOOL has_address);
+/* The view's link an interface is: by LUID when luid is not 0 (a wrong LUID with a right index finds nothing, as on
+ * Windows), else by index; NULL when there is none. */
+const struct wn_state_link *wn_view_link(const struct wn_state *state, uint64_t luid, NET_IFINDEX index);
 /* Finds an interface in the view by LUID when luid is not 0 (a wrong LUID with a right index finds nothing, as on
  * Windows), else by index; FALSE when there is none.  *has_family: whether it has an interface of family (4 or
  * 6). */

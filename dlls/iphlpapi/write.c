@@ -42,20 +42,12 @@ struct lookup
 static void look_up(void *ctx, const struct wn_state *state)
 {
     struct lookup *l = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, l->luid, l->index);
     const struct wn_state_addr *a;
     const struct wn_state_route *r;
 
-    /* The LUID names the interface when it is given; the index only when it is not (as Windows does). */
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-    {
-        if (l->luid ? link->luid == l->luid : link->wire.ifindex == l->index)
-        {
-            l->ifindex = link->wire.ifindex;
-            break;
-        }
-    }
-    if (!l->ifindex) return;
+    if (!link) return;
+    l->ifindex = link->wire.ifindex;
 
     for (a = l->addr ? wn_state_first(state, WN_TABLE_ADDR) : NULL; a; a = wn_state_next(state, WN_TABLE_ADDR, a))
     {
