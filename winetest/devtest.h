@@ -21,15 +21,16 @@ static inline const char *dbgstr_w(const WCHAR *text)
     return buf;
 }
 
-/* A 2 MiB image with one partition (MBR, type 0x83, from sector 2048 on). */
-static inline BOOL write_partition_image(const WCHAR *path)
+/* A 2 MiB image with one partition (MBR, type 0x83, from sector 2048 on), named name in the current directory
+ * (where the host commands that attach it run). */
+static inline BOOL write_partition_image(const WCHAR *name)
 {
     static BYTE sector[512];
     DWORD written, i;
     BOOL good = TRUE;
     HANDLE file;
 
-    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    file = CreateFileW(name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     if (file == INVALID_HANDLE_VALUE) return FALSE;
     memset(sector, 0, sizeof(sector));
     sector[446 + 4] = 0x83;
