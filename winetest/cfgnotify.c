@@ -10,6 +10,7 @@
 
 #include "test.h"
 #include "sysdir.h"
+#include "devtest.h"
 #include "unix.h"
 #include "winenotify/cfgmgr32_notify.h"
 #include "winenotify/devguids.h"
@@ -595,31 +596,6 @@ static void test_net_devices(void)
     recorder_free(&one);
 }
 
-/* A 2 MiB image with one partition (MBR, type 0x83, from sector 2048 to the end), written from here. */
-static BOOL write_image(const WCHAR *path)
-{
-    static BYTE sector[512];
-    DWORD written, i;
-    BOOL ok_ = TRUE;
-    HANDLE file;
-
-    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    memset(sector, 0, sizeof(sector));
-    sector[446 + 4] = 0x83;
-    *(DWORD *)&sector[446 + 8] = 2048;
-    *(DWORD *)&sector[446 + 12] = 2048;
-    sector[510] = 0x55;
-    sector[511] = 0xaa;
-    for (i = 0; i < 4096 && ok_; i++)
-    {
-        ok_ = WriteFile(file, sector, sizeof(sector), &written, NULL) && written == sizeof(sector);
-        if (!i) memset(sector, 0, sizeof(sector));
-    }
-    CloseHandle(file);
-    return ok_;
-}
-
 static void test_loop_devices(void)
 {
     static const WCHAR disk_guid[] = L"#{53f56307-b6bf-11d0-94f2-00a0c91efb8b}";
@@ -637,9 +613,7 @@ static void test_loop_devices(void)
         skip("loop devices are made with host commands: Wine only\n");
         return;
     }
-    GetCurrentDirectoryW(ARRAY_SIZE(path), path);
-    lstrcatW(path, L"\\wncfg.img");
-    if (!write_image(path))
+    if (!write_partition_image(L"wncfg.img"))
     {
         skip("cannot write an image in the current directory\n");
         return;
@@ -725,23 +699,6 @@ done:
 }
 
 /* ---- software devices (Windows as administrator; Wine with our SwDevice) ---------------------------------- */
-
-struct sw_created
-{
-    HANDLE done;
-    HRESULT result;
-    WCHAR instance_id[MAX_DEVICE_ID_LEN];
-};
-
-static VOID WINAPI sw_callback(HSWDEVICE device, HRESULT result, PVOID context, PCWSTR instance_id)
-{
-    struct sw_created *created = context;
-
-    (void)device;
-    created->result = result;
-    if (instance_id) lstrcpynW(created->instance_id, instance_id, MAX_DEVICE_ID_LEN);
-    SetEvent(created->done);
-}
 
 static void test_software_device(void)
 {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "test.h"
+#include "devtest.h"
 #include "unix.h"
 #include "winenotify/cfgmgr32_notify.h"
 #include "winenotify/devguids.h"
@@ -23,17 +24,6 @@
 static CONFIGRET (WINAPI *pCM_Register_Notification)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK,
                                                      PHCMNOTIFICATION);
 static CONFIGRET (WINAPI *pCM_Unregister_Notification)(HCMNOTIFICATION);
-
-static const char *dbgstr_w(const WCHAR *text)
-{
-    static char buffers[4][600];
-    static LONG next;
-    char *buf = buffers[InterlockedIncrement(&next) % 4];
-
-    if (!text) return "(null)";
-    WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, sizeof(buffers[0]), NULL, NULL);
-    return buf;
-}
 
 /* What a callback saw: the action, the link, and whether the link opened right then (its error if not). */
 struct record

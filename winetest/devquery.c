@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "test.h"
+#include "devtest.h"
 #include "unix.h"
 #include "winenotify/cfgmgr32_notify.h"
 #include "winenotify/devguids.h"
@@ -67,17 +68,6 @@ static HRESULT (WINAPI *pSwDeviceInterfaceRegister)(HSWDEVICE, const GUID *, PCW
                                                     BOOL, PWSTR *);
 static VOID (WINAPI *pSwDeviceClose)(HSWDEVICE);
 static VOID (WINAPI *pSwMemFree)(PVOID);
-
-static const char *dbgstr_w(const WCHAR *text)
-{
-    static char buffers[4][600];
-    static LONG next;
-    char *buf = buffers[InterlockedIncrement(&next) % 4];
-
-    if (!text) return "(null)";
-    WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, sizeof(buffers[0]), NULL, NULL);
-    return buf;
-}
 
 static BOOL load_functions(void)
 {
@@ -597,31 +587,6 @@ static void test_odd_name(void)
     watch_stop(&w);
 }
 
-/* A 2 MiB image with one partition (MBR, type 0x83, from sector 2048 on). */
-static BOOL write_image(const WCHAR *path)
-{
-    static BYTE sector[512];
-    DWORD written, i;
-    BOOL good = TRUE;
-    HANDLE file;
-
-    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE) return FALSE;
-    memset(sector, 0, sizeof(sector));
-    sector[446 + 4] = 0x83;
-    *(DWORD *)&sector[446 + 8] = 2048;
-    *(DWORD *)&sector[446 + 12] = 2048;
-    sector[510] = 0x55;
-    sector[511] = 0xaa;
-    for (i = 0; i < 4096 && good; i++)
-    {
-        good = WriteFile(file, sector, sizeof(sector), &written, NULL) && written == sizeof(sector);
-        if (!i) memset(sector, 0, sizeof(sector));
-    }
-    CloseHandle(file);
-    return good;
-}
-
 /* The device a link belongs to, located. */
 static DEVINST link_devinst(const WCHAR *link, WCHAR *id, ULONG id_size)
 {
@@ -640,7 +605,7 @@ static DEVINST link_devinst(const WCHAR *link, WCHAR *id, ULONG id_size)
 /* A loop disk with a partition: the disk and its volume, the volume the disk's child. */
 static void test_loop_disk(void)
 {
-    WCHAR path[MAX_PATH], disk_link[256], vol_link[256], disk_id[MAX_DEVICE_ID_LEN], vol_id[MAX_DEVICE_ID_LEN];
+    WCHAR disk_link[256], vol_link[256], disk_id[MAX_DEVICE_ID_LEN], vol_id[MAX_DEVICE_ID_LEN];
     WCHAR buf[256];
     DEVPROPTYPE type;
     DEVINST disk, vol, dn;
@@ -653,9 +618,7 @@ static void test_loop_disk(void)
         skip("loop devices are made with host commands: Wine only\n");
         return;
     }
-    GetCurrentDirectoryW(ARRAY_SIZE(path), path);
-    lstrcatW(path, L"\\wndq.img");
-    if (!write_image(path))
+    if (!write_partition_image(L"wndq.img"))
     {
         skip("cannot write an image in the current directory\n");
         return;
@@ -717,23 +680,6 @@ static HANDLE start_child(const char *mode);
 
 #define SWD_ID L"SWD\\WineNotifyDQ\\dq1"
 #define SWD_DESC L"winenotify query device"
-
-struct sw_created
-{
-    HANDLE done;
-    HRESULT result;
-    WCHAR instance_id[MAX_DEVICE_ID_LEN];
-};
-
-static VOID WINAPI sw_callback(HSWDEVICE device, HRESULT result, PVOID context, PCWSTR instance_id)
-{
-    struct sw_created *created = context;
-
-    (void)device;
-    created->result = result;
-    if (instance_id) lstrcpynW(created->instance_id, instance_id, MAX_DEVICE_ID_LEN);
-    SetEvent(created->done);
-}
 
 static DWORD CALLBACK instance_callback(HCMNOTIFICATION handle, PVOID context, CM_NOTIFY_ACTION action,
                                         PCM_NOTIFY_EVENT_DATA data, DWORD size)

@@ -16,111 +16,13 @@
 #include <string.h>
 
 #include "test.h"
+#include "mibnotes.h"
 #include "unix.h"
 
 #define WAIT_MS 10000
 #define DEV "wnia0"
 
 /* ---- notifications ---------------------------------------------------------------------------------------- */
-
-struct note
-{
-    BOOL address;
-    MIB_NOTIFICATION_TYPE type;
-    ADDRESS_FAMILY family;
-    NET_LUID luid;
-    NET_IFINDEX index;
-    SOCKADDR_INET addr;
-};
-
-static struct
-{
-    CRITICAL_SECTION cs;
-    HANDLE signal;
-    struct note notes[512];
-    int count;
-} seen;
-
-static void record(const struct note *n)
-{
-    EnterCriticalSection(&seen.cs);
-    if (seen.count < (int)ARRAY_SIZE(seen.notes)) seen.notes[seen.count++] = *n;
-    LeaveCriticalSection(&seen.cs);
-    SetEvent(seen.signal);
-}
-
-static void WINAPI on_interface(void *ctx, MIB_IPINTERFACE_ROW *row, MIB_NOTIFICATION_TYPE type)
-{
-    struct note n;
-
-    (void)ctx;
-    if (!row) return;
-    memset(&n, 0, sizeof(n));
-    n.type = type;
-    n.family = row->Family;
-    n.luid = row->InterfaceLuid;
-    n.index = row->InterfaceIndex;
-    record(&n);
-}
-
-static void WINAPI on_address(void *ctx, MIB_UNICASTIPADDRESS_ROW *row, MIB_NOTIFICATION_TYPE type)
-{
-    struct note n;
-
-    (void)ctx;
-    if (!row) return;
-    memset(&n, 0, sizeof(n));
-    n.address = TRUE;
-    n.type = type;
-    n.family = row->Address.si_family;
-    n.luid = row->InterfaceLuid;
-    n.index = row->InterfaceIndex;
-    n.addr = row->Address;
-    record(&n);
-}
-
-static BOOL same_address(const SOCKADDR_INET *a, const SOCKADDR_INET *b)
-{
-    if (a->si_family != b->si_family) return FALSE;
-    if (a->si_family == AF_INET) return a->Ipv4.sin_addr.s_addr == b->Ipv4.sin_addr.s_addr;
-    return !memcmp(&a->Ipv6.sin6_addr, &b->Ipv6.sin6_addr, 16);
-}
-
-static int mark(void)
-{
-    int n;
-
-    EnterCriticalSection(&seen.cs);
-    n = seen.count - 1;
-    LeaveCriticalSection(&seen.cs);
-    return n;
-}
-
-/* A notification after index after; its index, or -1 after WAIT_MS. */
-static int wait_note(BOOL address, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY family, NET_LUID luid,
-                     const SOCKADDR_INET *addr, int after)
-{
-    ULONGLONG deadline = GetTickCount64() + WAIT_MS, now;
-    int i;
-
-    for (;;)
-    {
-        EnterCriticalSection(&seen.cs);
-        for (i = after + 1; i < seen.count; i++)
-        {
-            const struct note *n = &seen.notes[i];
-
-            if (n->address != address || n->type != type || n->family != family) continue;
-            if (luid.Value && n->luid.Value != luid.Value) continue;
-            if (addr && !same_address(&n->addr, addr)) continue;
-            LeaveCriticalSection(&seen.cs);
-            return i;
-        }
-        LeaveCriticalSection(&seen.cs);
-        if ((now = GetTickCount64()) >= deadline) return -1;
-        WaitForSingleObject(seen.signal, (DWORD)(deadline - now));
-    }
-}
 
 /* How many notifications of that type for that address came after index after, once a second has passed: a
  * change is notified once, and a countdown not at all. */
@@ -129,10 +31,14 @@ static int count_notes(MIB_NOTIFICATION_TYPE type, const SOCKADDR_INET *addr, in
     int i, n = 0;
 
     Sleep(1000);
-    EnterCriticalSection(&seen.cs);
-    for (i = after + 1; i < seen.count; i++)
-        if (seen.notes[i].address && seen.notes[i].type == type && same_address(&seen.notes[i].addr, addr)) n++;
-    LeaveCriticalSection(&seen.cs);
+    EnterCriticalSection(&mib_seen.cs);
+    for (i = after + 1; i < mib_seen.count; i++)
+    {
+        const struct mib_note *note = &mib_seen.notes[i];
+
+        if (note->kind == NOTE_ADDR && note->type == type && mib_same_address(&note->addr, addr)) n++;
+    }
+    LeaveCriticalSection(&mib_seen.cs);
     return n;
 }
 
@@ -234,7 +140,7 @@ static BOOL set_one(NET_LUID luid, const struct set_case *c, const char *dev)
     /* winipcfg's patch: Windows' own IPv4 rows carry a site prefix it refuses back. */
     if (c->family == AF_INET && row.SitePrefixLength > 32) row.SitePrefixLength = 0;
     put_field(&row, c->field, c->value);
-    before = mark();
+    before = mib_notes_last();
     err = SetIpInterfaceEntry(&row);
     if (err == ERROR_ACCESS_DENIED)
     {
@@ -244,12 +150,12 @@ static BOOL set_one(NET_LUID luid, const struct set_case *c, const char *dev)
     ok(!err, "SetIpInterfaceEntry: %lu\n", err);
     if (!err && old != c->value)
     {
-        n = wait_note(FALSE, MibParameterNotification, c->family, luid, NULL, before);
+        n = mib_notes_wait(NOTE_IFACE, MibParameterNotification, c->family, luid, NULL, before);
         ok(n >= 0, "no parameter notification\n");
         memset(&read, 0, sizeof(read));
         read.Family = c->family;
-        read.InterfaceLuid = n >= 0 ? seen.notes[n].luid : luid;
-        read.InterfaceIndex = n >= 0 ? seen.notes[n].index : 0;
+        read.InterfaceLuid = n >= 0 ? mib_seen.notes[n].luid : luid;
+        read.InterfaceIndex = n >= 0 ? mib_seen.notes[n].index : 0;
         err = GetIpInterfaceEntry(&read);
         ok(!err, "GetIpInterfaceEntry with the notified keys: %lu\n", err);
         if (!err) ok(get_field(&read, c->field) == c->value, "read back %lu\n", get_field(&read, c->field));
@@ -413,9 +319,9 @@ static void child_watch(const char *text, int expected)
         want.si_family = AF_INET;
         inet_pton(AF_INET, text, &want.Ipv4.sin_addr);
     }
-    InitializeCriticalSection(&seen.cs);
-    seen.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
-    ok(!NotifyUnicastIpAddressChange(AF_UNSPEC, on_address, NULL, FALSE, &reg), "child: NotifyUnicastIpAddressChange\n");
+    mib_notes_init();
+    ok(!NotifyUnicastIpAddressChange(AF_UNSPEC, mib_on_address, NULL, FALSE, &reg),
+       "child: NotifyUnicastIpAddressChange\n");
     SetEvent(ready);
     ok(WaitForSingleObject(done, 120000) == WAIT_OBJECT_0, "child: the parent never finished\n");
     /* Its notifications may come a little after the parent's. */
@@ -477,7 +383,7 @@ static void test_addresses(NET_LUID luid, const char *dev)
     {
         winetest_push_context("%s", addrs[i].text);
         address(&row, luid, addrs[i].family, addrs[i].text, addrs[i].len);
-        before = mark();
+        before = mib_notes_last();
         err = CreateUnicastIpAddressEntry(&row);
         if (err == ERROR_ACCESS_DENIED)
         {
@@ -486,19 +392,19 @@ static void test_addresses(NET_LUID luid, const char *dev)
             return;
         }
         ok(!err, "CreateUnicastIpAddressEntry: %lu\n", err);
-        n = err ? -1 : wait_note(TRUE, MibAddInstance, addrs[i].family, luid, &row.Address, before);
+        n = err ? -1 : mib_notes_wait(NOTE_ADDR, MibAddInstance, addrs[i].family, luid, &row.Address, before);
         ok(err || n >= 0, "no add notification\n");
 
         /* Lifetimes: set, notified, re-read, on the host. */
         row.ValidLifetime = 600;
         row.PreferredLifetime = 300;
-        before = mark();
+        before = mib_notes_last();
         err = SetUnicastIpAddressEntry(&row);
         ok(!err, "SetUnicastIpAddressEntry lifetimes: %lu\n", err);
-        n = err ? -1 : wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
+        n = err ? -1 : mib_notes_wait(NOTE_ADDR, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
         ok(err || n >= 0, "no parameter notification for the lifetimes\n");
         memset(&read, 0, sizeof(read));
-        read.Address = n >= 0 ? seen.notes[n].addr : row.Address;
+        read.Address = n >= 0 ? mib_seen.notes[n].addr : row.Address;
         read.InterfaceLuid = luid;
         err = GetUnicastIpAddressEntry(&read);
         ok(!err, "GetUnicastIpAddressEntry: %lu\n", err);
@@ -518,10 +424,10 @@ static void test_addresses(NET_LUID luid, const char *dev)
         watch = start_watch(addrs[i].text, winetest_platform_is_wine ? 3 : 2, &watch_done);
         row.ValidLifetime = 1200;
         row.PreferredLifetime = 900;
-        before = mark();
+        before = mib_notes_last();
         err = SetUnicastIpAddressEntry(&row);
         ok(!err, "SetUnicastIpAddressEntry extended: %lu\n", err);
-        n = err ? -1 : wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
+        n = err ? -1 : mib_notes_wait(NOTE_ADDR, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
         ok(err || n >= 0, "no parameter notification for an extension\n");
         ok(err || count_notes(MibParameterNotification, &row.Address, before) == 1, "not one notification\n");
         read = row;
@@ -535,10 +441,10 @@ static void test_addresses(NET_LUID luid, const char *dev)
         }
         row.ValidLifetime = 120;
         row.PreferredLifetime = 60;
-        before = mark();
+        before = mib_notes_last();
         err = SetUnicastIpAddressEntry(&row);
         ok(!err, "SetUnicastIpAddressEntry shortened: %lu\n", err);
-        n = err ? -1 : wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
+        n = err ? -1 : mib_notes_wait(NOTE_ADDR, MibParameterNotification, addrs[i].family, luid, &row.Address, before);
         ok(err || n >= 0, "no parameter notification for a shortening\n");
         ok(err || count_notes(MibParameterNotification, &row.Address, before) == 1, "not one notification\n");
         read = row;
@@ -552,9 +458,9 @@ static void test_addresses(NET_LUID luid, const char *dev)
             /* The host's own change (ip addr change) is one parameter change too. */
             snprintf(command, sizeof(command), "ip addr change %s/%u dev %s valid_lft 2000 preferred_lft 1000",
                      addrs[i].text, addrs[i].len, dev);
-            before = mark();
+            before = mib_notes_last();
             free(host_output(command));
-            ok(wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before) >= 0,
+            ok(mib_notes_wait(NOTE_ADDR, MibParameterNotification, addrs[i].family, luid, &row.Address, before) >= 0,
                "no parameter notification for ip addr change\n");
             ok(count_notes(MibParameterNotification, &row.Address, before) == 1, "not one notification\n");
             /* The kernel re-announcing what is left (as after a router advertisement that changes nothing): the
@@ -564,7 +470,7 @@ static void test_addresses(NET_LUID luid, const char *dev)
                      "-e 's/sec preferred_lft / /' -e 's/sec.*//'); "
                      "ip addr change %s/%u dev %s valid_lft $1 preferred_lft $2; echo $1 $2",
                      dev, addrs[i].text, addrs[i].text, addrs[i].len, dev);
-            before = mark();
+            before = mib_notes_last();
             out = host_output(command);
             ok(out && strtol(out, NULL, 10) > 1900, "the host's lifetimes: %s\n", out ? out : "(none)");
             free(out);
@@ -573,10 +479,10 @@ static void test_addresses(NET_LUID luid, const char *dev)
         end_watch(watch, watch_done);
         /* And infinite again. */
         row.ValidLifetime = row.PreferredLifetime = 0xffffffff;
-        before = mark();
+        before = mib_notes_last();
         err = SetUnicastIpAddressEntry(&row);
         ok(!err, "SetUnicastIpAddressEntry forever: %lu\n", err);
-        ok(err || wait_note(TRUE, MibParameterNotification, addrs[i].family, luid, &row.Address, before) >= 0,
+        ok(err || mib_notes_wait(NOTE_ADDR, MibParameterNotification, addrs[i].family, luid, &row.Address, before) >= 0,
            "no parameter notification for infinite lifetimes\n");
         if (winetest_platform_is_wine)
         {
@@ -603,7 +509,7 @@ static void test_addresses(NET_LUID luid, const char *dev)
             memset(&want, 0, sizeof(want));
             address(&row, luid, addrs[i].family, addrs[i].text, addrs[i].len);
             want = row.Address;
-            if (table->Table[j].InterfaceLuid.Value == luid.Value && same_address(&table->Table[j].Address, &want))
+            if (table->Table[j].InterfaceLuid.Value == luid.Value && mib_same_address(&table->Table[j].Address, &want))
                 listed[i] = TRUE;
         }
     if (!err) FreeMibTable(table);
@@ -641,10 +547,10 @@ START_TEST(ifaddr)
         skip("Wine's own iphlpapi.dll\n");
         return;
     }
-    InitializeCriticalSection(&seen.cs);
-    seen.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
-    ok(!NotifyIpInterfaceChange(AF_UNSPEC, on_interface, NULL, FALSE, &reg_iface), "NotifyIpInterfaceChange\n");
-    ok(!NotifyUnicastIpAddressChange(AF_UNSPEC, on_address, NULL, FALSE, &reg_addr), "NotifyUnicastIpAddressChange\n");
+    mib_notes_init();
+    ok(!NotifyIpInterfaceChange(AF_UNSPEC, mib_on_interface, NULL, FALSE, &reg_iface), "NotifyIpInterfaceChange\n");
+    ok(!NotifyUnicastIpAddressChange(AF_UNSPEC, mib_on_address, NULL, FALSE, &reg_addr),
+       "NotifyUnicastIpAddressChange\n");
 
     if (winetest_platform_is_wine)
     {
@@ -656,10 +562,10 @@ START_TEST(ifaddr)
             goto done;
         }
         /* Up with carrier: the IPv6 side appears with the link-local address (after the peer's, at times). */
-        ok(wait_note(FALSE, MibAddInstance, AF_INET, luid, NULL, -1) >= 0, "no interface\n");
+        ok(mib_notes_wait(NOTE_IFACE, MibAddInstance, AF_INET, luid, NULL, -1) >= 0, "no interface\n");
         err = ConvertInterfaceAliasToLuid(L"" DEV, &luid);
         ok(!err, "no " DEV ": %lu\n", err);
-        if (!err) ok(wait_note(FALSE, MibAddInstance, AF_INET6, luid, NULL, -1) >= 0, "no IPv6 interface\n");
+        if (!err) ok(mib_notes_wait(NOTE_IFACE, MibAddInstance, AF_INET6, luid, NULL, -1) >= 0, "no IPv6 interface\n");
     }
     else if (alias && *alias)
     {

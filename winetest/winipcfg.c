@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "mibnotes.h"
 #include "unix.h"
 
 #define WAIT_MS 10000
@@ -76,123 +77,6 @@ static BOOL load_procs(void)
     PROC(ConvertInterfaceLuidToGuid) PROC(ConvertInterfaceLuidToIndex)
 #undef PROC
     return all;
-}
-
-/* ---- the notifications ------------------------------------------------------------------------------------ */
-
-enum kind { IFACE, ADDR, ROUTE };
-
-struct event
-{
-    enum kind kind;
-    MIB_NOTIFICATION_TYPE type;
-    ADDRESS_FAMILY family;
-    NET_LUID luid;
-    SOCKADDR_INET addr;      /* address, or route destination */
-    UINT8 prefix_len;        /* routes */
-};
-
-static struct
-{
-    CRITICAL_SECTION cs;
-    HANDLE signal;
-    struct event events[256];
-    int count;
-} seen;
-
-static void record(const struct event *e)
-{
-    EnterCriticalSection(&seen.cs);
-    if (seen.count < (int)ARRAY_SIZE(seen.events)) seen.events[seen.count++] = *e;
-    LeaveCriticalSection(&seen.cs);
-    SetEvent(seen.signal);
-}
-
-static void WINAPI on_interface(void *ctx, MIB_IPINTERFACE_ROW *row, MIB_NOTIFICATION_TYPE type)
-{
-    struct event e;
-
-    (void)ctx;
-    if (!row) return;
-    memset(&e, 0, sizeof(e));
-    e.kind = IFACE;
-    e.type = type;
-    e.family = row->Family;
-    e.luid = row->InterfaceLuid;
-    record(&e);
-}
-
-static void WINAPI on_address(void *ctx, MIB_UNICASTIPADDRESS_ROW *row, MIB_NOTIFICATION_TYPE type)
-{
-    struct event e;
-
-    (void)ctx;
-    if (!row) return;
-    memset(&e, 0, sizeof(e));
-    e.kind = ADDR;
-    e.type = type;
-    e.family = row->Address.si_family;
-    e.luid = row->InterfaceLuid;
-    e.addr = row->Address;
-    record(&e);
-}
-
-static void WINAPI on_route(void *ctx, MIB_IPFORWARD_ROW2 *row, MIB_NOTIFICATION_TYPE type)
-{
-    struct event e;
-
-    (void)ctx;
-    if (!row) return;
-    memset(&e, 0, sizeof(e));
-    e.kind = ROUTE;
-    e.type = type;
-    e.family = row->DestinationPrefix.Prefix.si_family;
-    e.luid = row->InterfaceLuid;
-    e.addr = row->DestinationPrefix.Prefix;
-    e.prefix_len = row->DestinationPrefix.PrefixLength;
-    record(&e);
-}
-
-static BOOL same_address(const SOCKADDR_INET *a, const SOCKADDR_INET *b)
-{
-    if (a->si_family != b->si_family) return FALSE;
-    if (a->si_family == AF_INET) return a->Ipv4.sin_addr.s_addr == b->Ipv4.sin_addr.s_addr;
-    return !memcmp(&a->Ipv6.sin6_addr, &b->Ipv6.sin6_addr, 16);
-}
-
-/* Waits for a notification after index `after` (-1: any); its index, or -1 after WAIT_MS. */
-static int wait_event(enum kind kind, MIB_NOTIFICATION_TYPE type, ADDRESS_FAMILY family, NET_LUID luid,
-                      const SOCKADDR_INET *addr, int after)
-{
-    ULONGLONG deadline = GetTickCount64() + WAIT_MS, now;
-    int i;
-
-    for (;;)
-    {
-        EnterCriticalSection(&seen.cs);
-        for (i = after + 1; i < seen.count; i++)
-        {
-            const struct event *e = &seen.events[i];
-
-            if (e->kind != kind || e->type != type || e->family != family || e->luid.Value != luid.Value) continue;
-            if (addr && !same_address(&e->addr, addr)) continue;
-            LeaveCriticalSection(&seen.cs);
-            return i;
-        }
-        LeaveCriticalSection(&seen.cs);
-        if ((now = GetTickCount64()) >= deadline) return -1;
-        WaitForSingleObject(seen.signal, (DWORD)(deadline - now));
-    }
-}
-
-static int last_event(void)
-{
-    int n;
-
-    EnterCriticalSection(&seen.cs);
-    n = seen.count - 1;
-    LeaveCriticalSection(&seen.cs);
-    return n;
 }
 
 /* ---- winipcfg's steps ------------------------------------------------------------------------------------- */
@@ -259,7 +143,7 @@ static DWORD ip_interface(NET_LUID luid, ADDRESS_FAMILY family, MIB_IPINTERFACE_
 static void set_mtu(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu)
 {
     MIB_IPINTERFACE_ROW row;
-    int mark = last_event(), e;
+    int mark = mib_notes_last(), e;
     DWORD err;
 
     winetest_push_context("IPv%u MTU %lu", family == AF_INET ? 4 : 6, mtu);
@@ -270,7 +154,7 @@ static void set_mtu(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu)
         row.NlMtu = mtu;
         err = pSetIpInterfaceEntry(&row);
         ok(!err, "SetIpInterfaceEntry: %lu\n", err);
-        e = err ? -1 : wait_event(IFACE, MibParameterNotification, family, luid, NULL, mark);
+        e = err ? -1 : mib_notes_wait(NOTE_IFACE, MibParameterNotification, family, luid, NULL, mark);
         ok(err || e >= 0, "no parameter notification\n");
         err = ip_interface(luid, family, &row);
         ok(!err && row.NlMtu == mtu, "read back: %lu, NlMtu %lu\n", err, row.NlMtu);
@@ -286,7 +170,7 @@ static void configure_interface(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu,
                                 MIB_IPINTERFACE_ROW *saved)
 {
     MIB_IPINTERFACE_ROW row;
-    int mark = last_event(), e;
+    int mark = mib_notes_last(), e;
     DWORD err;
 
     winetest_push_context("IPv%u configureInterface%s", family == AF_INET ? 4 : 6,
@@ -308,7 +192,7 @@ static void configure_interface(NET_LUID luid, ADDRESS_FAMILY family, ULONG mtu,
         }
         err = pSetIpInterfaceEntry(&row);
         ok(!err, "SetIpInterfaceEntry: %lu\n", err);
-        e = err ? -1 : wait_event(IFACE, MibParameterNotification, family, luid, NULL, mark);
+        e = err ? -1 : mib_notes_wait(NOTE_IFACE, MibParameterNotification, family, luid, NULL, mark);
         ok(err || e >= 0, "no parameter notification\n");
         err = ip_interface(luid, family, &row);
         ok(!err && row.NlMtu == mtu && !row.DadTransmits && row.RouterDiscoveryBehavior == RouterDiscoveryDisabled
@@ -348,7 +232,7 @@ static BOOL add_address(NET_LUID luid, ADDRESS_FAMILY family, const char *text, 
                         MIB_UNICASTIPADDRESS_ROW *row)
 {
     MIB_UNICASTIPADDRESS_ROW read;
-    int mark = last_event(), e;
+    int mark = mib_notes_last(), e;
     DWORD err;
 
     pInitializeUnicastIpAddressEntry(row);
@@ -363,10 +247,10 @@ static BOOL add_address(NET_LUID luid, ADDRESS_FAMILY family, const char *text, 
     }
     ok(!err, "AddIPAddress %s: %lu\n", text, err);
     if (err) return FALSE;
-    e = wait_event(ADDR, MibAddInstance, family, luid, &row->Address, mark);
+    e = mib_notes_wait(NOTE_ADDR, MibAddInstance, family, luid, &row->Address, mark);
     ok(e >= 0, "no add notification for %s\n", text);
     memset(&read, 0, sizeof(read));
-    read.Address = e >= 0 ? seen.events[e].addr : row->Address;
+    read.Address = e >= 0 ? mib_seen.notes[e].addr : row->Address;
     read.InterfaceLuid = luid;
     err = pGetUnicastIpAddressEntry(&read);
     ok(!err, "IPAddress %s: %lu\n", text, err);
@@ -377,12 +261,12 @@ static BOOL add_address(NET_LUID luid, ADDRESS_FAMILY family, const char *text, 
 static void delete_address(NET_LUID luid, const MIB_UNICASTIPADDRESS_ROW *row)
 {
     MIB_UNICASTIPADDRESS_ROW read = *row;
-    int mark = last_event();
+    int mark = mib_notes_last();
     DWORD err = pDeleteUnicastIpAddressEntry(row);
 
     ok(!err, "DeleteUnicastIpAddressEntry: %lu\n", err);
     if (err) return;
-    ok(wait_event(ADDR, MibDeleteInstance, row->Address.si_family, luid, &row->Address, mark) >= 0,
+    ok(mib_notes_wait(NOTE_ADDR, MibDeleteInstance, row->Address.si_family, luid, &row->Address, mark) >= 0,
        "no delete notification for an address\n");
     ok(pGetUnicastIpAddressEntry(&read) == ERROR_NOT_FOUND, "the address is still there\n");
 }
@@ -392,7 +276,7 @@ static BOOL add_route(NET_LUID luid, ADDRESS_FAMILY family, const char *dst, UIN
                       MIB_IPFORWARD_ROW2 *row)
 {
     MIB_IPFORWARD_ROW2 read;
-    int mark = last_event(), e;
+    int mark = mib_notes_last(), e;
     DWORD err;
 
     pInitializeIpForwardEntry(row);
@@ -404,7 +288,7 @@ static BOOL add_route(NET_LUID luid, ADDRESS_FAMILY family, const char *dst, UIN
     err = pCreateIpForwardEntry2(row);
     ok(!err, "AddRoute %s/%u: %lu\n", dst, len, err);
     if (err) return FALSE;
-    e = wait_event(ROUTE, MibAddInstance, family, luid, &row->DestinationPrefix.Prefix, mark);
+    e = mib_notes_wait(NOTE_ROUTE, MibAddInstance, family, luid, &row->DestinationPrefix.Prefix, mark);
     ok(e >= 0, "no add notification for %s/%u\n", dst, len);
     memset(&read, 0, sizeof(read));
     read.InterfaceLuid = luid;
@@ -420,7 +304,7 @@ static BOOL add_route(NET_LUID luid, ADDRESS_FAMILY family, const char *dst, UIN
         pConvertInterfaceLuidToIndex(&luid, &index);
         ok(read.InterfaceIndex == index, "%s/%u: InterfaceIndex %lu, the LUID's %lu\n", dst, len,
            read.InterfaceIndex, index);
-        ok(same_address(&read.NextHop, &row->NextHop), "%s/%u: another next hop\n", dst, len);
+        ok(mib_same_address(&read.NextHop, &row->NextHop), "%s/%u: another next hop\n", dst, len);
     }
     return TRUE;
 }
@@ -428,12 +312,12 @@ static BOOL add_route(NET_LUID luid, ADDRESS_FAMILY family, const char *dst, UIN
 static void delete_route(NET_LUID luid, const MIB_IPFORWARD_ROW2 *row)
 {
     MIB_IPFORWARD_ROW2 read = *row;
-    int mark = last_event();
+    int mark = mib_notes_last();
     DWORD err = pDeleteIpForwardEntry2(row);
 
     ok(!err, "DeleteRoute: %lu\n", err);
     if (err) return;
-    ok(wait_event(ROUTE, MibDeleteInstance, row->DestinationPrefix.Prefix.si_family, luid,
+    ok(mib_notes_wait(NOTE_ROUTE, MibDeleteInstance, row->DestinationPrefix.Prefix.si_family, luid,
                   &row->DestinationPrefix.Prefix, mark) >= 0, "no delete notification for a route\n");
     ok(pGetIpForwardEntry2(&read) == ERROR_NOT_FOUND, "the route is still there\n");
 }
@@ -458,9 +342,10 @@ static void run_cycle(const WCHAR *name)
         ok(0, "no adapter %ls\n", name);
         return;
     }
-    ok(!pNotifyIpInterfaceChange(AF_UNSPEC, on_interface, NULL, FALSE, &reg_iface), "NotifyIpInterfaceChange\n");
-    ok(!pNotifyUnicastIpAddressChange(AF_UNSPEC, on_address, NULL, FALSE, &reg_addr), "NotifyUnicastIpAddressChange\n");
-    ok(!pNotifyRouteChange2(AF_UNSPEC, on_route, NULL, FALSE, &reg_route), "NotifyRouteChange2\n");
+    ok(!pNotifyIpInterfaceChange(AF_UNSPEC, mib_on_interface, NULL, FALSE, &reg_iface), "NotifyIpInterfaceChange\n");
+    ok(!pNotifyUnicastIpAddressChange(AF_UNSPEC, mib_on_address, NULL, FALSE, &reg_addr),
+       "NotifyUnicastIpAddressChange\n");
+    ok(!pNotifyRouteChange2(AF_UNSPEC, mib_on_route, NULL, FALSE, &reg_route), "NotifyRouteChange2\n");
 
     err = ip_interface(luid, AF_INET, &row);
     ok(!err, "LUID.IPInterface(AF_INET): %lu\n", err);
@@ -510,7 +395,7 @@ static void run_cycle(const WCHAR *name)
     ok(!pCancelMibChangeNotify2(reg_route), "CancelMibChangeNotify2 (routes)\n");
     ok(!pCancelMibChangeNotify2(reg_addr), "CancelMibChangeNotify2 (addresses)\n");
     ok(!pCancelMibChangeNotify2(reg_iface), "CancelMibChangeNotify2 (interfaces)\n");
-    trace("%d notifications\n", seen.count);
+    trace("%d notifications\n", mib_seen.count);
 }
 
 START_TEST(winipcfg)
@@ -521,8 +406,7 @@ START_TEST(winipcfg)
     const char *alias;
 
     WSAStartup(MAKEWORD(2, 2), &wsa);
-    InitializeCriticalSection(&seen.cs);
-    seen.signal = CreateEventW(NULL, FALSE, FALSE, NULL);
+    mib_notes_init();
     if (!load_procs()) return;
     if (winetest_platform_is_wine)
     {

@@ -31,18 +31,12 @@ static const struct wn_devmap_guid guid_mouse =
 #define REL_X  0
 #define REL_Y  1
 
-struct props
-{
-    const char *block;
-    size_t len;
-};
-
-static const char *prop(const struct props *p, const char *key)
+const char *wn_devmap_prop(const struct wn_devmap_props *p, const char *key)
 {
     return wn_wire_prop(p->block, p->len, key);
 }
 
-static int is(const char *value, const char *expect)
+int wn_devmap_is(const char *value, const char *expect)
 {
     return value && !strcmp(value, expect);
 }
@@ -156,9 +150,9 @@ static const char *basename_of(const char *path)
 }
 
 /* A node under /dev: usable once the helper saw it. */
-static int node_ready(const struct props *p)
+static int node_ready(const struct wn_devmap_props *p)
 {
-    return !prop(p, "DEVNAME") || is(prop(p, "WN_DEVNODE_READY"), "1");
+    return !wn_devmap_prop(p, "DEVNAME") || wn_devmap_is(wn_devmap_prop(p, "WN_DEVNODE_READY"), "1");
 }
 
 /* The lowest word of a kernel bitmap property ("120013", or "... 3" for a long one). */
@@ -207,69 +201,71 @@ static int product_ids(char *buf, size_t cap, const char *product, unsigned int 
     return vid_pid(buf, cap, fields[skip], fields[skip + 1]);
 }
 
-static int map_net(const struct props *p, struct wn_devmap *out)
+static int map_net(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
-    return make_id(out, "ROOT", "NET", prop(p, "INTERFACE")) && add_iface(out, &guid_net, NULL);
+    return make_id(out, "ROOT", "NET", wn_devmap_prop(p, "INTERFACE")) && add_iface(out, &guid_net, NULL);
 }
 
-static int map_block(const struct props *p, struct wn_devmap *out)
+static int map_block(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
-    const char *type = prop(p, "DEVTYPE"), *sectors = prop(p, "WN_SECTORS");
+    const char *type = wn_devmap_prop(p, "DEVTYPE"), *sectors = wn_devmap_prop(p, "WN_SECTORS");
 
     /* No medium (a detached loop device, an empty drive): nothing a program could open. */
     if (!sectors || !strtoull(sectors, NULL, 10) || !node_ready(p)) return 0;
-    if (is(type, "disk"))
-        return make_id(out, "STORAGE", "DISK", prop(p, "DEVNAME")) && add_iface(out, &guid_disk, NULL);
-    if (is(type, "partition"))
-        return make_id(out, "STORAGE", "VOLUME", prop(p, "DEVNAME")) && add_iface(out, &guid_volume, NULL);
+    if (wn_devmap_is(type, "disk"))
+        return make_id(out, "STORAGE", "DISK", wn_devmap_prop(p, "DEVNAME")) && add_iface(out, &guid_disk, NULL);
+    if (wn_devmap_is(type, "partition"))
+        return make_id(out, "STORAGE", "VOLUME", wn_devmap_prop(p, "DEVNAME")) && add_iface(out, &guid_volume, NULL);
     return 0;
 }
 
-static int map_tty(const struct props *p, struct wn_devmap *out)
+static int map_tty(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
-    const char *name = prop(p, "DEVNAME");
+    const char *name = wn_devmap_prop(p, "DEVNAME");
 
     if (!prefixed(name, "ttyS") && !prefixed(name, "ttyUSB") && !prefixed(name, "ttyACM")) return 0;
     return node_ready(p) && make_id(out, "ROOT", "PORTS", name) && add_iface(out, &guid_comport, NULL);
 }
 
-static int map_hidraw(const struct props *p, struct wn_devmap *out)
+static int map_hidraw(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
-    const char *hid_id = prop(p, "HID_ID"), *vendor, *product;
+    const char *hid_id = wn_devmap_prop(p, "HID_ID"), *vendor, *product;
     char ids[32];
 
     /* HID_ID is bus:vendor:product, "0003:0000046D:0000C52B". */
     if (!hid_id || !(vendor = strchr(hid_id, ':')) || !(product = strchr(vendor + 1, ':'))) return 0;
     if (!vid_pid(ids, sizeof(ids), vendor + 1, product + 1) || !node_ready(p)) return 0;
-    return make_id(out, "HID", ids, prop(p, "DEVNAME")) && add_iface(out, &guid_hid, NULL);
+    return make_id(out, "HID", ids, wn_devmap_prop(p, "DEVNAME")) && add_iface(out, &guid_hid, NULL);
 }
 
-static int map_usb(const struct props *p, struct wn_devmap *out)
+static int map_usb(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
     char ids[32];
 
-    if (!is(prop(p, "DEVTYPE"), "usb_device") || !product_ids(ids, sizeof(ids), prop(p, "PRODUCT"), 0)) return 0;
-    return node_ready(p) && make_id(out, "USB", ids, basename_of(prop(p, "DEVPATH"))) &&
+    if (!wn_devmap_is(wn_devmap_prop(p, "DEVTYPE"), "usb_device")
+        || !product_ids(ids, sizeof(ids), wn_devmap_prop(p, "PRODUCT"), 0))
+        return 0;
+    return node_ready(p) && make_id(out, "USB", ids, basename_of(wn_devmap_prop(p, "DEVPATH"))) &&
            add_iface(out, &guid_usb_device, NULL);
 }
 
-static int map_input(const struct props *p, struct wn_devmap *out)
+static int map_input(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
-    unsigned long long ev = bitmap_low(prop(p, "EV")), rel = bitmap_low(prop(p, "REL"));
+    unsigned long long ev = bitmap_low(wn_devmap_prop(p, "EV")), rel = bitmap_low(wn_devmap_prop(p, "REL"));
     int keyboard = bit(ev, EV_KEY) && bit(ev, EV_REP), mouse = bit(ev, EV_REL) && bit(rel, REL_X) && bit(rel, REL_Y);
     char ids[32];
 
     /* The inputN device itself carries PRODUCT and the capabilities; its eventN/mouseN nodes do not. */
-    if (prop(p, "DEVNAME") || !product_ids(ids, sizeof(ids), prop(p, "PRODUCT"), 1)) return 0;
+    if (wn_devmap_prop(p, "DEVNAME") || !product_ids(ids, sizeof(ids), wn_devmap_prop(p, "PRODUCT"), 1)) return 0;
     if (!keyboard && !mouse) return 0;
-    if (!make_id(out, "INPUT", ids, basename_of(prop(p, "DEVPATH")))) return 0;
+    if (!make_id(out, "INPUT", ids, basename_of(wn_devmap_prop(p, "DEVPATH")))) return 0;
     if (keyboard && !add_iface(out, &guid_keyboard, NULL)) return 0;
     return !mouse || add_iface(out, &guid_mouse, NULL);
 }
 
-static int map_swd(const struct props *p, struct wn_devmap *out)
+static int map_swd(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
-    const char *id = prop(p, "WN_INSTANCE_ID"), *c;
+    const char *id = wn_devmap_prop(p, "WN_INSTANCE_ID"), *c;
 
     if (!id || strlen(id) >= sizeof(out->instance_id) || strncmp(id, "SWD\\", 4)) return 0;
     /* The helper relays what a process asked for: another process's record is not to be trusted either. */
@@ -280,13 +276,13 @@ static int map_swd(const struct props *p, struct wn_devmap *out)
     return 1;
 }
 
-static int map_swd_interface(const struct props *p, struct wn_devmap *out)
+static int map_swd_interface(const struct wn_devmap_props *p, struct wn_devmap *out)
 {
     struct wn_devmap_guid guid;
     int ok;
 
-    if (!map_swd(p, out) || wn_devmap_parse_guid(prop(p, "WN_CLASS_GUID"), &guid)) return 0;
-    ok = add_iface(out, &guid, prop(p, "WN_REFSTRING"));
+    if (!map_swd(p, out) || wn_devmap_parse_guid(wn_devmap_prop(p, "WN_CLASS_GUID"), &guid)) return 0;
+    ok = add_iface(out, &guid, wn_devmap_prop(p, "WN_REFSTRING"));
     /* The interface's record reports the interface only: its device reports the instance. */
     out->instance_id[0] = 0;
     return ok;
@@ -297,7 +293,7 @@ int wn_devmap_map(const char *props, size_t props_len, struct wn_devmap *out)
     static const struct
     {
         const char *subsystem;
-        int (*map)(const struct props *p, struct wn_devmap *out);
+        int (*map)(const struct wn_devmap_props *p, struct wn_devmap *out);
     } kinds[] =
     {
         { "net", map_net },
@@ -309,8 +305,8 @@ int wn_devmap_map(const char *props, size_t props_len, struct wn_devmap *out)
         { "winenotify_swd", map_swd },
         { "winenotify_swd_interface", map_swd_interface },
     };
-    struct props p = { props, props_len };
-    const char *subsystem = prop(&p, "SUBSYSTEM");
+    struct wn_devmap_props p = { props, props_len };
+    const char *subsystem = wn_devmap_prop(&p, "SUBSYSTEM");
     size_t i;
 
     memset(out, 0, sizeof(*out));

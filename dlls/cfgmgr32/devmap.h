@@ -60,6 +60,18 @@ struct wn_devmap
     struct wn_devmap_iface ifaces[WN_DEVMAP_IFACES];
 };
 
+/* A device record's properties (wire.h's block of KEY=VALUE strings), as devmap.c and devmodel.c read them. */
+struct wn_devmap_props
+{
+    const char *block;
+    size_t len;
+};
+
+/* The value of key, NULL when the record has none. */
+const char *wn_devmap_prop(const struct wn_devmap_props *p, const char *key);
+/* Whether value is there and is expect. */
+int wn_devmap_is(const char *value, const char *expect);
+
 /* Maps a device record's properties.  Returns 1 when the device is one Windows would show now (usable), with
  * *out filled; 0 when it is not (unknown kind, not usable yet, or malformed), with *out emptied. */
 int wn_devmap_map(const char *props, size_t props_len, struct wn_devmap *out);

@@ -27,22 +27,6 @@ static const struct wn_devmap_guid class_mouse =
 static const struct wn_devmap_guid class_software =
     { 0x62f9c741, 0xb25a, 0x46ce, { 0xb5, 0x4c, 0x9b, 0xcc, 0xce, 0x08, 0xb6, 0xf2 } };
 
-struct props
-{
-    const char *block;
-    size_t len;
-};
-
-static const char *prop(const struct props *p, const char *key)
-{
-    return wn_wire_prop(p->block, p->len, key);
-}
-
-static int is(const char *value, const char *expect)
-{
-    return value && !strcmp(value, expect);
-}
-
 static void set_text(char *dst, const char *src)
 {
     if (src) wn_devmodel_text(src, dst, WN_DEVMODEL_TEXT_MAX);
@@ -85,14 +69,14 @@ static void add_list(char *ids, const char *list)
     }
 }
 
-static void describe_net(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_net(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
-    const char *type = prop(p, "DEVTYPE");
+    const char *type = wn_devmap_prop(p, "DEVTYPE");
     char id[64], clean[32];
 
     set_class(dev, "Net", &class_net);
     set_text(dev->desc, "Linux network interface");
-    set_text(dev->friendly, prop(p, "INTERFACE"));
+    set_text(dev->friendly, wn_devmap_prop(p, "INTERFACE"));
     /* The kernel's kind of link (wlan, bridge, ...) first, as Windows lists the most specific ID first. */
     if (type && wn_devmodel_text(type, clean, sizeof(clean)) && !strpbrk(clean, "\\, "))
     {
@@ -102,9 +86,9 @@ static void describe_net(const struct props *p, struct wn_devmodel_dev *dev)
     wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), "ROOT\\NET");
 }
 
-static void describe_block(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_block(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
-    if (is(prop(p, "DEVTYPE"), "partition"))
+    if (wn_devmap_is(wn_devmap_prop(p, "DEVTYPE"), "partition"))
     {
         set_class(dev, "Volume", &class_volume);
         set_text(dev->desc, "Volume");
@@ -112,18 +96,18 @@ static void describe_block(const struct props *p, struct wn_devmodel_dev *dev)
         return;
     }
     set_class(dev, "DiskDrive", &class_diskdrive);
-    set_text(dev->desc, prop(p, "WN_MODEL"));
+    set_text(dev->desc, wn_devmap_prop(p, "WN_MODEL"));
     if (!dev->desc[0]) set_text(dev->desc, "Disk drive");
-    set_text(dev->friendly, prop(p, "DEVNAME"));
-    set_text(dev->manufacturer, prop(p, "WN_VENDOR"));
+    set_text(dev->friendly, wn_devmap_prop(p, "DEVNAME"));
+    set_text(dev->manufacturer, wn_devmap_prop(p, "WN_VENDOR"));
     wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), "STORAGE\\DISK");
     wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), "GenDisk");
     wn_devmodel_ids_add(dev->compatible_ids, sizeof(dev->compatible_ids), "GenDisk");
 }
 
-static void describe_tty(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_tty(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
-    const char *name = prop(p, "DEVNAME");
+    const char *name = wn_devmap_prop(p, "DEVNAME");
 
     set_class(dev, "Ports", &class_ports);
     set_text(dev->desc, "Communications Port");
@@ -133,32 +117,33 @@ static void describe_tty(const struct props *p, struct wn_devmodel_dev *dev)
         wn_devmodel_ids_add(dev->compatible_ids, sizeof(dev->compatible_ids), "*PNP0501");
 }
 
-static void describe_hidraw(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_hidraw(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
     char id[WN_DEVMAP_ID_MAX];
 
     set_class(dev, "HIDClass", &class_hid);
     set_text(dev->desc, "HID-compliant device");
-    set_text(dev->bus_desc, prop(p, "HID_NAME"));
-    set_text(dev->friendly, prop(p, "HID_NAME"));
+    set_text(dev->bus_desc, wn_devmap_prop(p, "HID_NAME"));
+    set_text(dev->friendly, wn_devmap_prop(p, "HID_NAME"));
     device_part(dev->map.instance_id, id, sizeof(id));
     wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), id);
     wn_devmodel_ids_add(dev->compatible_ids, sizeof(dev->compatible_ids), "HID_DEVICE");
 }
 
-static void describe_usb(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_usb(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
-    const char *product = prop(p, "PRODUCT"), *type = prop(p, "TYPE"), *rev, *devpath = prop(p, "DEVPATH");
+    const char *product = wn_devmap_prop(p, "PRODUCT"), *type = wn_devmap_prop(p, "TYPE"), *rev;
+    const char *devpath = wn_devmap_prop(p, "DEVPATH");
     const char *leaf = devpath ? strrchr(devpath, '/') : NULL;
     unsigned int cls = 0, sub = 0, proto = 0, bus = 0, port = 0;
     char id[WN_DEVMAP_ID_MAX + 16], base[WN_DEVMAP_ID_MAX];
 
     set_class(dev, "USB", &class_usb);
     /* The device's own name where it gives one (and it survives sanitising). */
-    set_text(dev->desc, prop(p, "WN_USB_PRODUCT"));
+    set_text(dev->desc, wn_devmap_prop(p, "WN_USB_PRODUCT"));
     if (!dev->desc[0]) set_text(dev->desc, "USB Composite Device");
-    set_text(dev->bus_desc, prop(p, "WN_USB_PRODUCT"));
-    set_text(dev->manufacturer, prop(p, "WN_USB_MANUFACTURER"));
+    set_text(dev->bus_desc, wn_devmap_prop(p, "WN_USB_PRODUCT"));
+    set_text(dev->manufacturer, wn_devmap_prop(p, "WN_USB_MANUFACTURER"));
     device_part(dev->map.instance_id, base, sizeof(base));
     /* PRODUCT is vendor/product/bcdDevice. */
     if (product && (rev = strrchr(product, '/')))
@@ -181,7 +166,7 @@ static void describe_usb(const struct props *p, struct wn_devmodel_dev *dev)
         snprintf(dev->location, sizeof(dev->location), "Port_#%04u.Hub_#%04u", port, bus);
 }
 
-static void describe_input(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_input(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
     char id[WN_DEVMAP_ID_MAX];
 
@@ -195,20 +180,20 @@ static void describe_input(const struct props *p, struct wn_devmodel_dev *dev)
         set_class(dev, "Mouse", &class_mouse);
         set_text(dev->desc, "HID-compliant mouse");
     }
-    set_text(dev->bus_desc, prop(p, "NAME"));
+    set_text(dev->bus_desc, wn_devmap_prop(p, "NAME"));
     device_part(dev->map.instance_id, id, sizeof(id));
     wn_devmodel_ids_add(dev->hardware_ids, sizeof(dev->hardware_ids), id);
 }
 
-static void describe_swd(const struct props *p, struct wn_devmodel_dev *dev)
+static void describe_swd(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev)
 {
     char id[WN_DEVMAP_ID_MAX];
 
     set_class(dev, "SoftwareDevice", &class_software);
-    set_text(dev->desc, prop(p, "WN_DESCRIPTION"));
+    set_text(dev->desc, wn_devmap_prop(p, "WN_DESCRIPTION"));
     if (!dev->desc[0]) set_text(dev->desc, "Software device");
-    add_list(dev->hardware_ids, prop(p, "WN_HARDWARE_IDS"));
-    add_list(dev->compatible_ids, prop(p, "WN_COMPATIBLE_IDS"));
+    add_list(dev->hardware_ids, wn_devmap_prop(p, "WN_HARDWARE_IDS"));
+    add_list(dev->compatible_ids, wn_devmap_prop(p, "WN_COMPATIBLE_IDS"));
     if (!dev->hardware_ids[0])
     {
         device_part(dev->map.instance_id, id, sizeof(id));
@@ -221,7 +206,7 @@ int wn_devmodel_describe(const char *props, size_t props_len, struct wn_devmodel
     static const struct
     {
         const char *subsystem;
-        void (*describe)(const struct props *p, struct wn_devmodel_dev *dev);
+        void (*describe)(const struct wn_devmap_props *p, struct wn_devmodel_dev *dev);
     } kinds[] =
     {
         { "net", describe_net },
@@ -232,7 +217,7 @@ int wn_devmodel_describe(const char *props, size_t props_len, struct wn_devmodel
         { "input", describe_input },
         { "winenotify_swd", describe_swd },
     };
-    struct props p = { props, props_len };
+    struct wn_devmap_props p = { props, props_len };
     const char *subsystem;
     size_t i;
 
@@ -242,10 +227,10 @@ int wn_devmodel_describe(const char *props, size_t props_len, struct wn_devmodel
         memset(out, 0, sizeof(*out));
         return 0;
     }
-    out->devpath = prop(&p, "DEVPATH");
+    out->devpath = wn_devmap_prop(&p, "DEVPATH");
     out->props = props;
     out->props_len = props_len;
-    subsystem = prop(&p, "SUBSYSTEM");
+    subsystem = wn_devmap_prop(&p, "SUBSYSTEM");
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (!strcmp(subsystem, kinds[i].subsystem)) kinds[i].describe(&p, out);
     return 1;

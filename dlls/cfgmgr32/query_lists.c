@@ -77,81 +77,81 @@ static CONFIGRET id_list(const char *filter, ULONG flags, char **out, size_t *ou
     return CR_SUCCESS;
 }
 
-CONFIGRET WINAPI CM_Get_Device_ID_List_Size_ExW(PULONG len, PCWSTR filter, ULONG flags, HMACHINE machine)
+/* An ID argument of the W (wide) or A function as UTF-8 (query.h). */
+static BOOL id_arg(const void *id, BOOL wide, char *id8)
+{
+    return wide ? wn_query_id_w(id, id8) : wn_query_id_a(id, id8);
+}
+
+/* CM_Get_Device_ID_List_Size_ExW and ExA once the system's functions are ruled out. */
+static CONFIGRET id_list_size(PULONG len, const void *filter, BOOL wide, ULONG flags)
 {
     char filter8[WN_DEVMAP_ID_MAX], *list;
     CONFIGRET ret;
     size_t size;
 
-    if (machine || !wn_query_ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, PCWSTR, ULONG, HMACHINE), "CM_Get_Device_ID_List_Size_ExW", len, filter,
-               flags, machine);
     if (!len) return CR_INVALID_POINTER;
     *len = 0;
-    if (!wn_query_id_w(filter, filter8)) return CR_INVALID_DATA;
+    if (!id_arg(filter, wide, filter8)) return CR_INVALID_DATA;
     if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
     *len = (ULONG)size;
     free(list);
     return CR_SUCCESS;
 }
 
-CONFIGRET WINAPI CM_Get_Device_ID_List_Size_ExA(PULONG len, PCSTR filter, ULONG flags, HMACHINE machine)
-{
-    char filter8[WN_DEVMAP_ID_MAX], *list;
-    CONFIGRET ret;
-    size_t size;
-
-    if (machine || !wn_query_ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, PCSTR, ULONG, HMACHINE), "CM_Get_Device_ID_List_Size_ExA", len, filter,
-               flags, machine);
-    if (!len) return CR_INVALID_POINTER;
-    *len = 0;
-    if (!wn_query_id_a(filter, filter8)) return CR_INVALID_DATA;
-    if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    *len = (ULONG)size;
-    free(list);
-    return CR_SUCCESS;
-}
-
-CONFIGRET WINAPI CM_Get_Device_ID_List_ExW(PCWSTR filter, PWCHAR buf, ULONG len, ULONG flags, HMACHINE machine)
+/* CM_Get_Device_ID_List_ExW and ExA likewise: buf holds WCHARs or chars. */
+static CONFIGRET id_list_copy(const void *filter, BOOL wide, void *buf, ULONG len, ULONG flags)
 {
     char filter8[WN_DEVMAP_ID_MAX], *list;
     CONFIGRET ret;
     size_t size, i;
 
-    if (machine || !wn_query_ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PCWSTR, PWCHAR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_List_ExW", filter,
-               buf, len, flags, machine);
     if (!buf || !len) return CR_INVALID_POINTER;
-    if (!wn_query_id_w(filter, filter8)) return CR_INVALID_DATA;
+    if (!id_arg(filter, wide, filter8)) return CR_INVALID_DATA;
     if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    if (size > len) ret = CR_BUFFER_SMALL;
-    else for (i = 0; i < size; i++) buf[i] = (WCHAR)(unsigned char)list[i];
-    if (ret) buf[0] = 0;
+    if (size > len)
+    {
+        if (wide) *(WCHAR *)buf = 0;
+        else *(char *)buf = 0;
+        ret = CR_BUFFER_SMALL;
+    }
+    else if (wide)
+        for (i = 0; i < size; i++) ((WCHAR *)buf)[i] = (WCHAR)(unsigned char)list[i];
+    else memcpy(buf, list, size);
     free(list);
     return ret;
 }
 
+CONFIGRET WINAPI CM_Get_Device_ID_List_Size_ExW(PULONG len, PCWSTR filter, ULONG flags, HMACHINE machine)
+{
+    if (machine || !wn_query_ours())
+        SYSTEM(CONFIGRET (WINAPI *)(PULONG, PCWSTR, ULONG, HMACHINE), "CM_Get_Device_ID_List_Size_ExW", len, filter,
+               flags, machine);
+    return id_list_size(len, filter, TRUE, flags);
+}
+
+CONFIGRET WINAPI CM_Get_Device_ID_List_Size_ExA(PULONG len, PCSTR filter, ULONG flags, HMACHINE machine)
+{
+    if (machine || !wn_query_ours())
+        SYSTEM(CONFIGRET (WINAPI *)(PULONG, PCSTR, ULONG, HMACHINE), "CM_Get_Device_ID_List_Size_ExA", len, filter,
+               flags, machine);
+    return id_list_size(len, filter, FALSE, flags);
+}
+
+CONFIGRET WINAPI CM_Get_Device_ID_List_ExW(PCWSTR filter, PWCHAR buf, ULONG len, ULONG flags, HMACHINE machine)
+{
+    if (machine || !wn_query_ours())
+        SYSTEM(CONFIGRET (WINAPI *)(PCWSTR, PWCHAR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_List_ExW", filter,
+               buf, len, flags, machine);
+    return id_list_copy(filter, TRUE, buf, len, flags);
+}
+
 CONFIGRET WINAPI CM_Get_Device_ID_List_ExA(PCSTR filter, PCHAR buf, ULONG len, ULONG flags, HMACHINE machine)
 {
-    char filter8[WN_DEVMAP_ID_MAX], *list;
-    CONFIGRET ret;
-    size_t size;
-
     if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(PCSTR, PCHAR, ULONG, ULONG, HMACHINE), "CM_Get_Device_ID_List_ExA", filter,
                buf, len, flags, machine);
-    if (!buf || !len) return CR_INVALID_POINTER;
-    if (!wn_query_id_a(filter, filter8)) return CR_INVALID_DATA;
-    if ((ret = id_list(filter ? filter8 : NULL, flags, &list, &size))) return ret;
-    if (size > len)
-    {
-        buf[0] = 0;
-        ret = CR_BUFFER_SMALL;
-    }
-    else memcpy(buf, list, size);
-    free(list);
-    return ret;
+    return id_list_copy(filter, FALSE, buf, len, flags);
 }
 
 CONFIGRET WINAPI CM_Get_Device_ID_List_SizeW(PULONG len, PCWSTR filter, ULONG flags)
@@ -213,93 +213,81 @@ static CONFIGRET iface_list(const GUID *guid, const char *id8, ULONG flags, WCHA
     return CR_SUCCESS;
 }
 
-CONFIGRET WINAPI CM_Get_Device_Interface_List_Size_ExW(PULONG len, LPGUID guid, DEVINSTID_W id, ULONG flags,
-                                                       HMACHINE machine)
+/* CM_Get_Device_Interface_List_Size_ExW and ExA once the system's functions are ruled out.  Links are ASCII
+ * (devmap.c and Wine's alike), so the ANSI list has as many characters as the WCHAR one. */
+static CONFIGRET iface_list_size(PULONG len, const GUID *guid, const void *id, BOOL wide, ULONG flags)
 {
     char id8[WN_DEVMAP_ID_MAX];
     CONFIGRET ret;
     WCHAR *list;
     ULONG n;
 
-    if (machine || !wn_query_ours())
-        SYSTEM(CONFIGRET (WINAPI *)(PULONG, LPGUID, DEVINSTID_W, ULONG, HMACHINE),
-               "CM_Get_Device_Interface_List_Size_ExW", len, guid, id, flags, machine);
     if (!len || !guid) return CR_INVALID_POINTER;
     *len = 0;
-    if (!wn_query_id_w(id, id8)) return CR_INVALID_DEVICE_ID;
+    if (!id_arg(id, wide, id8)) return CR_INVALID_DEVICE_ID;
     if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
     *len = n;
     free(list);
     return CR_SUCCESS;
+}
+
+/* CM_Get_Device_Interface_List_ExW and ExA likewise: buf holds WCHARs or chars of the ANSI code page. */
+static CONFIGRET iface_list_copy(const GUID *guid, const void *id, BOOL wide, void *buf, ULONG len, ULONG flags)
+{
+    char id8[WN_DEVMAP_ID_MAX];
+    CONFIGRET ret;
+    WCHAR *list;
+    ULONG n;
+
+    if (!guid || !buf || !len) return CR_INVALID_POINTER;
+    if (!id_arg(id, wide, id8)) return CR_INVALID_DEVICE_ID;
+    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
+    if (n > len)
+    {
+        if (wide) *(WCHAR *)buf = 0;
+        else *(char *)buf = 0;
+        ret = CR_BUFFER_SMALL;
+    }
+    else if (wide) memcpy(buf, list, n * sizeof(WCHAR));
+    else WideCharToMultiByte(CP_ACP, 0, list, (int)n, buf, (int)len, NULL, NULL);
+    free(list);
+    return ret;
+}
+
+CONFIGRET WINAPI CM_Get_Device_Interface_List_Size_ExW(PULONG len, LPGUID guid, DEVINSTID_W id, ULONG flags,
+                                                       HMACHINE machine)
+{
+    if (machine || !wn_query_ours())
+        SYSTEM(CONFIGRET (WINAPI *)(PULONG, LPGUID, DEVINSTID_W, ULONG, HMACHINE),
+               "CM_Get_Device_Interface_List_Size_ExW", len, guid, id, flags, machine);
+    return iface_list_size(len, guid, id, TRUE, flags);
 }
 
 CONFIGRET WINAPI CM_Get_Device_Interface_List_Size_ExA(PULONG len, LPGUID guid, DEVINSTID_A id, ULONG flags,
                                                        HMACHINE machine)
 {
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
     if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(PULONG, LPGUID, DEVINSTID_A, ULONG, HMACHINE),
                "CM_Get_Device_Interface_List_Size_ExA", len, guid, id, flags, machine);
-    if (!len || !guid) return CR_INVALID_POINTER;
-    *len = 0;
-    if (!wn_query_id_a(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    /* Links are ASCII (devmap.c and Wine's alike), so the ANSI list has as many characters. */
-    *len = n;
-    free(list);
-    return CR_SUCCESS;
+    return iface_list_size(len, guid, id, FALSE, flags);
 }
 
 CONFIGRET WINAPI CM_Get_Device_Interface_List_ExW(LPGUID guid, DEVINSTID_W id, PZZWSTR buf, ULONG len, ULONG flags,
                                                   HMACHINE machine)
 {
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
     if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(LPGUID, DEVINSTID_W, PZZWSTR, ULONG, ULONG, HMACHINE),
                "CM_Get_Device_Interface_List_ExW", guid, id, buf, len, flags, machine);
-    if (!guid || !buf || !len) return CR_INVALID_POINTER;
-    if (!wn_query_id_w(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    if (n > len)
-    {
-        buf[0] = 0;
-        ret = CR_BUFFER_SMALL;
-    }
-    else memcpy(buf, list, n * sizeof(WCHAR));
-    free(list);
-    return ret;
+    return iface_list_copy(guid, id, TRUE, buf, len, flags);
 }
 
 CONFIGRET WINAPI CM_Get_Device_Interface_List_ExA(LPGUID guid, DEVINSTID_A id, PZZSTR buf, ULONG len, ULONG flags,
                                                   HMACHINE machine)
 {
-    char id8[WN_DEVMAP_ID_MAX];
-    CONFIGRET ret;
-    WCHAR *list;
-    ULONG n;
-
     if (machine || !wn_query_ours())
         SYSTEM(CONFIGRET (WINAPI *)(LPGUID, DEVINSTID_A, PZZSTR, ULONG, ULONG, HMACHINE),
                "CM_Get_Device_Interface_List_ExA", guid, id, buf, len, flags, machine);
-    if (!guid || !buf || !len) return CR_INVALID_POINTER;
-    if (!wn_query_id_a(id, id8)) return CR_INVALID_DEVICE_ID;
-    if ((ret = iface_list(guid, id8, flags, &list, &n))) return ret;
-    if (n > len)
-    {
-        buf[0] = 0;
-        ret = CR_BUFFER_SMALL;
-    }
-    else WideCharToMultiByte(CP_ACP, 0, list, (int)n, buf, (int)len, NULL, NULL);
-    free(list);
-    return ret;
+    return iface_list_copy(guid, id, FALSE, buf, len, flags);
 }
 
 CONFIGRET WINAPI CM_Get_Device_Interface_List_SizeW(PULONG len, LPGUID guid, DEVINSTID_W id, ULONG flags)

@@ -75,28 +75,14 @@ static void list_maddrs(void *ctx, const struct wn_state *state)
         if (m->wire.kind == l->kind && wn_family_covers(l->family, m->wire.family)) fill_row(&l->rows[l->count++], m);
 }
 
-typedef DWORD (WINAPI *table_fn)(ADDRESS_FAMILY, void **);
-
 /* Microsoft's pages: ERROR_INVALID_PARAMETER for a NULL table or another family, ERROR_NOT_FOUND when there is no
  * entry of the family.  The table is the process heap's, which the system's FreeMibTable frees. */
-static DWORD system_table(const char *name, ADDRESS_FAMILY family, void **table)
-{
-    table_fn fn = (table_fn)wn_forward_lookup(name);
-
-    if (!fn)
-    {
-        FIXME("the system DLL lacks %s\n", name);
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 static DWORD get_table(const char *name, uint8_t kind, ADDRESS_FAMILY family, void **table)
 {
     MIB_MULTICASTIPADDRESS_TABLE *t;
     struct listing l;
 
-    if (!wn_running_on_wine()) return system_table(name, family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table(name, family, table);
     TRACE("%s(%u, %p)\n", name, family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     *table = NULL;
@@ -107,7 +93,7 @@ static DWORD get_table(const char *name, uint8_t kind, ADDRESS_FAMILY family, vo
     {
         free(l.rows);
         WARN("no host helper: %s is the system's\n", name);
-        return system_table(name, family, table);
+        return wn_row_system_table(name, family, table);
     }
     if (l.failed)
     {
@@ -153,17 +139,12 @@ struct entry_query
 static void find_maddr(void *ctx, const struct wn_state *state)
 {
     struct entry_query *q = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
     const struct wn_state_maddr *m;
-    uint32_t ifindex = 0;
+    uint32_t ifindex;
 
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-        if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-        {
-            ifindex = link->wire.ifindex;
-            break;
-        }
-    if (!(q->have_link = ifindex != 0)) return;
+    if (!(q->have_link = link != NULL)) return;
+    ifindex = link->wire.ifindex;
     for (m = wn_state_first(state, WN_TABLE_MADDR); m; m = wn_state_next(state, WN_TABLE_MADDR, m))
         if (m->wire.kind == q->kind && m->wire.ifindex == ifindex && m->wire.family == q->family
             && !memcmp(m->wire.addr, q->addr, sizeof(q->addr)))

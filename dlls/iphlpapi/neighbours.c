@@ -99,15 +99,11 @@ struct neigh_query
 
 static void find_interface(struct neigh_query *q, const struct wn_state *state)
 {
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
 
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-        if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-        {
-            q->ifindex = link->wire.ifindex;
-            q->no_neighbours = (link->wire.flags & (IFF_LOOPBACK_LINUX | IFF_POINTOPOINT_LINUX)) != 0;
-            return;
-        }
+    if (!link) return;
+    q->ifindex = link->wire.ifindex;
+    q->no_neighbours = (link->wire.flags & (IFF_LOOPBACK_LINUX | IFF_POINTOPOINT_LINUX)) != 0;
 }
 
 static void find_neighbours(void *ctx, const struct wn_state *state)
@@ -203,19 +199,6 @@ DWORD WINAPI GetIpNetEntry2(MIB_IPNET_ROW2 *row)
     return NO_ERROR;
 }
 
-static DWORD system_net_table(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
-{
-    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPNET_TABLE2 **);
-
-    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPNET_TABLE2 **))wn_forward_lookup("GetIpNetTable2");
-    if (!fn)
-    {
-        FIXME("the system DLL lacks GetIpNetTable2\n");
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 /* Microsoft's page: ERROR_INVALID_PARAMETER for a NULL Table or a Family other than AF_UNSPEC, AF_INET and
  * AF_INET6; ERROR_NOT_FOUND when there is no neighbour of the family.  IPv4 entries first, as Windows and Wine
  * list them.  The table is the process heap's, as the system's FreeMibTable frees it. */
@@ -227,7 +210,7 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
     size_t i, n = 0;
     unsigned int pass;
 
-    if (!wn_running_on_wine()) return system_net_table(family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table("GetIpNetTable2", family, (void **)table);
     TRACE("(%u, %p)\n", family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     memset(&q, 0, sizeof(q));
@@ -237,7 +220,7 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
     {
         free(q.items);
         WARN("no host helper: GetIpNetTable2 is the system's\n");
-        return system_net_table(family, table);
+        return wn_row_system_table("GetIpNetTable2", family, (void **)table);
     }
     if (q.failed) err = ERROR_NOT_ENOUGH_MEMORY;
     else if (!q.count) err = ERROR_NOT_FOUND;
@@ -257,20 +240,6 @@ DWORD WINAPI GetIpNetTable2(ADDRESS_FAMILY family, MIB_IPNET_TABLE2 **table)
 
 /* ---- writes ----------------------------------------------------------------------------------------------- */
 
-static DWORD windows_error(uint32_t result)
-{
-    switch (result)
-    {
-    case WN_RESULT_OK: return NO_ERROR;
-    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
-    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
-    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
-    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
-    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
-    }
-    return ERROR_GEN_FAILURE;
-}
-
 /* One request to the helper (wire.h's neighbour rules); *asked is FALSE when there is no helper. */
 static DWORD ask(uint16_t op, uint32_t ifindex, unsigned int family, const uint8_t *addr, const UCHAR *lladdr,
                  ULONG lladdr_len, uint16_t state, BOOL *asked)
@@ -288,7 +257,7 @@ static DWORD ask(uint16_t op, uint32_t ifindex, unsigned int family, const uint8
     *asked = wn_source_change(WN_WIRE_SET_NEIGH, op, &body, &result) == WN_SOURCE_OK;
     if (!*asked) return ERROR_GEN_FAILURE;
     if (result != WN_RESULT_OK) TRACE("the host answered %u\n", result);
-    return windows_error(result);
+    return wn_row_result_error(result);
 }
 
 /* Create and Set: the address a neighbour may have, and a link-layer address.  A neighbour made by hand is

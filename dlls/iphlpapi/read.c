@@ -97,18 +97,13 @@ struct route_query
 static void find_route(void *ctx, const struct wn_state *state)
 {
     struct route_query *q = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
     const struct wn_state_route *r;
-    uint32_t ifindex = 0;
+    uint32_t ifindex;
 
     /* The LUID wins when it is given, as on Windows: a wrong LUID with a right index finds nothing. */
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-    {
-        if (q->luid ? link->luid != q->luid : link->wire.ifindex != q->index) continue;
-        ifindex = link->wire.ifindex;
-        break;
-    }
-    if (!(q->have_link = ifindex != 0)) return;
+    if (!(q->have_link = link != NULL)) return;
+    ifindex = link->wire.ifindex;
 
     /* Windows keys a route by (prefix, next hop, interface); Linux also by metric, so two Linux routes can be
      * one Windows route (for a moment during a metric change: add the new, delete the old).  The lowest
@@ -265,19 +260,6 @@ static void list_interfaces(void *ctx, const struct wn_state *state)
     }
 }
 
-static DWORD system_interface_table(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **table)
-{
-    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **);
-
-    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPINTERFACE_TABLE **))wn_forward_lookup("GetIpInterfaceTable");
-    if (!fn)
-    {
-        FIXME("the system DLL lacks GetIpInterfaceTable\n");
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 /* Wine 8 and 10 answer ERROR_NOT_SUPPORTED (a stub); Wine 11's lists what its GetIpInterfaceEntry knows, which
  * ours lists too, with the same values (winetest/reread.c), and more.  Microsoft's page: ERROR_INVALID_PARAMETER
  * for a NULL Table or a Family other than AF_UNSPEC, AF_INET and AF_INET6; ERROR_NOT_FOUND when there is no
@@ -289,7 +271,7 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
     DWORD err = NO_ERROR;
     size_t i, n;
 
-    if (!wn_running_on_wine()) return system_interface_table(family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table("GetIpInterfaceTable", family, (void **)table);
     TRACE("(%u, %p)\n", family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     memset(&l, 0, sizeof(l));
@@ -298,7 +280,7 @@ DWORD WINAPI GetIpInterfaceTable(ADDRESS_FAMILY family, MIB_IPINTERFACE_TABLE **
     {
         free(l.items);
         WARN("no host helper: GetIpInterfaceTable is the system's\n");
-        return system_interface_table(family, table);
+        return wn_row_system_table("GetIpInterfaceTable", family, (void **)table);
     }
     n = l.count;
     if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;

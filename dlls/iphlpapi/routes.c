@@ -92,19 +92,6 @@ static void windows_routes(struct route_list *l)
 
 /* ---- GetIpForwardTable2 ----------------------------------------------------------------------------------- */
 
-static DWORD system_forward_table(ADDRESS_FAMILY family, MIB_IPFORWARD_TABLE2 **table)
-{
-    DWORD (WINAPI *fn)(ADDRESS_FAMILY, MIB_IPFORWARD_TABLE2 **);
-
-    fn = (DWORD (WINAPI *)(ADDRESS_FAMILY, MIB_IPFORWARD_TABLE2 **))wn_forward_lookup("GetIpForwardTable2");
-    if (!fn)
-    {
-        FIXME("the system DLL lacks GetIpForwardTable2\n");
-        return ERROR_NOT_SUPPORTED;
-    }
-    return fn(family, table);
-}
-
 /* Microsoft's page: ERROR_INVALID_PARAMETER for a NULL Table or a Family other than AF_UNSPEC, AF_INET and
  * AF_INET6; ERROR_NOT_FOUND when there is no route of the family.  The table is the process heap's, as the
  * system's FreeMibTable frees it. */
@@ -115,7 +102,7 @@ DWORD WINAPI GetIpForwardTable2(ADDRESS_FAMILY family, MIB_IPFORWARD_TABLE2 **ta
     DWORD err = NO_ERROR;
     size_t i;
 
-    if (!wn_running_on_wine()) return system_forward_table(family, table);
+    if (!wn_running_on_wine()) return wn_row_system_table("GetIpForwardTable2", family, (void **)table);
     TRACE("(%u, %p)\n", family, table);
     if (!table || !wn_family_valid(family)) return ERROR_INVALID_PARAMETER;
     memset(&l, 0, sizeof(l));
@@ -124,7 +111,7 @@ DWORD WINAPI GetIpForwardTable2(ADDRESS_FAMILY family, MIB_IPFORWARD_TABLE2 **ta
     {
         free(l.items);
         WARN("no host helper: GetIpForwardTable2 is the system's\n");
-        return system_forward_table(family, table);
+        return wn_row_system_table("GetIpForwardTable2", family, (void **)table);
     }
     windows_routes(&l);
     if (l.failed) err = ERROR_NOT_ENOUGH_MEMORY;
@@ -159,17 +146,11 @@ struct route_find
 static void find_windows_route(void *ctx, const struct wn_state *state)
 {
     struct route_find *q = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, q->luid, q->index);
     const struct wn_state_route *r;
 
-    /* The LUID names the interface when it is given, else the index, as Windows does. */
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-        if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-        {
-            q->ifindex = link->wire.ifindex;
-            break;
-        }
-    if (!q->ifindex) return;
+    if (!link) return;
+    q->ifindex = link->wire.ifindex;
     q->key.oif = q->ifindex;
     for (r = wn_state_first(state, WN_TABLE_ROUTE); r; r = wn_state_next(state, WN_TABLE_ROUTE, r))
     {
@@ -178,20 +159,6 @@ static void find_windows_route(void *ctx, const struct wn_state *state)
         q->found = TRUE;
         q->route = r->wire;
     }
-}
-
-static DWORD windows_error(uint32_t result)
-{
-    switch (result)
-    {
-    case WN_RESULT_OK: return NO_ERROR;
-    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
-    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
-    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
-    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
-    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
-    }
-    return ERROR_GEN_FAILURE;
 }
 
 /* One request to the helper; *asked is FALSE when there is no helper to ask. */
@@ -207,7 +174,7 @@ static DWORD ask(uint16_t op, const struct wn_wire_route *route, BOOL *asked)
     *asked = wn_source_change(WN_WIRE_SET_ROUTE, op, &body, &result) == WN_SOURCE_OK;
     if (!*asked) return ERROR_GEN_FAILURE;
     if (result != WN_RESULT_OK) TRACE("the host answered %u\n", result);
-    return windows_error(result);
+    return wn_row_result_error(result);
 }
 
 /* Microsoft's page: the route is named by DestinationPrefix, NextHop and InterfaceLuid or InterfaceIndex (the next
@@ -342,13 +309,8 @@ static void find_best(void *ctx, const struct wn_state *state)
 
     if (q->luid || q->index)
     {
-        for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-            if (q->luid ? link->luid == q->luid : link->wire.ifindex == q->index)
-            {
-                q->ifindex = link->wire.ifindex;
-                break;
-            }
-        if (!q->ifindex)
+        if ((link = wn_view_link(state, q->luid, q->index))) q->ifindex = link->wire.ifindex;
+        else
         {
             /* Windows (Wine's test, validated there): an unknown index is ERROR_FILE_NOT_FOUND, an unknown LUID
              * ERROR_NOT_FOUND. */

@@ -13,6 +13,20 @@
 #define RTPROT_KERNEL     2
 #define RTPROT_RA         9
 
+DWORD wn_row_result_error(uint32_t result)
+{
+    switch (result)
+    {
+    case WN_RESULT_OK: return NO_ERROR;
+    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
+    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
+    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
+    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
+    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
+    }
+    return ERROR_GEN_FAILURE;
+}
+
 BOOL wn_family_valid(ADDRESS_FAMILY family)
 {
     return family == AF_UNSPEC || family == AF_INET || family == AF_INET6;
@@ -46,6 +60,18 @@ DWORD wn_row_system_call(const char *name, const void *row)
         return ERROR_NOT_SUPPORTED;
     }
     return fn(row);
+}
+
+DWORD wn_row_system_table(const char *name, ADDRESS_FAMILY family, void **table)
+{
+    DWORD (WINAPI *fn)(ADDRESS_FAMILY, void **) = (DWORD (WINAPI *)(ADDRESS_FAMILY, void **))wn_forward_lookup(name);
+
+    if (!fn)
+    {
+        FIXME("the system DLL lacks %s\n", name);
+        return ERROR_NOT_SUPPORTED;
+    }
+    return fn(family, table);
 }
 
 NL_DAD_STATE wn_dad_state(const struct wn_wire_addr *addr)
@@ -235,15 +261,22 @@ BOOL wn_row_is_addr(const SOCKADDR_INET *address, NET_IFINDEX index, const struc
     return address->si_family == AF_INET6 && !memcmp(&address->Ipv6.sin6_addr, addr->addr, 16);
 }
 
-BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
-                       struct wn_state_link *out, BOOL *has_family)
+const struct wn_state_link *wn_view_link(const struct wn_state *state, uint64_t luid, NET_IFINDEX index)
 {
     const struct wn_state_link *link;
-    const struct wn_state_addr *a;
-    BOOL v6_address = FALSE;
 
     for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
         if (luid ? link->luid == luid : link->wire.ifindex == index) break;
+    return link;
+}
+
+BOOL wn_view_interface(const struct wn_state *state, uint64_t luid, NET_IFINDEX index, unsigned int family,
+                       struct wn_state_link *out, BOOL *has_family)
+{
+    const struct wn_state_link *link = wn_view_link(state, luid, index);
+    const struct wn_state_addr *a;
+    BOOL v6_address = FALSE;
+
     *has_family = FALSE;
     if (!link) return FALSE;
     *out = *link;

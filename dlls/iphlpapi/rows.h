@@ -34,6 +34,10 @@
 #define WN_ROUTE_METRIC_UNSET  0xffffffffu   /* MIB_IPFORWARD_ROW2.Metric */
 #define WN_ROUTE_PROTOCOL_UNSET 0xffffffffu  /* MIB_IPFORWARD_ROW2.Protocol */
 
+/* The Win32 error for a helper's answer to a write (wire.h's WN_RESULT_*); ERROR_GEN_FAILURE for one it does not
+ * name. */
+DWORD wn_row_result_error(uint32_t result);
+
 /* AF_UNSPEC, AF_INET or AF_INET6: the families a registration may ask for. */
 BOOL wn_family_valid(ADDRESS_FAMILY family);
 /* Whether a registration for family covers an object of wire family 4 or 6. */
@@ -57,6 +61,9 @@ void wn_row_interface(MIB_IPINTERFACE_ROW *row, ADDRESS_FAMILY family, const str
  * an IPv6 address has one as long as IPv6 is enabled on it (it has an inet6 device, disable_ipv6 0), as on
  * Windows, where an adapter with IPv6 bound has its IPv6 interface whatever its addresses. */
 BOOL wn_link_has_ipv6(const struct wn_wire_link *link, BOOL has_address);
+/* The view's link an interface is: by LUID when luid is not 0 (a wrong LUID with a right index finds nothing, as on
+ * Windows), else by index; NULL when there is none. */
+const struct wn_state_link *wn_view_link(const struct wn_state *state, uint64_t luid, NET_IFINDEX index);
 /* Finds an interface in the view by LUID when luid is not 0 (a wrong LUID with a right index finds nothing, as on
  * Windows), else by index; FALSE when there is none.  *has_family: whether it has an interface of family (4 or
  * 6). */
@@ -76,6 +83,8 @@ void wn_wire_address(uint8_t out[16], const SOCKADDR_INET *in);
 /* The system DLL's own function of that name, called with row: on Windows, or under Wine without a helper.
  * ERROR_NOT_SUPPORTED (with a FIXME) when the system DLL lacks it. */
 DWORD wn_row_system_call(const char *name, const void *row);
+/* Likewise for a Get*Table2-shaped function: (family, &table). */
+DWORD wn_row_system_table(const char *name, ADDRESS_FAMILY family, void **table);
 
 /* What the view knows better than Wine's rows of an address: its DAD state and its lifetimes.  The lifetimes are
  * the kernel's as of the address's last message (Linux counts them down without a word), so a finite one reads

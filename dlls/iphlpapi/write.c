@@ -23,20 +23,6 @@
 
 #define FOREVER 0xffffffffu
 
-static DWORD windows_error(uint32_t result)
-{
-    switch (result)
-    {
-    case WN_RESULT_OK: return NO_ERROR;
-    case WN_RESULT_ACCESS_DENIED: return ERROR_ACCESS_DENIED;
-    case WN_RESULT_NOT_FOUND: return ERROR_NOT_FOUND;
-    case WN_RESULT_EXISTS: return ERROR_OBJECT_ALREADY_EXISTS;
-    case WN_RESULT_INVALID: return ERROR_INVALID_PARAMETER;
-    case WN_RESULT_NOT_SUPPORTED: return ERROR_NOT_SUPPORTED;
-    }
-    return ERROR_GEN_FAILURE;
-}
-
 /* ---- finding things in the view --------------------------------------------------------------------------- */
 
 struct lookup
@@ -56,20 +42,12 @@ struct lookup
 static void look_up(void *ctx, const struct wn_state *state)
 {
     struct lookup *l = ctx;
-    const struct wn_state_link *link;
+    const struct wn_state_link *link = wn_view_link(state, l->luid, l->index);
     const struct wn_state_addr *a;
     const struct wn_state_route *r;
 
-    /* The LUID names the interface when it is given; the index only when it is not (as Windows does). */
-    for (link = wn_state_first(state, WN_TABLE_LINK); link; link = wn_state_next(state, WN_TABLE_LINK, link))
-    {
-        if (l->luid ? link->luid == l->luid : link->wire.ifindex == l->index)
-        {
-            l->ifindex = link->wire.ifindex;
-            break;
-        }
-    }
-    if (!l->ifindex) return;
+    if (!link) return;
+    l->ifindex = link->wire.ifindex;
 
     for (a = l->addr ? wn_state_first(state, WN_TABLE_ADDR) : NULL; a; a = wn_state_next(state, WN_TABLE_ADDR, a))
     {
@@ -105,7 +83,7 @@ static DWORD change(const char *name, const void *row, uint16_t type, uint16_t o
         return wn_row_system_call(name, row);
     }
     if (result != WN_RESULT_OK) TRACE("%s: the host answered %u\n", name, result);
-    return windows_error(result);
+    return wn_row_result_error(result);
 }
 
 /* Finds the interface (and what the lookup asks for); a Windows error, or NO_ERROR. */
