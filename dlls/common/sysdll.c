@@ -1,9 +1,29 @@
+#include <string.h>
+
 #include "sysdll.h"
 
 #include "debug.h"
 #include "ldr.h"
 
 extern IMAGE_DOS_HEADER __ImageBase;
+
+/* Every DLL of ours carries this section, so that one of ours can tell any of ours (not only itself) from the
+ * system's: installed into a prefix, our iphlpapi.dll is what the system path gives cfgmgr32's core too. */
+#define WN_MARKER_SECTION ".wnotify"
+__attribute__((section(WN_MARKER_SECTION), used)) static const char marker[] = "winenotify";
+
+static BOOL is_ours(HMODULE module)
+{
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)module;
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)((const BYTE *)module + dos->e_lfanew);
+    const IMAGE_SECTION_HEADER *section = IMAGE_FIRST_SECTION(nt);
+    WORD i;
+
+    if (module == (HMODULE)&__ImageBase) return TRUE;
+    for (i = 0; i < nt->FileHeader.NumberOfSections; i++)
+        if (!memcmp(section[i].Name, WN_MARKER_SECTION, sizeof(WN_MARKER_SECTION) - 1)) return TRUE;
+    return FALSE;
+}
 
 static UINT system_directory(WCHAR *buf, UINT len)
 {
@@ -52,7 +72,7 @@ static HMODULE load_system_dll(const char *name)
         ERR("cannot load the system %s from %ls (error %lu)\n", name, path, GetLastError());
         return NULL;
     }
-    if (module == (HMODULE)&__ImageBase)
+    if (is_ours(module))
     {
         /* Installed into the prefix by winenotify-setup, which moved Wine's own copy aside, under the same base
          * name (the name Wine's loader finds its builtin by). */
@@ -64,9 +84,9 @@ static HMODULE load_system_dll(const char *name)
                 "winenotify-setup uninstall, then install again\n", name, path, GetLastError());
             return NULL;
         }
-        if (module == (HMODULE)&__ImageBase)
+        if (is_ours(module))
         {
-            ERR("%ls is this DLL itself, not the system's\n", path);
+            ERR("%ls is one of our DLLs, not the system's\n", path);
             FreeLibrary(module);
             return NULL;
         }
