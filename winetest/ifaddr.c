@@ -18,6 +18,7 @@
 #include "test.h"
 #include "mibnotes.h"
 #include "unix.h"
+#include "hostcmd.h"
 
 #define WAIT_MS 10000
 #define DEV "wnia0"
@@ -43,20 +44,6 @@ static int count_notes(MIB_NOTIFICATION_TYPE type, const SOCKADDR_INET *addr, in
 }
 
 /* ---- the host (Wine only) --------------------------------------------------------------------------------- */
-
-static char *host_output(const char *command)
-{
-    char script[1024], *text = NULL;
-    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
-
-    DeleteFileA("ifaddr-host.txt");
-    snprintf(script, sizeof(script), "{ %s; } > ifaddr-host.tmp; mv ifaddr-host.tmp ifaddr-host.txt", command);
-    if (!winetest_run_unix(NULL, script)) return NULL;
-    while (!(text = winetest_read_file("ifaddr-host.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
-    ok(text != NULL, "the host did not answer: %s\n", command);
-    DeleteFileA("ifaddr-host.txt");
-    return text;
-}
 
 static long host_number(const char *file)
 {

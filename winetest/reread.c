@@ -20,6 +20,7 @@
 
 #include "test.h"
 #include "unix.h"
+#include "hostcmd.h"
 #include "netchange.h"
 #include "sysdir.h"
 
@@ -298,21 +299,6 @@ static BOOL wait_seen(struct reread *r, const BOOL *flag)
         if (seen || (now = GetTickCount64()) >= deadline) return seen;
         WaitForSingleObject(r->signal, (DWORD)(deadline - now));
     }
-}
-
-/* What a host command writes, or NULL (with a failure); the caller frees it.  Wine only. */
-static char *host_output(const char *command)
-{
-    char script[1024], *text = NULL;
-    ULONGLONG deadline = GetTickCount64() + WAIT_MS;
-
-    DeleteFileA("host.txt");
-    snprintf(script, sizeof(script), "{ %s; } > host.tmp; mv host.tmp host.txt", command);
-    if (!winetest_run_unix(NULL, script)) return NULL;
-    while (!(text = winetest_read_file("host.txt", NULL)) && GetTickCount64() < deadline) Sleep(50);
-    ok(text != NULL, "the host did not answer: %s\n", command);
-    DeleteFileA("host.txt");
-    return text;
 }
 
 /* The host's line for a route (`ip -o route show`), or NULL; the caller frees it.  Wine only. */
