@@ -337,8 +337,14 @@ static void sweep(struct links *l)
         /* Collected first: release_holder reads the same directory. */
         rewinddir(dir);
         while ((de = readdir(dir)) && n < 16)
-            if (holder_name(de->d_name) && strcmp(de->d_name, l->own_name) && !holder_alive(l, de->d_name))
-                snprintf(dead[n++], sizeof(dead[0]), "%s", de->d_name);
+        {
+            size_t len = strlen(de->d_name);
+
+            /* A holder's name is short ("h-<pid>-<hex>"): a longer one is nobody's to sweep. */
+            if (len < sizeof(dead[0]) && holder_name(de->d_name) && strcmp(de->d_name, l->own_name) &&
+                !holder_alive(l, de->d_name))
+                memcpy(dead[n++], de->d_name, len + 1);
+        }
         closedir(dir);
         for (i = 0; i < n; i++)
         {
