@@ -144,7 +144,7 @@ static void model_copy(struct model *dst, const struct model *src)
         dst->t[i] = src->t[i];
         dst->t[i].v = malloc((src->t[i].count + 1) * sizeof(*src->t[i].v));
         if (!dst->t[i].v) abort();
-        memcpy(dst->t[i].v, src->t[i].v, src->t[i].count * sizeof(*src->t[i].v));
+        if (src->t[i].count) memcpy(dst->t[i].v, src->t[i].v, src->t[i].count * sizeof(*src->t[i].v));
         dst->t[i].cap = src->t[i].count + 1;
     }
 }

@@ -163,8 +163,16 @@ static const char *describe(uint32_t table, const void *body)
                  ((const struct wn_state_maddr *)body)->wire.kind == WN_MADDR_ANYCAST ? "anycast" : "multicast",
                  ((const struct wn_state_maddr *)body)->wire.ifindex);
         break;
-    default:
+    case WN_TABLE_NEIGH:
+        snprintf(buf, sizeof(buf), "IPv%u on index %u state %#x", ((const struct wn_state_neigh *)body)->wire.family,
+                 ((const struct wn_state_neigh *)body)->wire.ifindex, ((const struct wn_state_neigh *)body)->wire.state);
+        break;
+    case WN_TABLE_DEVICE:
         snprintf(buf, sizeof(buf), "%s", ((const struct wn_state_device *)body)->devpath);
+        break;
+    default:
+        /* A table added without a description here says so rather than reading the body as another's. */
+        snprintf(buf, sizeof(buf), "table %#x", table);
         break;
     }
     return buf;
