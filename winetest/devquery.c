@@ -223,6 +223,32 @@ static BOOL registry_has(const WCHAR *instance_id)
     return TRUE;
 }
 
+/* Whether HKLM\path is there with neither values nor subkeys: wineserver saves such a key with the prefix, so a
+ * removal must not leave the keys that held the device that way (they go, or keep something else's). */
+static BOOL key_left_empty(const WCHAR *path)
+{
+    DWORD subkeys = 0, values = 0;
+    BOOL empty;
+    HKEY key;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ, &key)) return FALSE;
+    empty = !RegQueryInfoKeyW(key, NULL, NULL, NULL, &subkeys, NULL, NULL, &values, NULL, NULL, NULL, NULL) &&
+            !subkeys && !values;
+    RegCloseKey(key);
+    return empty;
+}
+
+static BOOL class_key_left_empty(const GUID *guid)
+{
+    WCHAR path[128];
+
+    wsprintfW(path, L"System\\CurrentControlSet\\Control\\DeviceClasses\\"
+              L"{%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", guid->Data1, guid->Data2, guid->Data3,
+              guid->Data4[0], guid->Data4[1], guid->Data4[2], guid->Data4[3], guid->Data4[4], guid->Data4[5],
+              guid->Data4[6], guid->Data4[7]);
+    return key_left_empty(path);
+}
+
 /* A setupapi interface listing of the class holds the link; and the device opens by its instance ID. */
 static BOOL setupapi_lists(const GUID *guid, const WCHAR *link)
 {
@@ -526,6 +552,8 @@ static void check_gone(const WCHAR *link, const WCHAR *id, DEVINST old)
     ok(!list || !in_multi(list, link), "the NET interfaces still list %s\n", dbgstr_w(link));
     free(list);
     ok(!registry_has(id), "the Enum key of %s is left\n", dbgstr_w(id));
+    ok(!key_left_empty(ENUM_KEY L"ROOT\\NET"), "an empty Enum\\ROOT\\NET is left\n");
+    ok(!class_key_left_empty(&WINENOTIFY_GUID_DEVINTERFACE_NET), "an empty class key is left\n");
     ok(!setupapi_lists(&WINENOTIFY_GUID_DEVINTERFACE_NET, link), "SetupDi still lists %s\n", dbgstr_w(link));
 }
 
@@ -806,6 +834,9 @@ static void test_software_device(void)
         pSwMemFree(link);
     }
     if (winetest_platform_is_wine) ok(!registry_has(SWD_ID), "the Enum key is left\n");
+    /* The device's own enumerator key held nothing else. */
+    ok(!key_left_empty(ENUM_KEY L"SWD\\WineNotifyDQ"), "an empty Enum\\SWD\\WineNotifyDQ is left\n");
+    ok(!class_key_left_empty(&WINENOTIFY_GUID_DEVINTERFACE_HID), "an empty HID class key is left\n");
 done:
     if (device) pSwDeviceClose(device);
     if (hremoved) pCM_Unregister_Notification(hremoved);

@@ -24,7 +24,11 @@
  * publishing first sweeps away every key carrying our mark whose device its view does not hold (a device that
  * went while no process of ours watched, or whose publisher was killed).  A device that is still there is
  * published again by the sweeping process.  The parents (Enum\<enumerator>\<device>, DeviceClasses\{class}) are
- * ordinary keys, as Wine makes them, so that Wine may add keys of its own under them.
+ * ordinary keys, as Wine makes them, so that Wine may add keys of its own under them.  Ordinary keys are saved
+ * with the prefix, and wineserver saves one that has neither values nor subkeys: so whoever deletes a device's
+ * key also deletes the parents that leaves empty (a prefix must not keep an empty Enum\ROOT\NET of a tun that
+ * came and went).  A parent that holds anything, Wine's or another device's, stays (RegDeleteKey refuses a key
+ * with subkeys), and a process creating a device under a parent another process just deleted creates it again.
  *
  * Devices Wine models itself (wn_devmodel_wine_models()) are Wine's to register and are never touched. */
 #include <winsock2.h>
@@ -88,26 +92,65 @@ static LONG create_volatile(HKEY base, const WCHAR *path, HKEY *out)
 {
     const WCHAR *last = wcsrchr(path, '\\');
     WCHAR parent[600];
-    HKEY dir = base, opened = NULL;
+    HKEY opened;
     LONG err;
+    int tries;
 
-    if (last)
+    if (!last) return RegCreateKeyExW(base, path, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
+    if ((size_t)(last - path) >= ARRAYSIZE(parent)) return ERROR_INVALID_PARAMETER;
+    memcpy(parent, path, (last - path) * sizeof(WCHAR));
+    parent[last - path] = 0;
+    /* Another process may delete the parent, left empty by a device that went, between our opening it and
+     * creating under it: then it is made again.  Each try can only lose to a removal that came after it. */
+    for (tries = 0; tries < 4; tries++)
     {
-        if ((size_t)(last - path) >= ARRAYSIZE(parent)) return ERROR_INVALID_PARAMETER;
-        memcpy(parent, path, (last - path) * sizeof(WCHAR));
-        parent[last - path] = 0;
         if ((err = RegCreateKeyExW(base, parent, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &opened, NULL))) return err;
-        dir = opened;
-        path = last + 1;
+        err = RegCreateKeyExW(opened, last + 1, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
+        RegCloseKey(opened);
+        if (err != ERROR_KEY_DELETED) break;
     }
-    err = RegCreateKeyExW(dir, path, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
-    if (opened) RegCloseKey(opened);
     return err;
 }
 
-/* Deletes base\path and everything under it, if it carries our mark. */
-static void delete_marked(HKEY base, const WCHAR *path)
+/* Deletes base\path and then each parent up to (not including) base\top while the key it reaches holds neither
+ * values nor subkeys.  Returns how many keys went. */
+static int prune_empty(HKEY base, const WCHAR *top, const WCHAR *path)
 {
+    size_t top_len = wcslen(top);
+    WCHAR key_path[700];
+    WCHAR *cut;
+    int gone = 0;
+
+    if (wcsncmp(path, top, top_len) || path[top_len] != '\\' || wcslen(path) >= ARRAYSIZE(key_path)) return 0;
+    wcscpy(key_path, path);
+    while (wcslen(key_path) > top_len)
+    {
+        DWORD subkeys, values;
+        HKEY key;
+        LONG err;
+
+        if (RegOpenKeyExW(base, key_path, 0, KEY_READ, &key)) break;
+        err = RegQueryInfoKeyW(key, NULL, NULL, NULL, &subkeys, NULL, NULL, &values, NULL, NULL, NULL, NULL);
+        RegCloseKey(key);
+        if (err || subkeys || values) break;
+        /* Refused if a subkey appeared since: then it is not empty any more. */
+        if (RegDeleteKeyW(base, key_path)) break;
+        TRACE("empty: %ls\n", key_path);
+        gone++;
+        if (!(cut = wcsrchr(key_path, '\\'))) break;
+        *cut = 0;
+    }
+    return gone;
+}
+
+/* Deletes HKLM\path and everything under it, if it carries our mark, and then the parents up to top that it
+ * leaves empty. */
+static void delete_marked(const WCHAR *top, const WCHAR *path)
+{
+    HKEY base = HKEY_LOCAL_MACHINE;
+    WCHAR parent[700];
+    const WCHAR *last;
+
     DWORD size = 0;
     HKEY key;
 
@@ -120,7 +163,21 @@ static void delete_marked(HKEY base, const WCHAR *path)
     }
     RegDeleteTreeW(key, NULL);
     RegCloseKey(key);
-    RegDeleteKeyW(base, path);
+    if (RegDeleteKeyW(base, path)) return;
+    if (!(last = wcsrchr(path, '\\')) || (size_t)(last - path) >= ARRAYSIZE(parent)) return;
+    memcpy(parent, path, (last - path) * sizeof(WCHAR));
+    parent[last - path] = 0;
+    prune_empty(base, top, parent);
+}
+
+/* Whether parent\name is still there: a sweep's deletion may have taken it, as an emptied parent. */
+static BOOL still_there(HKEY parent, const WCHAR *name)
+{
+    HKEY key;
+
+    if (RegOpenKeyExW(parent, name, 0, KEY_READ, &key)) return FALSE;
+    RegCloseKey(key);
+    return TRUE;
 }
 
 /* DeviceClasses\{class}\##?#... for a link (without its refstring), and the refstring's subkey "#[ref]". */
@@ -180,7 +237,7 @@ static void unpublish_iface(const struct wn_devmap_iface *iface)
 {
     WCHAR path[700], ref[300];
 
-    if (iface_paths(iface, path, ARRAYSIZE(path), ref, ARRAYSIZE(ref))) delete_marked(HKEY_LOCAL_MACHINE, path);
+    if (iface_paths(iface, path, ARRAYSIZE(path), ref, ARRAYSIZE(ref))) delete_marked(WN_CLASSES_KEY, path);
 }
 
 static void publish_device(const struct wn_devmodel_dev *dev)
@@ -225,7 +282,7 @@ static void unpublish_device(const char *instance_id)
     WCHAR path[400], idw[WN_DEVMAP_ID_MAX];
 
     swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", WN_ENUM_KEY, wn_wide(instance_id, idw, ARRAYSIZE(idw)));
-    delete_marked(HKEY_LOCAL_MACHINE, path);
+    delete_marked(WN_ENUM_KEY, path);
     TRACE("unpublished %s\n", instance_id);
 }
 
@@ -324,12 +381,20 @@ static void sweep_enum(const struct wn_state *state)
     DWORD i, j, l, len, size;
 
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, WN_ENUM_KEY, 0, KEY_READ, &root)) return;
-    for (i = 0; len = ARRAYSIZE(name1), !RegEnumKeyExW(root, i, name1, &len, NULL, NULL, NULL, NULL); i++)
+    for (i = 0; len = ARRAYSIZE(name1), !RegEnumKeyExW(root, i, name1, &len, NULL, NULL, NULL, NULL);)
     {
-        if (RegOpenKeyExW(root, name1, 0, KEY_READ, &k1)) continue;
-        for (j = 0; len = ARRAYSIZE(name2), !RegEnumKeyExW(k1, j, name2, &len, NULL, NULL, NULL, NULL); j++)
+        if (RegOpenKeyExW(root, name1, 0, KEY_READ, &k1))
         {
-            if (RegOpenKeyExW(k1, name2, 0, KEY_READ, &k2)) continue;
+            i++;
+            continue;
+        }
+        for (j = 0; len = ARRAYSIZE(name2), !RegEnumKeyExW(k1, j, name2, &len, NULL, NULL, NULL, NULL);)
+        {
+            if (RegOpenKeyExW(k1, name2, 0, KEY_READ, &k2))
+            {
+                j++;
+                continue;
+            }
             for (l = 0; len = ARRAYSIZE(name3), !RegEnumKeyExW(k2, l, name3, &len, NULL, NULL, NULL, NULL);)
             {
                 char id[WN_DEVMAP_ID_MAX];
@@ -353,11 +418,14 @@ static void sweep_enum(const struct wn_state *state)
                 }
                 TRACE("stale: %ls\n", path);
                 swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\%ls\\%ls", WN_ENUM_KEY, name1, name2, name3);
-                delete_marked(HKEY_LOCAL_MACHINE, path);
+                delete_marked(WN_ENUM_KEY, path);
             }
             RegCloseKey(k2);
+            /* An emptied parent went with its last device: the next one now has this index. */
+            if (still_there(k1, name2)) j++;
         }
         RegCloseKey(k1);
+        if (still_there(root, name1)) i++;
     }
     RegCloseKey(root);
 }
@@ -369,9 +437,13 @@ static void sweep_classes(const struct wn_state *state)
     DWORD i, j, len, size, type;
 
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, WN_CLASSES_KEY, 0, KEY_READ, &root)) return;
-    for (i = 0; len = ARRAYSIZE(class_name), !RegEnumKeyExW(root, i, class_name, &len, NULL, NULL, NULL, NULL); i++)
+    for (i = 0; len = ARRAYSIZE(class_name), !RegEnumKeyExW(root, i, class_name, &len, NULL, NULL, NULL, NULL);)
     {
-        if (RegOpenKeyExW(root, class_name, 0, KEY_READ, &class_key)) continue;
+        if (RegOpenKeyExW(root, class_name, 0, KEY_READ, &class_key))
+        {
+            i++;
+            continue;
+        }
         for (j = 0; len = ARRAYSIZE(name), !RegEnumKeyExW(class_key, j, name, &len, NULL, NULL, NULL, NULL);)
         {
             BOOL stale = FALSE;
@@ -411,9 +483,10 @@ static void sweep_classes(const struct wn_state *state)
             }
             swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\%ls", WN_CLASSES_KEY, class_name, name);
             TRACE("stale: %ls\n", path);
-            delete_marked(HKEY_LOCAL_MACHINE, path);
+            delete_marked(WN_CLASSES_KEY, path);
         }
         RegCloseKey(class_key);
+        if (still_there(root, class_name)) i++;
     }
     RegCloseKey(root);
 }
