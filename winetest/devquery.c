@@ -697,6 +697,10 @@ static void test_loop_disk(void)
         ok(ret == CR_NO_SUCH_DEVINST, "the volume's handle after removal: %#lx\n", ret);
         ok(!registry_has(vol_id), "the volume's Enum key is left\n");
     }
+    ok(!key_left_empty(ENUM_KEY L"STORAGE\\DISK"), "an empty Enum\\STORAGE\\DISK is left\n");
+    ok(!key_left_empty(ENUM_KEY L"STORAGE\\VOLUME"), "an empty Enum\\STORAGE\\VOLUME is left\n");
+    ok(!class_key_left_empty(&WINENOTIFY_GUID_DEVINTERFACE_DISK), "an empty disk class key is left\n");
+    ok(!class_key_left_empty(&WINENOTIFY_GUID_DEVINTERFACE_VOLUME), "an empty volume class key is left\n");
 done:
     watch_stop(&wdisk);
     watch_stop(&wvol);
