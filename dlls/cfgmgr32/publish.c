@@ -23,12 +23,16 @@
  * Crashes: the device keys are volatile, so nothing survives the prefix's wineserver; and a process that starts
  * publishing first sweeps away every key carrying our mark whose device its view does not hold (a device that
  * went while no process of ours watched, or whose publisher was killed).  A device that is still there is
- * published again by the sweeping process.  The parents (Enum\<enumerator>\<device>, DeviceClasses\{class}) are
- * ordinary keys, as Wine makes them, so that Wine may add keys of its own under them.  Ordinary keys are saved
- * with the prefix, and wineserver saves one that has neither values nor subkeys: so whoever deletes a device's
- * key also deletes the parents that leaves empty (a prefix must not keep an empty Enum\ROOT\NET of a tun that
- * came and went).  A parent that holds anything, Wine's or another device's, stays (RegDeleteKey refuses a key
- * with subkeys), and a process creating a device under a parent another process just deleted creates it again.
+ * published again by the sweeping process.  The sweep judges only keys last written before its process started
+ * publishing: a newer one may be another process's, for a device whose arrival is still on its way to us, or
+ * half written, and taking it would hide a present device from listings until our view caught up.
+ *
+ * Parents: Enum\<enumerator>\<device> and DeviceClasses\{class} are ordinary keys, as Wine makes them, so that
+ * Wine may add keys of its own under them.  Ordinary keys are saved with the prefix, and wineserver saves one that
+ * has neither values nor subkeys: so whoever deletes a device's key also deletes the parents that leaves empty
+ * (a prefix must not keep an empty Enum\STORAGE\VOLUME of a loop disk that came and went).  A parent that holds
+ * anything, Wine's or another device's, stays (RegDeleteKey refuses a key with subkeys), and a process creating
+ * a device under a parent another process just deleted creates it again.
  *
  * Devices Wine models itself (wn_devmodel_wine_models()) are Wine's to register and are never touched. */
 #include <winsock2.h>
@@ -44,6 +48,7 @@
 
 static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
 static struct wn_subscription *publisher;
+static FILETIME view_start;   /* when this process started publishing: the sweep judges older keys only */
 
 /* ---- keys ------------------------------------------------------------------------------------------------------- */
 
@@ -361,6 +366,16 @@ static void on_change(void *ctx, uint32_t table, uint16_t op, const void *old_bo
 
 /* ---- the sweep -------------------------------------------------------------------------------------------------- */
 
+/* Whether a key was last written before this process started publishing (see the header).  wineserver stamps
+ * keys from the host's clock, the one GetSystemTimeAsFileTime reads. */
+static BOOL written_before_view(HKEY key)
+{
+    FILETIME written;
+
+    if (RegQueryInfoKeyW(key, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &written)) return FALSE;
+    return CompareFileTime(&written, &view_start) < 0;
+}
+
 static BOOL in_view(const struct wn_state *state, const char *instance_id)
 {
     struct wn_devmodel_dev dev;
@@ -407,7 +422,7 @@ static void sweep_enum(const struct wn_state *state)
                     {
                         swprintf(path, ARRAYSIZE(path), L"%ls\\%ls\\%ls", name1, name2, name3);
                         WideCharToMultiByte(CP_UTF8, 0, path, -1, id, sizeof(id), NULL, NULL);
-                        stale = !in_view(state, id);
+                        stale = !in_view(state, id) && written_before_view(k3);
                     }
                     RegCloseKey(k3);
                 }
@@ -473,6 +488,7 @@ static void sweep_classes(const struct wn_state *state)
                         }
                         RegCloseKey(ref_key);
                     }
+                    if (stale && !written_before_view(key)) stale = FALSE;
                 }
                 RegCloseKey(key);
             }
@@ -509,6 +525,7 @@ static BOOL CALLBACK start_once(INIT_ONCE *init, void *param, void **context)
     (void)init;
     (void)param;
     (void)context;
+    GetSystemTimeAsFileTime(&view_start);
     if (wn_source_subscribe(WN_TABLE_DEVICE, on_change, NULL, initial_view, NULL, &publisher) != WN_SOURCE_OK)
         WARN("no view: our devices are not published\n");
     return TRUE;
