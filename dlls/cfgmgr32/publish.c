@@ -92,25 +92,35 @@ static LONG set_dword(HKEY key, const WCHAR *name, DWORD value)
     return RegSetValueExW(key, name, 0, REG_DWORD, (const BYTE *)&value, sizeof(value));
 }
 
+/* The path of path's parent key in buf; its last component, or NULL when it has no parent or buf is too small. */
+static const WCHAR *split_parent(const WCHAR *path, WCHAR *buf, size_t cap)
+{
+    const WCHAR *last = wcsrchr(path, '\\');
+
+    if (!last || (size_t)(last - path) >= cap) return NULL;
+    memcpy(buf, path, (last - path) * sizeof(WCHAR));
+    buf[last - path] = 0;
+    return last + 1;
+}
+
 /* Creates base\path: every component but the last an ordinary key, the last one volatile. */
 static LONG create_volatile(HKEY base, const WCHAR *path, HKEY *out)
 {
-    const WCHAR *last = wcsrchr(path, '\\');
     WCHAR parent[600];
+    const WCHAR *name;
     HKEY opened;
     LONG err;
     int tries;
 
-    if (!last) return RegCreateKeyExW(base, path, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
-    if ((size_t)(last - path) >= ARRAYSIZE(parent)) return ERROR_INVALID_PARAMETER;
-    memcpy(parent, path, (last - path) * sizeof(WCHAR));
-    parent[last - path] = 0;
+    if (!wcschr(path, '\\'))
+        return RegCreateKeyExW(base, path, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
+    if (!(name = split_parent(path, parent, ARRAYSIZE(parent)))) return ERROR_INVALID_PARAMETER;
     /* Another process may delete the parent, left empty by a device that went, between our opening it and
      * creating under it: then it is made again.  Each try can only lose to a removal that came after it. */
     for (tries = 0; tries < 4; tries++)
     {
         if ((err = RegCreateKeyExW(base, parent, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &opened, NULL))) return err;
-        err = RegCreateKeyExW(opened, last + 1, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
+        err = RegCreateKeyExW(opened, name, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, out, NULL);
         RegCloseKey(opened);
         if (err != ERROR_KEY_DELETED) break;
     }
@@ -118,15 +128,14 @@ static LONG create_volatile(HKEY base, const WCHAR *path, HKEY *out)
 }
 
 /* Deletes base\path and then each parent up to (not including) base\top while the key it reaches holds neither
- * values nor subkeys.  Returns how many keys went. */
-static int prune_empty(HKEY base, const WCHAR *top, const WCHAR *path)
+ * values nor subkeys. */
+static void prune_empty(HKEY base, const WCHAR *top, const WCHAR *path)
 {
     size_t top_len = wcslen(top);
     WCHAR key_path[700];
     WCHAR *cut;
-    int gone = 0;
 
-    if (wcsncmp(path, top, top_len) || path[top_len] != '\\' || wcslen(path) >= ARRAYSIZE(key_path)) return 0;
+    if (wcsncmp(path, top, top_len) || path[top_len] != '\\' || wcslen(path) >= ARRAYSIZE(key_path)) return;
     wcscpy(key_path, path);
     while (wcslen(key_path) > top_len)
     {
@@ -141,23 +150,18 @@ static int prune_empty(HKEY base, const WCHAR *top, const WCHAR *path)
         /* Refused if a subkey appeared since: then it is not empty any more. */
         if (RegDeleteKeyW(base, key_path)) break;
         TRACE("empty: %ls\n", key_path);
-        gone++;
         if (!(cut = wcsrchr(key_path, '\\'))) break;
         *cut = 0;
     }
-    return gone;
 }
 
 /* Deletes HKLM\path and everything under it, if it carries our mark, and then the parents up to top that it
  * leaves empty. */
 static void delete_marked(const WCHAR *top, const WCHAR *path)
 {
-    HKEY base = HKEY_LOCAL_MACHINE;
+    HKEY base = HKEY_LOCAL_MACHINE, key;
     WCHAR parent[700];
-    const WCHAR *last;
-
     DWORD size = 0;
-    HKEY key;
 
     if (RegOpenKeyExW(base, path, 0, KEY_ALL_ACCESS, &key)) return;
     if (RegQueryValueExW(key, WN_PUBLISHED_VALUE, NULL, NULL, NULL, &size))
@@ -168,11 +172,7 @@ static void delete_marked(const WCHAR *top, const WCHAR *path)
     }
     RegDeleteTreeW(key, NULL);
     RegCloseKey(key);
-    if (RegDeleteKeyW(base, path)) return;
-    if (!(last = wcsrchr(path, '\\')) || (size_t)(last - path) >= ARRAYSIZE(parent)) return;
-    memcpy(parent, path, (last - path) * sizeof(WCHAR));
-    parent[last - path] = 0;
-    prune_empty(base, top, parent);
+    if (!RegDeleteKeyW(base, path) && split_parent(path, parent, ARRAYSIZE(parent))) prune_empty(base, top, parent);
 }
 
 /* Whether parent\name is still there: a sweep's deletion may have taken it, as an emptied parent. */
